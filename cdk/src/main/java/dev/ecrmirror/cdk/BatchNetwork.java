@@ -1,0 +1,103 @@
+package dev.ecrmirror.cdk;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.List;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.ISubnet;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.Subnet;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.constructs.Construct;
+
+/**
+ * The network of the Batch tasks: a new public-only VPC, or an existing VPC and subnets by id.
+ *
+ * <p>Nothing here looks anything up at synth time, so {@code cdk synth} works offline: a new VPC
+ * takes its availability zones from {@code Fn::GetAZs} (the stack is environment-agnostic), and an
+ * existing one is referenced by the ids given in context.
+ */
+public final class BatchNetwork extends Construct {
+
+  private final IVpc vpc;
+  private final SubnetSelection subnets;
+  private final ISecurityGroup securityGroup;
+  private final boolean assignPublicIp;
+
+  public BatchNetwork(Construct scope, String id, NetworkProps props) {
+    super(scope, id);
+    this.assignPublicIp = props.assignPublicIp();
+    if (props.vpcId().isEmpty()) {
+      // Public subnets only and no NAT gateway: a NAT gateway would cost more than the tasks and
+      // would bill per GB for every layer copied; Fargate tasks get public IPs instead.
+      Vpc created =
+          Vpc.Builder.create(this, "Vpc")
+              .maxAzs(2)
+              .natGateways(0)
+              .subnetConfiguration(
+                  List.of(
+                      SubnetConfiguration.builder()
+                          .name("public")
+                          .subnetType(SubnetType.PUBLIC)
+                          .cidrMask(24)
+                          .build()))
+              .build();
+      NagSuppressions.addResourceSuppressions(
+          created,
+          List.of(
+              NagPackSuppression.builder()
+                  .id("AwsSolutions-VPC7")
+                  .reason(
+                      "The VPC only carries outbound registry traffic of short-lived Batch tasks;"
+                          + " flow logs are left to the operator (or pass an existing VPC by context).")
+                  .build()));
+      this.vpc = created;
+      this.subnets = SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build();
+    } else {
+      this.vpc =
+          Vpc.fromVpcAttributes(
+              this,
+              "Vpc",
+              VpcAttributes.builder()
+                  .vpcId(props.vpcId().get())
+                  // Subnets are selected explicitly below, so the zone list is only a formality.
+                  .availabilityZones(List.of())
+                  .build());
+      List<ISubnet> imported =
+          props.subnetIds().stream()
+              .map(subnetId -> Subnet.fromSubnetId(this, "Subnet-" + subnetId, subnetId))
+              .toList();
+      this.subnets = SubnetSelection.builder().subnets(imported).build();
+    }
+    this.securityGroup =
+        props.securityGroupId().isPresent()
+            ? SecurityGroup.fromSecurityGroupId(this, "TaskSecurityGroup", props.securityGroupId().get())
+            : SecurityGroup.Builder.create(this, "TaskSecurityGroup")
+                .vpc(vpc)
+                .description("ecr-mirror Batch tasks: outbound to registries and AWS APIs only")
+                .allowAllOutbound(true)
+                .build();
+  }
+
+  public IVpc vpc() {
+    return vpc;
+  }
+
+  public SubnetSelection subnets() {
+    return subnets;
+  }
+
+  public ISecurityGroup securityGroup() {
+    return securityGroup;
+  }
+
+  /** Whether tasks need a public IP to reach registries (true in the stack's public-only VPC). */
+  public boolean assignPublicIp() {
+    return assignPublicIp;
+  }
+}

@@ -1,0 +1,100 @@
+package dev.ecrmirror.cdk;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Aws;
+import software.amazon.awscdk.services.batch.Action;
+import software.amazon.awscdk.services.batch.CustomReason;
+import software.amazon.awscdk.services.batch.Reason;
+import software.amazon.awscdk.services.batch.RetryStrategy;
+import software.amazon.awscdk.services.batch.Secret;
+import software.amazon.awscdk.services.ecs.CpuArchitecture;
+import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.constructs.Construct;
+
+/**
+ * What the controller and worker jobs share: network, CPU architecture, credentials, logging and
+ * the retry policy.
+ *
+ * @param network where the tasks run
+ * @param arm64 Graviton (ARM64) rather than X86_64
+ * @param credentials the registry credentials secret, injected as {@code ECR_MIRROR_AUTH_JSON}
+ * @param logRetention retention of each job's log group
+ * @param ecrRepositoryPrefix repository name prefix the jobs' ECR permissions are scoped to
+ */
+public record JobPlatform(
+    BatchNetwork network,
+    boolean arm64,
+    ISecret credentials,
+    RetentionDays logRetention,
+    String ecrRepositoryPrefix) {
+
+  /**
+   * Heap sized from the container limit, leaving room for direct buffers, metaspace and threads;
+   * on heap exhaustion exit at once (a non-zero exit, not retried) instead of limping along.
+   */
+  static final String JAVA_TOOL_OPTIONS = "-XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError";
+
+  CpuArchitecture cpuArchitecture() {
+    return arm64 ? CpuArchitecture.ARM64 : CpuArchitecture.X86_64;
+  }
+
+  OperatingSystemFamily operatingSystemFamily() {
+    return OperatingSystemFamily.LINUX;
+  }
+
+  /** The environment every job gets, before its own variables. */
+  Map<String, String> baseEnvironment() {
+    return Map.of("JAVA_TOOL_OPTIONS", JAVA_TOOL_OPTIONS);
+  }
+
+  /** The secrets every job gets: the registry credentials. */
+  Map<String, Secret> secrets() {
+    return Map.of(RegistryCredentials.ENV_VAR, Secret.fromSecretsManager(credentials));
+  }
+
+  /** A task execution role: pulls the image, reads the secret, writes logs (granted by the caller). */
+  static Role executionRole(Construct scope) {
+    return Role.Builder.create(scope, "ExecutionRole")
+        .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+        .description("ecr-mirror: pulls the job image, reads the credentials secret, writes logs")
+        .build();
+  }
+
+  /** A job role: what the application itself may call. */
+  static Role jobRole(Construct scope, String description) {
+    return Role.Builder.create(scope, "JobRole")
+        .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+        .description(description)
+        .build();
+  }
+
+  /**
+   * Retry what the infrastructure broke, never what the application decided: a reclaimed Spot
+   * task, a lost host, an image pull or task start-up failure is retried; any exit code of our
+   * own (1 bad input, 2 a destination failed, 3 out of memory) ends the job, since a retry would
+   * fail the same way and the controller resubmits drift on its next run anyway. Batch allows
+   * five conditions; failures matching none (no exit code, unknown reason) are retried.
+   */
+  static List<RetryStrategy> retryStrategies() {
+    return List.of(
+        retry(CustomReason.builder().onStatusReason("Host EC2*").build()),
+        retry(CustomReason.builder().onStatusReason("Your Spot Task was interrupted*").build()),
+        retry(CustomReason.builder().onReason("CannotPullContainerError*").build()),
+        retry(CustomReason.builder().onReason("ResourceInitializationError*").build()),
+        RetryStrategy.of(Action.EXIT, Reason.custom(CustomReason.builder().onExitCode("*").build())));
+  }
+
+  private static RetryStrategy retry(CustomReason reason) {
+    return RetryStrategy.of(Action.RETRY, Reason.custom(reason));
+  }
+
+  /** The ARN pattern of the ECR repositories the jobs may touch, in any region and account. */
+  String ecrRepositoryArns() {
+    return "arn:" + Aws.PARTITION + ":ecr:*:*:repository/" + ecrRepositoryPrefix + "*";
+  }
+}

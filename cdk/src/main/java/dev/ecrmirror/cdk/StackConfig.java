@@ -1,0 +1,164 @@
+package dev.ecrmirror.cdk;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import software.constructs.Node;
+
+/**
+ * The deployment options of the stack, read from CDK context ({@code -c key=value} or cdk.json).
+ *
+ * <p>Values from the command line arrive as strings and values from cdk.json or tests may be
+ * typed, so every value is read through its string form and validated here, once, with a message
+ * that names the context key.
+ *
+ * @param imagePrefix registry prefix of both job images; empty means this account's ECR under {@code ecr-mirror}
+ * @param imageTag tag of both job images
+ * @param controllerImage full controller image URI overriding prefix and tag, if set
+ * @param workerImage full worker image URI overriding prefix and tag, if set
+ * @param network where the Batch tasks run
+ * @param spot whether Batch runs on Fargate Spot rather than on-demand Fargate
+ * @param arm64 whether the tasks run on Graviton (ARM64) rather than X86_64
+ * @param maxVcpus upper bound of the mirror compute environment
+ * @param workerVcpus vCPUs of one worker task
+ * @param workerMemoryMib memory of one worker task, MiB
+ * @param workerTimeoutMinutes how long one worker attempt may run
+ * @param schedule EventBridge schedule expression of the controller; empty means no schedule
+ * @param logRetentionDays retention of both job log groups
+ * @param ecrRepositoryPrefix repository name prefix scoping the jobs' ECR permissions; empty means any
+ */
+public record StackConfig(
+    String imagePrefix,
+    String imageTag,
+    Optional<String> controllerImage,
+    Optional<String> workerImage,
+    NetworkProps network,
+    boolean spot,
+    boolean arm64,
+    int maxVcpus,
+    double workerVcpus,
+    int workerMemoryMib,
+    int workerTimeoutMinutes,
+    Optional<String> schedule,
+    int logRetentionDays,
+    String ecrRepositoryPrefix) {
+
+  /** The project version, which is also the tag the images module pushes. */
+  public static final String DEFAULT_IMAGE_TAG = "0.1.0";
+
+  /** Reads and validates every option from the context of {@code node}, applying defaults. */
+  public static StackConfig fromContext(Node node) {
+    var ctx = new Context(node);
+    boolean arm64 =
+        switch (ctx.string("cpuArchitecture").orElse("X86_64").toUpperCase(Locale.ROOT)) {
+          case "X86_64" -> false;
+          case "ARM64" -> true;
+          default -> throw new IllegalArgumentException(
+              "context cpuArchitecture must be X86_64 or ARM64");
+        };
+    return new StackConfig(
+        ctx.string("imagePrefix").map(p -> p.replaceAll("/+$", "")).orElse(""),
+        ctx.string("imageTag").orElse(DEFAULT_IMAGE_TAG),
+        ctx.string("controllerImage"),
+        ctx.string("workerImage"),
+        network(ctx),
+        ctx.bool("spot").orElse(true),
+        arm64,
+        ctx.integer("maxVcpus", 1, 10_000).orElse(32),
+        ctx.decimal("workerVcpus").orElse(1.0),
+        ctx.integer("workerMemoryMiB", 512, 122_880).orElse(2048),
+        ctx.integer("workerTimeoutMinutes", 1, 14 * 24 * 60).orElse(240),
+        schedule(ctx.string("schedule").orElse("rate(1 hour)")),
+        ctx.integer("logRetentionDays", 1, 3653).orElse(30),
+        ctx.string("ecrRepositoryPrefix").orElse(""));
+  }
+
+  private static NetworkProps network(Context ctx) {
+    Optional<String> vpcId = ctx.string("vpcId");
+    if (vpcId.isEmpty()) {
+      if (ctx.string("subnetIds").isPresent() || ctx.string("securityGroupId").isPresent()) {
+        throw new IllegalArgumentException("context subnetIds and securityGroupId need vpcId");
+      }
+      return NetworkProps.createVpc();
+    }
+    List<String> subnets =
+        Arrays.stream(ctx.string("subnetIds").orElse("").split(","))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .toList();
+    if (subnets.isEmpty()) {
+      throw new IllegalArgumentException("context vpcId needs subnetIds (comma-separated)");
+    }
+    return new NetworkProps(
+        vpcId, subnets, ctx.string("securityGroupId"), ctx.bool("assignPublicIp").orElse(false));
+  }
+
+  private static Optional<String> schedule(String expression) {
+    if (expression.equalsIgnoreCase("none")) {
+      return Optional.empty();
+    }
+    if (!expression.matches("(rate|cron)\\(.+\\)")) {
+      throw new IllegalArgumentException(
+          "context schedule must be rate(...), cron(...) or none, got: " + expression);
+    }
+    return Optional.of(expression);
+  }
+
+  /** Typed reads of context values that may be strings or JSON values. */
+  private record Context(Node node) {
+
+    Optional<String> string(String key) {
+      Object value = node.tryGetContext(key);
+      return value == null || value.toString().isBlank()
+          ? Optional.empty()
+          : Optional.of(value.toString().strip());
+    }
+
+    Optional<Boolean> bool(String key) {
+      return string(key)
+          .map(
+              v ->
+                  switch (v.toLowerCase(Locale.ROOT)) {
+                    case "true" -> true;
+                    case "false" -> false;
+                    default -> throw new IllegalArgumentException(
+                        "context " + key + " must be true or false, got: " + v);
+                  });
+    }
+
+    Optional<Integer> integer(String key, int min, int max) {
+      return string(key)
+          .map(
+              v -> {
+                double parsed;
+                try {
+                  // JSON numbers from cdk.json may arrive as doubles (30.0).
+                  parsed = Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                  throw new IllegalArgumentException(
+                      "context " + key + " must be a whole number, got: " + v, e);
+                }
+                if (parsed != Math.rint(parsed) || parsed < min || parsed > max) {
+                  throw new IllegalArgumentException(
+                      "context " + key + " must be a whole number from " + min + " to " + max
+                          + ", got: " + v);
+                }
+                return (int) parsed;
+              });
+    }
+
+    Optional<Double> decimal(String key) {
+      return string(key)
+          .map(
+              v -> {
+                try {
+                  return Double.parseDouble(v);
+                } catch (NumberFormatException e) {
+                  throw new IllegalArgumentException(
+                      "context " + key + " must be a number, got: " + v, e);
+                }
+              });
+    }
+  }
+}

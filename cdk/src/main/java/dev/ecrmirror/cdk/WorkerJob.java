@@ -1,0 +1,168 @@
+package dev.ecrmirror.cdk;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.ArnComponents;
+import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
+import software.amazon.awscdk.services.batch.EcsJobDefinition;
+import software.amazon.awscdk.services.batch.IJobDefinition;
+import software.amazon.awscdk.services.batch.IJobQueue;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.iam.Grant;
+import software.amazon.awscdk.services.iam.GrantOnPrincipalOptions;
+import software.amazon.awscdk.services.iam.IGrantable;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.constructs.Construct;
+
+/**
+ * The mirror-worker job definition: copies one source image to its destinations, byte for byte.
+ *
+ * <p>The command is {@code Ref::source Ref::dest}, so a job is submitted with the parameters
+ * {@code source} and {@code dest} (destinations comma-separated), by the controller or by hand.
+ */
+public final class WorkerJob extends Construct {
+
+  /** Placeholders that fail fast as invalid references when a job is submitted without parameters. */
+  static final Map<String, String> DEFAULT_PARAMETERS =
+      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER");
+
+  /** Attempts per job: the first run plus retries of infrastructure failures. */
+  static final int ATTEMPTS = 3;
+
+  private final EcsJobDefinition jobDefinition;
+  private final Role jobRole;
+
+  /**
+   * Options of the worker job.
+   *
+   * @param platform what all jobs share
+   * @param image the mirror-worker image (entrypoint {@code java -jar /app/mirror-worker.jar})
+   * @param table the mirror table, whose rows the worker marks mirrored or failed
+   * @param vcpus vCPUs of one task
+   * @param memoryMib memory of one task, MiB
+   * @param timeout how long one attempt may run; copying multi-GB images takes a while
+   */
+  public record Props(
+      JobPlatform platform, JobImage image, ITable table, double vcpus, int memoryMib, Duration timeout) {}
+
+  public WorkerJob(Construct scope, String id, Props props) {
+    super(scope, id);
+    JobPlatform platform = props.platform();
+    var logGroup = LogGroup.Builder.create(this, "LogGroup").retention(platform.logRetention()).build();
+    var executionRole = JobPlatform.executionRole(this);
+    props.image().grantPull(executionRole);
+    this.jobRole = JobPlatform.jobRole(this, "ecr-mirror worker: pulls and pushes images, records results");
+    grantJobPermissions(platform, props.table());
+
+    Map<String, String> environment = new HashMap<>(platform.baseEnvironment());
+    environment.put(ControllerJob.ENV_TABLE, props.table().getTableName());
+    var container =
+        EcsFargateContainerDefinition.Builder.create(this, "Container")
+            .image(props.image().containerImage())
+            .cpu(props.vcpus())
+            .memory(Size.mebibytes(props.memoryMib()))
+            .command(List.of("Ref::source", "Ref::dest"))
+            .environment(environment)
+            .secrets(platform.secrets())
+            .jobRole(jobRole)
+            .executionRole(executionRole)
+            .logging(
+                LogDriver.awsLogs(
+                    AwsLogDriverProps.builder().logGroup(logGroup).streamPrefix("mirror-worker").build()))
+            .assignPublicIp(platform.network().assignPublicIp())
+            .fargateCpuArchitecture(platform.cpuArchitecture())
+            .fargateOperatingSystemFamily(platform.operatingSystemFamily())
+            .build();
+    this.jobDefinition =
+        EcsJobDefinition.Builder.create(this, "JobDefinition")
+            .container(container)
+            .parameters(Map.copyOf(DEFAULT_PARAMETERS))
+            .retryAttempts(ATTEMPTS)
+            .retryStrategies(JobPlatform.retryStrategies())
+            .timeout(props.timeout())
+            .propagateTags(true)
+            .build();
+  }
+
+  private void grantJobPermissions(JobPlatform platform, ITable table) {
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("PullAndPushImages")
+            .actions(
+                List.of(
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:DescribeImages",
+                    "ecr:InitiateLayerUpload",
+                    "ecr:UploadLayerPart",
+                    "ecr:CompleteLayerUpload",
+                    "ecr:PutImage",
+                    "ecr:CreateRepository"))
+            .resources(List.of(platform.ecrRepositoryArns()))
+            .build());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("EcrLogin")
+            .actions(List.of("ecr:GetAuthorizationToken"))
+            .resources(List.of("*"))
+            .build());
+    // Only status write-back: the worker never reads or deletes rows.
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("RecordResult")
+            .actions(List.of("dynamodb:UpdateItem"))
+            .resources(List.of(table.getTableArn()))
+            .build());
+    NagSuppressions.addResourceSuppressions(
+        jobRole,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "Destinations are rows of the mirror table, in any region and account, not known"
+                        + " at deploy time: ECR actions are scoped to repository ARNs (by name prefix"
+                        + " when ecrRepositoryPrefix is set); ecr:GetAuthorizationToken only accepts"
+                        + " resource *.")
+                .build()),
+        true);
+  }
+
+  public IJobDefinition jobDefinition() {
+    return jobDefinition;
+  }
+
+  /**
+   * Lets {@code role} submit worker jobs to {@code queue}: by the job definition ARN with its
+   * revision (what the controller is given) and without it (the latest active revision).
+   */
+  void grantSubmit(IGrantable role, IJobQueue queue) {
+    jobDefinition.grantSubmitJob(role, queue);
+    String latestRevisionArn =
+        Stack.of(this)
+            .formatArn(
+                ArnComponents.builder()
+                    .service("batch")
+                    .resource("job-definition")
+                    .resourceName(jobDefinition.getJobDefinitionName())
+                    .arnFormat(ArnFormat.SLASH_RESOURCE_NAME)
+                    .build());
+    Grant.addToPrincipal(
+        GrantOnPrincipalOptions.builder()
+            .grantee(role)
+            .actions(List.of("batch:SubmitJob"))
+            .resourceArns(List.of(latestRevisionArn, queue.getJobQueueArn()))
+            .build());
+  }
+}

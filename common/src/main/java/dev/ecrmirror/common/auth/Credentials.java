@@ -1,0 +1,33 @@
+package dev.ecrmirror.common.auth;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds the credential chain both jobs use, in the order a user expects it to be searched. */
+public final class Credentials {
+  /** The environment variable holding a docker config.json document (the deployed secret). */
+  public static final String AUTH_JSON_ENV = "ECR_MIRROR_AUTH_JSON";
+
+  private Credentials() {}
+
+  /**
+   * The chain: the {@code --auth-file} if given, then {@value #AUTH_JSON_ENV}, then
+   * {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}, then ECR tokens for ECR hosts.
+   */
+  public static CredentialProvider defaultChain(Optional<Path> authFile, Map<String, String> env) {
+    List<CredentialProvider> chain = new ArrayList<>();
+    authFile.ifPresent(f -> chain.add(DockerConfigCredentials.fromFile(f)));
+    String json = env.get(AUTH_JSON_ENV);
+    if (json != null && !json.isBlank()) {
+      chain.add(DockerConfigCredentials.fromJson("$" + AUTH_JSON_ENV, json));
+    }
+    if (authFile.isEmpty()) {
+      DockerConfigCredentials.fromDefaultLocation().ifPresent(chain::add);
+    }
+    chain.add(EcrCredentials.withDefaultClients());
+    return CredentialProvider.chain(chain);
+  }
+}

@@ -1,0 +1,166 @@
+package dev.ecrmirror.common.auth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Credentials from a docker {@code config.json}: the {@code auths} entries, and the
+ * {@code credHelpers} / {@code credsStore} programs spoken to through the
+ * {@code docker-credential-*} protocol ({@code get}, server URL on stdin, JSON on stdout).
+ *
+ * @see <a href="https://github.com/docker/docker-credential-helpers">docker-credential-helpers</a>
+ */
+public final class DockerConfigCredentials implements CredentialProvider {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+
+  private final String origin;
+  private final Map<String, JsonNode> auths;
+  private final Map<String, String> credHelpers;
+  private final String credsStore;
+  private final Map<String, Optional<Credential>> helperCache = new ConcurrentHashMap<>();
+
+  private DockerConfigCredentials(String origin, JsonNode root) {
+    this.origin = origin;
+    Map<String, JsonNode> a = new HashMap<>();
+    root.path("auths").properties().forEach(e -> a.put(normalizeServer(e.getKey()), e.getValue()));
+    this.auths = Map.copyOf(a);
+    Map<String, String> h = new HashMap<>();
+    root.path("credHelpers").properties().forEach(e -> h.put(normalizeServer(e.getKey()), e.getValue().asText()));
+    this.credHelpers = Map.copyOf(h);
+    this.credsStore = root.path("credsStore").asText("");
+  }
+
+  /** Reads a config file; a missing file is an error naming the path. */
+  public static DockerConfigCredentials fromFile(Path file) {
+    try {
+      return fromJson(file.toString(), Files.readString(file));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read auth file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Parses config.json content; {@code origin} names where it came from, for error messages. */
+  public static DockerConfigCredentials fromJson(String origin, String json) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      if (root == null || !root.isObject()) {
+        throw new IllegalArgumentException("auth config " + origin + " is not a JSON object");
+      }
+      return new DockerConfigCredentials(origin, root);
+    } catch (IOException e) {
+      // Jackson's message may quote the content: keep only where it failed.
+      throw new IllegalArgumentException("auth config " + origin + " is not valid JSON (line "
+          + lineOf(e) + ")");
+    }
+  }
+
+  private static String lineOf(IOException e) {
+    return e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+        ? String.valueOf(j.getLocation().getLineNr()) : "?";
+  }
+
+  /** The default file: {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}, if it exists. */
+  public static Optional<DockerConfigCredentials> fromDefaultLocation() {
+    String dir = System.getenv("DOCKER_CONFIG");
+    Path file = dir != null && !dir.isBlank()
+        ? Path.of(dir, "config.json")
+        : Path.of(System.getProperty("user.home"), ".docker", "config.json");
+    return Files.isRegularFile(file) ? Optional.of(fromFile(file)) : Optional.empty();
+  }
+
+  /** Maps every way users write a server in config.json to the registry name: no scheme, no path. */
+  static String normalizeServer(String server) {
+    String s = server.trim().toLowerCase(Locale.ROOT);
+    int scheme = s.indexOf("://");
+    if (scheme >= 0) {
+      s = s.substring(scheme + 3);
+    }
+    int slash = s.indexOf('/');
+    if (slash >= 0) {
+      s = s.substring(0, slash);
+    }
+    if (s.equals("index.docker.io") || s.equals("registry-1.docker.io") || s.equals("registry.hub.docker.com")) {
+      return "docker.io";
+    }
+    return s;
+  }
+
+  @Override
+  public Optional<Credential> credentialFor(String registry) {
+    String key = normalizeServer(registry);
+    String helper = credHelpers.get(key);
+    if (helper != null) {
+      return helperCache.computeIfAbsent(key, k -> runHelper(helper, k));
+    }
+    JsonNode entry = auths.get(key);
+    if (entry != null) {
+      Optional<Credential> fromEntry = fromAuthEntry(entry, key);
+      if (fromEntry.isPresent()) {
+        return fromEntry;
+      }
+    }
+    if (!credsStore.isEmpty()) {
+      return helperCache.computeIfAbsent(key, k -> runHelper(credsStore, k));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Credential> fromAuthEntry(JsonNode entry, String registry) {
+    String where = registry + " in " + origin;
+    if (entry.hasNonNull("identitytoken") && !entry.get("identitytoken").asText().isEmpty()) {
+      return Optional.of(Credential.identityToken(entry.get("identitytoken").asText()));
+    }
+    if (entry.hasNonNull("auth") && !entry.get("auth").asText().isEmpty()) {
+      return Optional.of(Credential.fromAuthField(entry.get("auth").asText(), where));
+    }
+    if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
+      return Optional.of(Credential.basic(entry.get("username").asText(), entry.get("password").asText()));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<Credential> runHelper(String helper, String registry) {
+    String program = "docker-credential-" + helper;
+    String serverUrl = registry.equals("docker.io") ? DOCKER_HUB_SERVER : registry;
+    try {
+      Process process = new ProcessBuilder(program, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      try (OutputStream stdin = process.getOutputStream()) {
+        stdin.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+      }
+      byte[] out = process.getInputStream().readAllBytes();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("credential helper " + program + " did not answer within 30 s for " + registry);
+      }
+      if (process.exitValue() != 0) {
+        // "credentials not found in native keychain": the helper has nothing for this registry.
+        return Optional.empty();
+      }
+      JsonNode answer = JSON.readTree(out);
+      String user = answer.path("Username").asText("");
+      String secret = answer.path("Secret").asText("");
+      if (secret.isEmpty()) {
+        return Optional.empty();
+      }
+      return Optional.of(user.equals("<token>") ? Credential.identityToken(secret) : Credential.basic(user, secret));
+    } catch (IOException e) {
+      throw new IllegalStateException("credential helper " + program + " (from " + origin + ") failed for "
+          + registry + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while asking " + program + " for " + registry, e);
+    }
+  }
+}

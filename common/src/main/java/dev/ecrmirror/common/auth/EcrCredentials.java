@@ -1,0 +1,104 @@
+package dev.ecrmirror.common.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.AuthorizationData;
+
+/**
+ * Logins for Amazon ECR registries from {@code GetAuthorizationToken}, using the default AWS
+ * credential chain. The region comes from the registry host name; tokens are cached per region
+ * until shortly before they expire (they last 12 hours).
+ *
+ * @see <a href="https://docs.aws.amazon.com/AmazonECR/latest/userguide/registry_auth.html">ECR registry authentication</a>
+ */
+public final class EcrCredentials implements CredentialProvider {
+  private static final Pattern ECR_HOST =
+      Pattern.compile("(\\d{12})\\.dkr\\.ecr(?:-fips)?\\.([a-z0-9-]+)\\.(?:amazonaws\\.com(?:\\.cn)?|sc2s\\.sgov\\.gov|c2s\\.ic\\.gov)");
+  private static final Duration REFRESH_BEFORE_EXPIRY = Duration.ofMinutes(15);
+
+  private final Function<Region, EcrClient> clients;
+  private final Clock clock;
+  private final Map<Region, EcrClient> clientCache = new ConcurrentHashMap<>();
+  private final Map<Region, CachedToken> tokens = new ConcurrentHashMap<>();
+
+  private record CachedToken(Credential credential, Instant refreshAt) {}
+
+  /** Uses {@code clients} to build the ECR client of a region (tests point it at a stub endpoint). */
+  public EcrCredentials(Function<Region, EcrClient> clients, Clock clock) {
+    this.clients = clients;
+    this.clock = clock;
+  }
+
+  /** The production provider: SDK defaults for credentials, one client per region. */
+  public static EcrCredentials withDefaultClients() {
+    return new EcrCredentials(
+        region -> EcrClient.builder()
+            .region(region)
+            .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
+            .build(),
+        Clock.systemUTC());
+  }
+
+  /** The region of an ECR registry host, e.g. {@code eu-west-1} for {@code 1234….dkr.ecr.eu-west-1.amazonaws.com}. */
+  public static Optional<Region> regionOf(String registry) {
+    Matcher m = ECR_HOST.matcher(registry.toLowerCase(java.util.Locale.ROOT));
+    return m.matches() ? Optional.of(Region.of(m.group(2))) : Optional.empty();
+  }
+
+  /** True when the registry host is an ECR private registry. */
+  public static boolean isEcr(String registry) {
+    return regionOf(registry).isPresent();
+  }
+
+  @Override
+  public Optional<Credential> credentialFor(String registry) {
+    return regionOf(registry).map(this::token);
+  }
+
+  private Credential token(Region region) {
+    CachedToken cached = tokens.get(region);
+    if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
+      return cached.credential();
+    }
+    synchronized (this) {
+      cached = tokens.get(region);
+      if (cached != null && clock.instant().isBefore(cached.refreshAt())) {
+        return cached.credential();
+      }
+      CachedToken fresh = fetch(region);
+      tokens.put(region, fresh);
+      return fresh.credential();
+    }
+  }
+
+  private CachedToken fetch(Region region) {
+    AuthorizationData data;
+    try {
+      EcrClient client = clientCache.computeIfAbsent(region, clients);
+      data = client.getAuthorizationToken(b -> {}).authorizationData().stream().findFirst()
+          .orElseThrow(() -> new IllegalStateException("ECR GetAuthorizationToken in " + region + " returned no token"));
+    } catch (SdkException e) {
+      throw new IllegalStateException("ECR GetAuthorizationToken in " + region + " failed: " + e.getMessage(), e);
+    }
+    String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);
+    int colon = decoded.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalStateException("ECR GetAuthorizationToken in " + region + " returned a malformed token");
+    }
+    Credential credential = Credential.basic(decoded.substring(0, colon), decoded.substring(colon + 1));
+    Instant expires = data.expiresAt() != null ? data.expiresAt() : clock.instant().plus(Duration.ofHours(12));
+    return new CachedToken(credential, expires.minus(REFRESH_BEFORE_EXPIRY));
+  }
+}

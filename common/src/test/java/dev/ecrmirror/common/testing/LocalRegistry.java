@@ -1,0 +1,124 @@
+package dev.ecrmirror.common.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real {@code docker-registry} process on a random loopback port, with its storage in a
+ * temporary directory; {@link #close()} stops it and deletes the storage.
+ */
+public final class LocalRegistry implements AutoCloseable {
+  private static final String BINARY = System.getenv().getOrDefault("DOCKER_REGISTRY_BIN", "docker-registry");
+
+  private final Process process;
+  private final Path dir;
+  private final int port;
+
+  private LocalRegistry(Process process, Path dir, int port) {
+    this.process = process;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /** Starts a registry and waits until {@code /v2/} answers. */
+  public static LocalRegistry start() throws IOException, InterruptedException {
+    IOException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      Path dir = Files.createTempDirectory("local-registry");
+      int port = freePort();
+      Files.writeString(dir.resolve("config.yml"), """
+          version: 0.1
+          log:
+            level: error
+            accesslog:
+              disabled: true
+          storage:
+            filesystem:
+              rootdirectory: %s
+            delete:
+              enabled: true
+          http:
+            addr: 127.0.0.1:%d
+            secret: local-test-secret
+          """.formatted(dir.resolve("data"), port));
+      Process process = new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("registry.log").toFile())
+          .start();
+      LocalRegistry registry = new LocalRegistry(process, dir, port);
+      if (registry.awaitReady()) {
+        return registry;
+      }
+      last = new IOException("docker-registry did not come up on port " + port + ": "
+          + Files.readString(dir.resolve("registry.log")));
+      registry.close();
+    }
+    throw last;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private boolean awaitReady() throws InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try {
+        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return true;
+        }
+      } catch (IOException e) {
+        // Not listening yet.
+      }
+      Thread.sleep(50);
+    }
+    return false;
+  }
+
+  /** {@code 127.0.0.1:PORT}, the registry part of references into it. */
+  public String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://127.0.0.1:PORT}. */
+  public URI baseUri() {
+    return URI.create("http://" + host());
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // A temp directory left behind is harmless.
+    }
+  }
+}

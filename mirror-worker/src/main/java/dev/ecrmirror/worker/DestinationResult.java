@@ -1,0 +1,40 @@
+package dev.ecrmirror.worker;
+
+import dev.ecrmirror.common.ref.Digest;
+import dev.ecrmirror.common.ref.ImageReference;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What happened at one destination.
+ *
+ * @param destination the destination as resolved (with the tag written, if any)
+ * @param status the outcome
+ * @param digest the digest the destination now holds (the source's, when not failed)
+ * @param blobsUploaded blobs whose bytes were sent
+ * @param blobsMounted blobs mounted from another repository of the same registry
+ * @param blobsPresent blobs the destination already had
+ * @param bytesUploaded bytes sent for uploaded blobs
+ * @param elapsed wall time spent on this destination
+ * @param error why it failed, when it did
+ */
+public record DestinationResult(ImageReference destination, Status status, Optional<Digest> digest,
+    int blobsUploaded, int blobsMounted, int blobsPresent, long bytesUploaded, Duration elapsed,
+    Optional<String> error) {
+
+  /** The outcome at one destination. */
+  public enum Status {
+    /** The image was copied. */
+    COPIED,
+    /** The destination already held the source digest: nothing was pushed. */
+    IN_SYNC,
+    /** Dry run: the destination differs and would be copied. */
+    WOULD_COPY,
+    /** The copy failed; {@link #error()} says why. Nothing was tagged. */
+    FAILED
+  }
+
+  public boolean ok() {
+    return status != Status.FAILED;
+  }
+}

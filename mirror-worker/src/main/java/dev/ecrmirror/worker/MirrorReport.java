@@ -1,0 +1,27 @@
+package dev.ecrmirror.worker;
+
+import dev.ecrmirror.common.ref.Digest;
+import dev.ecrmirror.common.ref.ImageReference;
+import java.util.List;
+
+/**
+ * The result of a mirror run.
+ *
+ * @param source the source as resolved, pinned by digest
+ * @param digest the digest written to destinations: the source's, unless platforms were selected
+ * @param mediaType the top manifest's media type
+ * @param indexRewritten true when a platform selection rewrote the index (its digest changed)
+ * @param destinations one result per destination, in the order given
+ */
+public record MirrorReport(ImageReference source, Digest digest, String mediaType, boolean indexRewritten,
+    List<DestinationResult> destinations) {
+
+  public MirrorReport {
+    destinations = List.copyOf(destinations);
+  }
+
+  /** True when every destination holds the digest (or would, on a dry run). */
+  public boolean allOk() {
+    return destinations.stream().allMatch(DestinationResult::ok);
+  }
+}
