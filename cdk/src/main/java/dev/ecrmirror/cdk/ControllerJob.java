@@ -1,0 +1,174 @@
+package dev.ecrmirror.cdk;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Size;
+import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
+import software.amazon.awscdk.services.batch.EcsJobDefinition;
+import software.amazon.awscdk.services.batch.IJobDefinition;
+import software.amazon.awscdk.services.batch.IJobQueue;
+import software.amazon.awscdk.services.dynamodb.ITable;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.sqs.IQueue;
+import software.constructs.Construct;
+
+/**
+ * The controller job definitions: {@code sync} (scan the whole table) and {@code sync --events}
+ * (check the rows touched by queued ECR push events), both submitting worker jobs for drift.
+ *
+ * <p>Events mode has a job definition of its own rather than an EventBridge command override:
+ * each mode is then a plain, visible job definition that can also be started by hand.
+ */
+public final class ControllerJob extends Construct {
+
+  /** The mirror table name. */
+  public static final String ENV_TABLE = "ECR_MIRROR_TABLE";
+  /** The ARN of the job queue worker jobs are submitted to. */
+  public static final String ENV_JOB_QUEUE = "ECR_MIRROR_JOB_QUEUE";
+  /** The ARN of the worker job definition. */
+  public static final String ENV_JOB_DEFINITION = "ECR_MIRROR_JOB_DEFINITION";
+  /** The URL of the ECR push events queue. */
+  public static final String ENV_EVENTS_QUEUE_URL = "ECR_MIRROR_EVENTS_QUEUE_URL";
+
+  static final double VCPUS = 0.5;
+  static final int MEMORY_MIB = 1024;
+  static final Duration TIMEOUT = Duration.hours(1);
+  static final int ATTEMPTS = 2;
+
+  private final Role jobRole;
+  private final EcsJobDefinition syncJobDefinition;
+  private final EcsJobDefinition eventsJobDefinition;
+
+  /**
+   * Options of the controller jobs.
+   *
+   * @param platform what all jobs share
+   * @param image the controller image (entrypoint {@code java -jar /app/controller.jar})
+   * @param table the mirror table
+   * @param eventsQueue the queue of ECR push events
+   * @param mirrorQueue the job queue worker jobs go to
+   * @param worker the worker job definition to submit
+   */
+  public record Props(
+      JobPlatform platform,
+      JobImage image,
+      ITable table,
+      IQueue eventsQueue,
+      IJobQueue mirrorQueue,
+      WorkerJob worker) {}
+
+  public ControllerJob(Construct scope, String id, Props props) {
+    super(scope, id);
+    JobPlatform platform = props.platform();
+    var logGroup = LogGroup.Builder.create(this, "LogGroup").retention(platform.logRetention()).build();
+    var executionRole = JobPlatform.executionRole(this);
+    props.image().grantPull(executionRole);
+    this.jobRole =
+        JobPlatform.jobRole(this, "ecr-mirror controller: checks drift, submits worker jobs");
+    grantJobPermissions(props);
+
+    Map<String, String> environment = new HashMap<>(platform.baseEnvironment());
+    environment.put(ENV_TABLE, props.table().getTableName());
+    environment.put(ENV_JOB_QUEUE, props.mirrorQueue().getJobQueueArn());
+    environment.put(ENV_JOB_DEFINITION, props.worker().jobDefinition().getJobDefinitionArn());
+    environment.put(ENV_EVENTS_QUEUE_URL, props.eventsQueue().getQueueUrl());
+
+    var logging =
+        LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logGroup).streamPrefix("controller").build());
+    this.syncJobDefinition =
+        jobDefinition("Sync", List.of("sync"), props, environment, executionRole, logging);
+    this.eventsJobDefinition =
+        jobDefinition("Events", List.of("sync", "--events"), props, environment, executionRole, logging);
+  }
+
+  private EcsJobDefinition jobDefinition(
+      String name,
+      List<String> command,
+      Props props,
+      Map<String, String> environment,
+      Role executionRole,
+      LogDriver logging) {
+    JobPlatform platform = props.platform();
+    var container =
+        EcsFargateContainerDefinition.Builder.create(this, name + "Container")
+            .image(props.image().containerImage())
+            .cpu(VCPUS)
+            .memory(Size.mebibytes(MEMORY_MIB))
+            .command(command)
+            .environment(environment)
+            .secrets(platform.secrets())
+            .jobRole(jobRole)
+            .executionRole(executionRole)
+            .logging(logging)
+            .assignPublicIp(platform.network().assignPublicIp())
+            .fargateCpuArchitecture(platform.cpuArchitecture())
+            .fargateOperatingSystemFamily(platform.operatingSystemFamily())
+            .build();
+    return EcsJobDefinition.Builder.create(this, name + "JobDefinition")
+        .container(container)
+        .retryAttempts(ATTEMPTS)
+        .retryStrategies(JobPlatform.retryStrategies())
+        .timeout(TIMEOUT)
+        .propagateTags(true)
+        .build();
+  }
+
+  private void grantJobPermissions(Props props) {
+    props.table().grantReadWriteData(jobRole);
+    props.eventsQueue().grantConsumeMessages(jobRole);
+    props.worker().grantSubmit(jobRole, props.mirrorQueue());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReconcileSubmittedJobs")
+            .actions(List.of("batch:DescribeJobs"))
+            .resources(List.of("*"))
+            .build());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadImageDigests")
+            .actions(
+                List.of(
+                    "ecr:DescribeImages",
+                    "ecr:BatchGetImage",
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:GetDownloadUrlForLayer"))
+            .resources(List.of(props.platform().ecrRepositoryArns()))
+            .build());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("EcrLogin")
+            .actions(List.of("ecr:GetAuthorizationToken"))
+            .resources(List.of("*"))
+            .build());
+    NagSuppressions.addResourceSuppressions(
+        jobRole,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(
+                    "batch:DescribeJobs and ecr:GetAuthorizationToken only accept resource *;"
+                        + " sources and destinations are rows of the mirror table, in any region and"
+                        + " account, so ECR reads are scoped to repository ARNs (by name prefix when"
+                        + " ecrRepositoryPrefix is set); the table grant covers its indexes (index/*).")
+                .build()),
+        true);
+  }
+
+  /** The job definition running {@code sync}: the scheduled full check. */
+  public IJobDefinition syncJobDefinition() {
+    return syncJobDefinition;
+  }
+
+  /** The job definition running {@code sync --events}: started by ECR pushes. */
+  public IJobDefinition eventsJobDefinition() {
+    return eventsJobDefinition;
+  }
+}

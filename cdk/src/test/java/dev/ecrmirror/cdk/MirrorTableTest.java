@@ -1,0 +1,44 @@
+package dev.ecrmirror.cdk;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class MirrorTableTest {
+
+  private static Template template;
+
+  @BeforeAll
+  static void synth() {
+    template = Stacks.template();
+  }
+
+  @Test
+  void keyedBySourceLikeExistingAwsEcrMirrorTables() {
+    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table",
+        Map.of(
+            "KeySchema", List.of(Map.of("AttributeName", "Source", "KeyType", "HASH")),
+            "AttributeDefinitions", List.of(Map.of("AttributeName", "Source", "AttributeType", "S"))));
+  }
+
+  @Test
+  void onDemandWithPointInTimeRecovery() {
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table",
+        Map.of(
+            "BillingMode", "PAY_PER_REQUEST",
+            "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true)));
+  }
+
+  @Test
+  void survivesStackDeletionAndReplacement() {
+    template.hasResource(
+        "AWS::DynamoDB::Table",
+        Match.objectLike(Map.of("DeletionPolicy", "Retain", "UpdateReplacePolicy", "Retain")));
+  }
+}
