@@ -12,9 +12,10 @@ import java.util.List;
  * @param mediaType the top manifest's media type
  * @param indexRewritten true when a platform selection rewrote the index (its digest changed)
  * @param destinations one result per destination, in the order given
+ * @param sourceBytesRead blob bytes read from the source registry in this run
  */
 public record MirrorReport(ImageReference source, Digest digest, String mediaType, boolean indexRewritten,
-    List<DestinationResult> destinations) {
+    List<DestinationResult> destinations, long sourceBytesRead) {
 
   public MirrorReport {
     destinations = List.copyOf(destinations);

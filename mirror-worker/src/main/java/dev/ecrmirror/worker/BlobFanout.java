@@ -1,0 +1,181 @@
+package dev.ecrmirror.worker;
+
+import dev.ecrmirror.common.ref.Digest;
+import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.registry.RegistryClient.BlobStream;
+import dev.ecrmirror.common.registry.RegistryException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one source blob once and streams it to every destination that needs it, at the same time.
+ * Every byte is hashed on the way; the uploads are only allowed to finish when the digest and size
+ * check out, so no destination ever commits a truncated or corrupt blob. A source download broken
+ * mid-way resumes with a Range request (or re-reads and skips, where Range is not supported).
+ */
+final class BlobFanout {
+  private static final Logger LOG = LoggerFactory.getLogger(BlobFanout.class);
+  private static final int CHUNK = 128 * 1024;
+  private static final int PIPE_CHUNKS = 8;
+
+  private final RegistryClient client;
+  private final ExecutorService uploads;
+  private final int resumeAttempts;
+  private final AtomicLong sourceBytes = new AtomicLong();
+
+  /** Content that can never be right, however often it is read again. */
+  private static final class BadContentException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    BadContentException(String message) {
+      super(message);
+    }
+  }
+
+  BlobFanout(RegistryClient client, ExecutorService uploads, int resumeAttempts) {
+    this.client = client;
+    this.uploads = uploads;
+    this.resumeAttempts = resumeAttempts;
+  }
+
+  long sourceBytesRead() {
+    return sourceBytes.get();
+  }
+
+  /**
+   * Copies the blob to every target. Returns the failure of each target that did not get it;
+   * an empty map means all of them hold the blob now.
+   */
+  Map<ImageReference, RuntimeException> transfer(ImageReference source, Digest digest, long declaredSize,
+      List<ImageReference> targets) throws InterruptedException {
+    BlobStream first = client.openBlob(source, digest, 0);
+    long size = declaredSize >= 0 ? declaredSize : first.length();
+    if (size < 0) {
+      closeQuietly(first.body());
+      throw new RegistryException("download blob " + digest.shortHex() + " from " + source.name(), 200, "",
+          "the registry gave no size for it and the manifest names none");
+    }
+    List<ChunkPipe> pipes = new ArrayList<>();
+    Map<ImageReference, Future<?>> running = new LinkedHashMap<>();
+    for (ImageReference target : targets) {
+      ChunkPipe pipe = new ChunkPipe(PIPE_CHUNKS);
+      pipes.add(pipe);
+      running.put(target, uploads.submit(() -> {
+        try (InputStream in = pipe.inputStream()) {
+          client.uploadBlob(target, digest, size, in);
+        }
+        return null;
+      }));
+    }
+    IOException sourceFailure = null;
+    try {
+      pump(source, digest, size, first, pipes);
+      for (ChunkPipe pipe : pipes) {
+        pipe.close();
+      }
+    } catch (IOException | RuntimeException e) {
+      sourceFailure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+      for (ChunkPipe pipe : pipes) {
+        pipe.fail(sourceFailure);
+      }
+    }
+    Map<ImageReference, RuntimeException> failures = new LinkedHashMap<>();
+    for (Map.Entry<ImageReference, Future<?>> e : running.entrySet()) {
+      try {
+        e.getValue().get();
+      } catch (ExecutionException ex) {
+        Throwable cause = ex.getCause();
+        failures.put(e.getKey(), sourceFailure != null
+            ? new RegistryException("copy blob " + digest.shortHex() + " from " + source.name(), 0, "", sourceFailure.getMessage(), sourceFailure)
+            : cause instanceof RuntimeException re ? re : new RuntimeException(cause.getMessage(), cause));
+      }
+    }
+    if (sourceFailure != null) {
+      for (ImageReference target : targets) {
+        failures.putIfAbsent(target, new RegistryException("copy blob " + digest.shortHex() + " from " + source.name(),
+            0, "", sourceFailure.getMessage(), sourceFailure));
+      }
+    }
+    return failures;
+  }
+
+  /** Reads the source to the end, feeding every live pipe; resumes broken downloads. */
+  private void pump(ImageReference source, Digest digest, long size, BlobStream opened, List<ChunkPipe> pipes)
+      throws IOException, InterruptedException {
+    MessageDigest hash = digest.newMessageDigest();
+    long received = 0;
+    BlobStream stream = opened;
+    int resumes = 0;
+    while (true) {
+      long skip = received - stream.offset();
+      try (InputStream in = stream.body()) {
+        byte[] buffer = new byte[CHUNK];
+        while (true) {
+          int n = in.readNBytes(buffer, 0, CHUNK);
+          if (n == 0) {
+            break;
+          }
+          sourceBytes.addAndGet(n);
+          int from = 0;
+          if (skip > 0) {
+            // The registry ignored our Range: drop what we already have.
+            from = (int) Math.min(skip, n);
+            skip -= from;
+            if (from == n) {
+              continue;
+            }
+          }
+          byte[] chunk = Arrays.copyOfRange(buffer, from, n);
+          hash.update(chunk);
+          received += chunk.length;
+          if (received > size) {
+            throw new BadContentException("blob " + digest + " is longer than the " + size + " bytes its descriptor says");
+          }
+          boolean anyAlive = false;
+          for (ChunkPipe pipe : pipes) {
+            anyAlive |= pipe.write(chunk);
+          }
+          if (!anyAlive) {
+            return; // every upload failed already; their errors say why
+          }
+        }
+        if (received == size) {
+          break;
+        }
+        throw new IOException("download of blob " + digest.shortHex() + " ended after " + received + " of " + size + " bytes");
+      } catch (IOException e) {
+        if (e instanceof BadContentException || resumes >= resumeAttempts) {
+          throw e;
+        }
+        resumes++;
+        LOG.warn("download of blob {} from {} broke after {} of {} bytes ({}); resuming", digest.shortHex(),
+            source.name(), received, size, e.getMessage());
+        stream = client.openBlob(source, digest, received);
+      }
+    }
+    if (!digest.matches(hash)) {
+      throw new BadContentException("blob " + digest + " from " + source.name() + " does not match its digest: refusing to push it");
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException e) {
+      // Dropping the connection is all that is left to do.
+    }
+  }
+}

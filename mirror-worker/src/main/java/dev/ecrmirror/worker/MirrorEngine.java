@@ -1,0 +1,488 @@
+package dev.ecrmirror.worker;
+
+import dev.ecrmirror.common.manifest.Descriptor;
+import dev.ecrmirror.common.manifest.Manifest;
+import dev.ecrmirror.common.manifest.Platform;
+import dev.ecrmirror.common.ref.Digest;
+import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
+import dev.ecrmirror.common.registry.RegistryException;
+import dev.ecrmirror.worker.DestinationResult.Status;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies one image, every platform and byte for byte, to many destinations in one pass.
+ *
+ * <p>The source is pinned by digest first. Each destination already at that digest is left alone.
+ * For the rest: blobs first (skipped when present, mounted when the registry can, else read once
+ * from the source and streamed to all destinations that lack them), then child manifests by digest,
+ * then the top manifest by tag. A destination whose blobs did not all arrive gets no manifest, so
+ * no tag ever points at an incomplete image; one failing destination does not stop the others.
+ */
+public final class MirrorEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(MirrorEngine.class);
+  private static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
+
+  private final RegistryClient client;
+  private final int jobs;
+
+  /** {@code jobs} bounds the registry operations (blob checks, transfers, pushes) run at once. */
+  public MirrorEngine(RegistryClient client, int jobs) {
+    if (jobs < 1) {
+      throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
+    }
+    this.client = client;
+    this.jobs = jobs;
+  }
+
+  /** The pinned source: its top manifest and every child manifest and blob under it. */
+  private record Tree(Manifest top, List<Manifest> children, Map<Digest, Descriptor> blobs,
+      Map<Digest, List<Digest>> blobsByImage, boolean rewritten) {}
+
+  /** One destination's state while the run goes on. */
+  private static final class Target {
+    final ImageReference ref;
+    final String pushReference;
+    final long started = System.nanoTime();
+    final Set<Digest> present = ConcurrentHashMap.newKeySet();
+    final Set<Digest> presentManifests = ConcurrentHashMap.newKeySet();
+    int uploaded;
+    int mounted;
+    long bytes;
+    volatile String error;
+
+    Target(ImageReference ref, String pushReference) {
+      this.ref = ref;
+      this.pushReference = pushReference;
+    }
+
+    synchronized void countUpload(long size) {
+      uploaded++;
+      bytes += size;
+    }
+
+    synchronized void countMount() {
+      mounted++;
+    }
+
+    void fail(String message) {
+      if (error == null) {
+        error = message;
+      }
+    }
+
+    Duration elapsed() {
+      return Duration.ofNanos(System.nanoTime() - started);
+    }
+  }
+
+  /** Runs the copy; throws {@link RegistryException} if the source cannot be read. */
+  public MirrorReport mirror(MirrorRequest request) {
+    try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+      return new Run(request, threads).execute();
+    }
+  }
+
+  /** The state of one {@link #mirror} call. */
+  private final class Run {
+    private final MirrorRequest request;
+    private final ExecutorService threads;
+    private final Semaphore permits = new Semaphore(jobs);
+    private final BlobFanout fanout;
+
+    Run(MirrorRequest request, ExecutorService threads) {
+      this.request = request;
+      this.threads = threads;
+      this.fanout = new BlobFanout(client, threads, 3);
+    }
+
+    MirrorReport execute() {
+      ImageReference source = request.source();
+      boolean filtering = !request.platforms().isEmpty();
+      // HEAD first: when every destination is already in sync this is all we read (and Docker Hub
+      // does not count HEADs against the pull limit).
+      Digest sourceDigest;
+      String mediaType;
+      if (source.digest().isPresent()) {
+        sourceDigest = source.digest().get();
+        mediaType = "";
+      } else {
+        ManifestHead head = client.headManifest(source).orElseThrow(() -> new RegistryException(
+            "resolve source " + source, 404, "MANIFEST_UNKNOWN", "no such image"));
+        sourceDigest = head.digest();
+        mediaType = head.mediaType();
+      }
+      ImageReference pinned = source.withDigest(sourceDigest);
+      List<Target> targets = resolveTargets(pinned);
+
+      Tree tree = null;
+      Digest finalDigest = sourceDigest;
+      if (filtering) {
+        tree = loadTree(pinned);
+        finalDigest = tree.top().digest();
+        mediaType = tree.top().mediaType();
+      }
+      Map<Target, Optional<Digest>> current = checkDestinations(targets);
+      List<Target> work = new ArrayList<>();
+      List<DestinationResult> results = new ArrayList<>();
+      Map<Target, DestinationResult> done = new LinkedHashMap<>();
+      for (Target t : targets) {
+        Optional<Digest> at = current.get(t);
+        if (t.error != null) {
+          done.put(t, failed(t));
+        } else if (at.isPresent() && at.get().equals(finalDigest)) {
+          done.put(t, new DestinationResult(t.ref, Status.IN_SYNC, at, 0, 0, 0, 0, t.elapsed(), Optional.empty()));
+        } else if (request.dryRun()) {
+          done.put(t, new DestinationResult(t.ref, Status.WOULD_COPY, Optional.of(finalDigest), 0, 0, 0, 0,
+              t.elapsed(), Optional.empty()));
+        } else {
+          work.add(t);
+        }
+      }
+      if (!work.isEmpty()) {
+        if (tree == null) {
+          tree = loadTree(pinned);
+          mediaType = tree.top().mediaType();
+        }
+        copy(tree, pinned, work);
+        for (Target t : work) {
+          done.put(t, t.error != null ? failed(t) : new DestinationResult(t.ref, Status.COPIED,
+              Optional.of(tree.top().digest()), t.uploaded, t.mounted, tree.blobs().size() - t.uploaded - t.mounted,
+              t.bytes, t.elapsed(), Optional.empty()));
+        }
+      }
+      for (Target t : targets) {
+        results.add(done.get(t));
+      }
+      return new MirrorReport(pinned, finalDigest, mediaType, tree != null && tree.rewritten(), results,
+          fanout.sourceBytesRead());
+    }
+
+    private DestinationResult failed(Target t) {
+      return new DestinationResult(t.ref, Status.FAILED, Optional.empty(), t.uploaded, t.mounted, t.present.size(),
+          t.bytes, t.elapsed(), Optional.of(t.error));
+    }
+
+    /** Destinations keep their own tag; one named bare takes the source's tag, or the digest if it has none. */
+    private List<Target> resolveTargets(ImageReference pinned) {
+      List<Target> out = new ArrayList<>();
+      for (ImageReference dest : request.destinations()) {
+        if (dest.tag().isPresent()) {
+          out.add(new Target(dest.withTag(dest.tag().get()), dest.tag().get()));
+        } else if (dest.digest().isPresent()) {
+          Target t = new Target(dest, dest.digest().get().toString());
+          if (request.platforms().isEmpty() && !dest.digest().get().equals(pinned.digest().orElseThrow())) {
+            t.fail("destination names digest " + dest.digest().get() + " but the source is " + pinned.digest().get());
+          }
+          out.add(t);
+        } else if (request.source().tag().isPresent()) {
+          out.add(new Target(dest.withTag(request.source().tag().get()), request.source().tag().get()));
+        } else if (request.source().isBare()) {
+          out.add(new Target(dest.withTag("latest"), "latest"));
+        } else {
+          out.add(new Target(dest.withDigest(pinned.digest().get()), pinned.digest().get().toString()));
+        }
+      }
+      return out;
+    }
+
+    private Map<Target, Optional<Digest>> checkDestinations(List<Target> targets) {
+      Map<Target, Future<Optional<Digest>>> pending = new LinkedHashMap<>();
+      for (Target t : targets) {
+        if (t.error == null) {
+          pending.put(t, submit(() -> client.headManifest(t.ref).map(ManifestHead::digest)));
+        }
+      }
+      Map<Target, Optional<Digest>> out = new LinkedHashMap<>();
+      for (Target t : targets) {
+        Future<Optional<Digest>> f = pending.get(t);
+        if (f == null) {
+          out.put(t, Optional.empty());
+          continue;
+        }
+        try {
+          out.put(t, f.get());
+        } catch (ExecutionException e) {
+          t.fail(e.getCause().getMessage());
+          out.put(t, Optional.empty());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+      return out;
+    }
+
+    /** Reads the source tree by digest: the top manifest (filtered by platform if asked), children, blobs. */
+    private Tree loadTree(ImageReference pinned) {
+      Manifest top = client.getManifest(pinned);
+      boolean rewritten = false;
+      if (!request.platforms().isEmpty()) {
+        if (!top.isIndex()) {
+          LOG.warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
+              pinned, top.mediaType());
+        } else {
+          Manifest filtered = filterPlatforms(top, pinned);
+          rewritten = !filtered.digest().equals(top.digest());
+          top = filtered;
+        }
+      }
+      List<Manifest> children = new ArrayList<>();
+      Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
+      Map<Digest, List<Digest>> byImage = new LinkedHashMap<>();
+      collect(pinned, top, children, blobs, byImage, new LinkedHashSet<>());
+      children.remove(top);
+      return new Tree(top, children, blobs, byImage, rewritten);
+    }
+
+    private void collect(ImageReference repo, Manifest manifest, List<Manifest> children, Map<Digest, Descriptor> blobs,
+        Map<Digest, List<Digest>> byImage, Set<Digest> seen) {
+      if (!seen.add(manifest.digest())) {
+        return;
+      }
+      if (manifest.isIndex()) {
+        List<Future<Manifest>> fetches = new ArrayList<>();
+        for (Descriptor entry : manifest.references()) {
+          fetches.add(submit(() -> client.getManifest(repo, entry.digest().toString())));
+        }
+        for (Future<Manifest> f : fetches) {
+          collect(repo, await(f), children, blobs, byImage, seen);
+        }
+      } else {
+        List<Digest> own = new ArrayList<>();
+        for (Descriptor blob : manifest.references()) {
+          blobs.putIfAbsent(blob.digest(), blob);
+          own.add(blob.digest());
+        }
+        byImage.put(manifest.digest(), own);
+      }
+      // Children before parents: a registry checks that what a manifest references exists.
+      children.add(manifest);
+    }
+
+    private Manifest filterPlatforms(Manifest index, ImageReference pinned) {
+      List<Platform> wanted = request.platforms();
+      Set<Digest> kept = new LinkedHashSet<>();
+      for (Descriptor d : index.references()) {
+        if (d.platform().isPresent() && wanted.stream().anyMatch(w -> w.selects(d.platform().get()))) {
+          kept.add(d.digest());
+        }
+      }
+      if (kept.isEmpty()) {
+        String available = index.references().stream().flatMap(d -> d.platform().stream()).map(Platform::toString)
+            .filter(p -> !p.startsWith("unknown/")).distinct().collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("no platform of " + pinned + " matches --platform "
+            + wanted.stream().map(Platform::toString).collect(Collectors.joining(",")) + "; it has: " + available);
+      }
+      // Keep the attestations (SBOM, provenance) that describe a kept image.
+      return index.filterIndex(d -> kept.contains(d.digest())
+          || (d.annotations().containsKey(REFERENCE_DIGEST) && kept.contains(Digest.parse(d.annotations().get(REFERENCE_DIGEST)))));
+    }
+
+    private void copy(Tree tree, ImageReference source, List<Target> work) {
+      // Which child images each destination already has: their blobs are there too, since a
+      // registry accepts a manifest only once everything it references exists.
+      List<Future<?>> checks = new ArrayList<>();
+      for (Target t : work) {
+        for (Manifest child : tree.children()) {
+          checks.add(submit(() -> {
+            try {
+              if (client.headManifest(t.ref.withDigest(child.digest())).isPresent()) {
+                t.presentManifests.add(child.digest());
+              }
+            } catch (RuntimeException e) {
+              t.fail(e.getMessage());
+            }
+            return null;
+          }));
+        }
+      }
+      awaitAll(checks, work);
+      for (Target t : work) {
+        for (Digest image : t.presentManifests) {
+          t.present.addAll(tree.blobsByImage().getOrDefault(image, List.of()));
+        }
+      }
+      checks.clear();
+      for (Target t : work) {
+        for (Digest blob : tree.blobs().keySet()) {
+          if (!t.present.contains(blob)) {
+            checks.add(submit(() -> {
+              try {
+                if (client.blobExists(t.ref, blob)) {
+                  t.present.add(blob);
+                }
+              } catch (RuntimeException e) {
+                t.fail(e.getMessage());
+              }
+              return null;
+            }));
+          }
+        }
+      }
+      awaitAll(checks, work);
+
+      List<Future<?>> transfers = new ArrayList<>();
+      for (Descriptor blob : tree.blobs().values()) {
+        List<Target> needing = work.stream().filter(t -> t.error == null && !t.present.contains(blob.digest())).toList();
+        if (!needing.isEmpty()) {
+          transfers.add(submit(() -> {
+            try {
+              transferBlob(source, blob, needing);
+            } catch (RuntimeException e) {
+              needing.forEach(t -> t.fail(e.getMessage()));
+            }
+            return null;
+          }));
+        }
+      }
+      awaitAll(transfers, work);
+
+      List<Future<?>> pushes = new ArrayList<>();
+      for (Target t : work) {
+        if (t.error == null) {
+          pushes.add(threads.submit(() -> pushManifests(tree, t)));
+        }
+      }
+      awaitAll(pushes, work);
+    }
+
+    /** Mount where the registry allows, else one read of the source streamed to all that still lack it. */
+    private void transferBlob(ImageReference source, Descriptor blob, List<Target> needing) throws InterruptedException {
+      List<Target> remaining = new ArrayList<>();
+      for (Target t : needing) {
+        if (t.ref.registry().equals(source.registry()) && tryMount(t, blob.digest(), source)) {
+          continue;
+        }
+        remaining.add(t);
+      }
+      for (int round = 0; round < 3 && !remaining.isEmpty(); round++) {
+        // One upload per registry; the others on that registry mount from it afterwards.
+        Map<String, Target> primaries = new LinkedHashMap<>();
+        for (Target t : remaining) {
+          primaries.putIfAbsent(t.ref.registry(), t);
+        }
+        List<ImageReference> uploadTo = primaries.values().stream().map(t -> t.ref).toList();
+        Map<ImageReference, RuntimeException> failures;
+        try {
+          failures = fanout.transfer(source, blob.digest(), blob.size(), uploadTo);
+        } catch (RuntimeException e) {
+          remaining.forEach(t -> t.fail(e.getMessage()));
+          return;
+        }
+        List<Target> next = new ArrayList<>();
+        for (Target t : remaining) {
+          Target primary = primaries.get(t.ref.registry());
+          if (primary == t) {
+            RuntimeException failure = failures.get(t.ref);
+            if (failure != null) {
+              t.fail(failure.getMessage());
+            } else {
+              t.countUpload(blob.size());
+            }
+          } else if (failures.containsKey(primary.ref)) {
+            next.add(t);
+          } else if (!tryMount(t, blob.digest(), primary.ref)) {
+            next.add(t);
+          }
+        }
+        remaining = next;
+      }
+      remaining.forEach(t -> t.fail("blob " + blob.digest().shortHex() + " could not be copied"));
+    }
+
+    private boolean tryMount(Target t, Digest digest, ImageReference from) {
+      if (t.ref.sameRepository(from)) {
+        return false;
+      }
+      try {
+        if (client.mountBlob(t.ref, digest, from)) {
+          t.countMount();
+          return true;
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("mount of {} into {} failed, uploading instead: {}", digest.shortHex(), t.ref.name(), e.getMessage());
+      }
+      return false;
+    }
+
+    private Void pushManifests(Tree tree, Target t) {
+      try {
+        for (Manifest child : tree.children()) {
+          if (!t.presentManifests.contains(child.digest())) {
+            withPermit(() -> {
+              client.putManifest(t.ref, child.digest().toString(), child);
+              return null;
+            });
+          }
+        }
+        withPermit(() -> {
+          client.putManifest(t.ref, t.pushReference, tree.top());
+          return null;
+        });
+      } catch (Exception e) {
+        t.fail(e.getMessage());
+      }
+      return null;
+    }
+
+    private <T> Future<T> submit(Callable<T> task) {
+      return threads.submit(() -> withPermit(task));
+    }
+
+    private <T> T withPermit(Callable<T> task) throws Exception {
+      permits.acquire();
+      try {
+        return task.call();
+      } finally {
+        permits.release();
+      }
+    }
+
+    private <T> T await(Future<T> f) {
+      try {
+        return f.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException re) {
+          throw re;
+        }
+        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+
+    /** Waits for every task. Tasks charge their own failures to their destination; anything else fails all. */
+    private void awaitAll(List<Future<?>> futures, List<Target> work) {
+      for (Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          work.forEach(t -> t.fail(String.valueOf(e.getCause())));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+    }
+  }
+}
