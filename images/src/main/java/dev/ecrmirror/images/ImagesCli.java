@@ -1,0 +1,374 @@
+package dev.ecrmirror.images;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.cloud.tools.jib.api.LogEvent;
+import dev.ecrmirror.common.auth.CredentialProvider;
+import dev.ecrmirror.common.cli.RegistryCliOptions;
+import dev.ecrmirror.common.manifest.Platform;
+import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.ref.InvalidReferenceException;
+import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.registry.RegistryException;
+import dev.ecrmirror.common.registry.RegistryOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The {@code images} command: build the controller and mirror-worker images from their jars and push them. */
+@Command(name = "images", mixinStandardHelpOptions = true, versionProvider = ImagesCli.VersionProvider.class,
+    sortOptions = false, usageHelpAutoWidth = true,
+    description = {
+        "Builds the controller and mirror-worker container images from the project's runnable jars with jib "
+            + "(no Docker daemon) and pushes them to PREFIX/controller:TAG and PREFIX/mirror-worker:TAG, "
+            + "or writes DIR/controller.tar and DIR/mirror-worker.tar.",
+        "Each image is the base plus one layer with the jar at /app/<name>.jar; entrypoint java -jar /app/<name>.jar; "
+            + "user 65532:65532; JAVA_TOOL_OPTIONS=" + ImageBuilder.JAVA_TOOL_OPTIONS + ". Builds are reproducible: "
+            + "the same jars, base digest and options give the same digests.",
+        ""},
+    footerHeading = "%nExamples:%n",
+    footer = {
+        "  mvn -B -DskipTests package                      # builds the jars first",
+        "  java -jar images/target/images.jar \\",
+        "      --to 123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-mirror",
+        "  java -jar images/target/images.jar --to 127.0.0.1:5000/ecr-mirror --tag dev",
+        "  java -jar images/target/images.jar --to registry.lan:5000/ops \\",
+        "      --insecure-registry registry.lan:5000 --platform linux/arm64",
+        "  java -jar images/target/images.jar --tar dist/ --platform linux/arm64",
+        "",
+        "Exit codes:",
+        "  0  both images built and pushed (or written)",
+        "  1  a build or push failed, or the base image could not be read",
+        "  2  bad usage: a missing jar, a malformed reference, tag or platform",
+        "",
+        "Logins come from --auth-file, $ECR_MIRROR_AUTH_JSON, $DOCKER_CONFIG/config.json",
+        "or ~/.docker/config.json; ECR registries get a token from the AWS credential",
+        "chain (region from the host name), for the base and the target alike."})
+public final class ImagesCli implements Callable<Integer> {
+  static final String DEFAULT_BASE = "eclipse-temurin:21-jre";
+  static final List<String> DEFAULT_PLATFORMS = List.of("linux/amd64", "linux/arm64");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Exactly one of a registry prefix or a tar directory. */
+  static final class Destination {
+    @Option(names = "--to", paramLabel = "PREFIX", required = true,
+        description = "Push to PREFIX/controller:TAG and PREFIX/mirror-worker:TAG, e.g. "
+            + "123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecr-mirror (the repositories must exist in ECR).")
+    String prefix;
+
+    @Option(names = "--tar", paramLabel = "DIR", required = true,
+        description = "Write DIR/controller.tar and DIR/mirror-worker.tar instead (docker load archives, one platform each: "
+            + "the first --platform the base has).")
+    Path tarDir;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Destination destination;
+
+  @Option(names = "--tag", paramLabel = "TAG",
+      description = "The tag of both images. Default: the project version, ${DEFAULT-VALUE}.")
+  String tag = Version.PROJECT;
+
+  @Option(names = "--base", paramLabel = "IMAGE", defaultValue = DEFAULT_BASE,
+      description = "The base image: a Java 21 runtime with java on the PATH. Resolved once and pinned by digest. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String base;
+
+  @Option(names = "--platform", paramLabel = "OS/ARCH",
+      description = "A platform to build (repeatable; comma-separated also works). Only those the base has are built; "
+          + "a single-platform base builds its own. Default: linux/amd64 and linux/arm64.")
+  List<String> platforms = new ArrayList<>();
+
+  @Option(names = "--worker-jar", paramLabel = "JAR",
+      description = "The runnable mirror-worker jar. Default: mirror-worker/target/mirror-worker.jar.")
+  Path workerJar;
+
+  @Option(names = "--controller-jar", paramLabel = "JAR",
+      description = "The runnable controller jar. Default: controller/target/controller.jar.")
+  Path controllerJar;
+
+  @Option(names = "--revision", paramLabel = "REV",
+      description = "The org.opencontainers.image.revision label. Default: git rev-parse HEAD, or 'unknown'.")
+  String revision;
+
+  @Option(names = "--source-url", paramLabel = "URL",
+      description = "The org.opencontainers.image.source label (the repository URL). Default: no such label.")
+  String sourceUrl;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR",
+      description = "Where jib caches base layers. Default: jib's, ~/.cache/google-cloud-tools-java/jib.")
+  Path cacheDir;
+
+  @Option(names = "--json", description = "Print the result as one JSON document instead of one line per image.")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, description = "Show jib's progress messages, not only its warnings.")
+  boolean verbose;
+
+  @Mixin
+  RegistryCliOptions registry;
+
+  @Spec
+  CommandSpec spec;
+
+  private final Map<String, String> env;
+  private final Path workDir;
+
+  /** A command reading the given environment and resolving default jar paths against {@code workDir}. */
+  ImagesCli(Map<String, String> env, Path workDir) {
+    this.env = Map.copyOf(env);
+    this.workDir = workDir;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(System.getenv(), Path.of("").toAbsolutePath()).execute(args));
+  }
+
+  /** The configured command line: usage errors print one line and exit 2. */
+  static CommandLine commandLine(Map<String, String> env, Path workDir) {
+    CommandLine cli = new CommandLine(new ImagesCli(env, workDir));
+    cli.setParameterExceptionHandler((e, args) -> {
+      e.getCommandLine().getErr().println("images: " + e.getMessage().replaceFirst("^Error: ", "") + " (see --help)");
+      return 2;
+    });
+    return cli;
+  }
+
+  /** Reports the project version for {@code --version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"images " + Version.PROJECT};
+    }
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Target target;
+    List<Platform> requested;
+    Map<AppImage, Path> jars;
+    ImageReference baseRef;
+    RegistryOptions options;
+    try {
+      target = destination.tarDir != null ? Target.Tar.of(destination.tarDir, tag) : Target.Registry.of(destination.prefix, tag);
+      requested = requestedPlatforms(target);
+      jars = jars();
+      baseRef = parse("--base", base);
+      options = registry.toRegistryOptions(env);
+    } catch (IllegalArgumentException e) {
+      err.println("images: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+
+    BaseImage baseImage;
+    BaseImage.Choice choice;
+    try {
+      baseImage = BaseImage.inspect(new RegistryClient(options), baseRef);
+      choice = baseImage.choose(requested);
+    } catch (RegistryException | IllegalStateException | java.io.UncheckedIOException e) {
+      err.println("images: cannot read base image " + baseRef + ": " + e.getMessage());
+      err.flush();
+      return 1;
+    } catch (IllegalArgumentException e) {
+      err.println("images: " + e.getMessage());
+      err.flush();
+      return 2;
+    }
+    choice.notes().forEach(note -> err.println("images: " + note));
+    if (target instanceof Target.Tar && choice.platforms().size() > 1) {
+      err.println("images: --tar writes one platform per image: building " + choice.platforms().getFirst()
+          + " (choose another with --platform)");
+    }
+    err.flush();
+
+    ImageBuilder builder = new ImageBuilder(new ImageBuilder.Settings(baseImage, choice.platforms(), labels(baseImage),
+        options.credentials(), allowInsecure(options, baseRef, target), Optional.ofNullable(cacheDir),
+        options.retryTimes(), this::log));
+    List<ImageBuilder.Built> built = new ArrayList<>();
+    boolean failed = false;
+    for (AppImage app : AppImage.ALL) {
+      try {
+        built.add(builder.build(app, jars.get(app), target));
+      } catch (ImageBuilder.BuildFailedException e) {
+        err.println("images: " + e.getMessage());
+        err.flush();
+        failed = true;
+      }
+    }
+    if (json) {
+      out.println(toJson(built));
+    } else {
+      built.forEach(b -> out.println(line(b)));
+    }
+    out.flush();
+    return failed ? 1 : 0;
+  }
+
+  private List<Platform> requestedPlatforms(Target target) {
+    List<String> given = platforms.stream().flatMap(p -> Stream.of(p.split(","))).filter(p -> !p.isBlank()).toList();
+    if (target instanceof Target.Tar && given.size() > 1) {
+      throw new IllegalArgumentException("--tar writes single-platform archives: pass one --platform, not "
+          + String.join(", ", given));
+    }
+    List<Platform> parsed = new ArrayList<>();
+    for (String value : given.isEmpty() ? DEFAULT_PLATFORMS : given) {
+      Platform p = Platform.parse(value);
+      // jib picks a base entry by os and architecture only, so a variant could not be honoured.
+      if (!p.variant().isEmpty() && !(p.architecture().equals("arm64") && p.variant().equals("v8"))) {
+        throw new IllegalArgumentException("--platform '" + value + "': variants are not supported (jib selects the "
+            + "base by os/architecture only); use " + p.os() + "/" + p.architecture());
+      }
+      parsed.add(p);
+    }
+    return parsed;
+  }
+
+  private Map<AppImage, Path> jars() {
+    Map<AppImage, Path> jars = new LinkedHashMap<>();
+    jars.put(AppImage.CONTROLLER, checkJar(AppImage.CONTROLLER, "--controller-jar", controllerJar));
+    jars.put(AppImage.WORKER, checkJar(AppImage.WORKER, "--worker-jar", workerJar));
+    return jars;
+  }
+
+  private Path checkJar(AppImage app, String option, Path given) {
+    Path jar = workDir.resolve(given != null ? given : Path.of(app.defaultJarLocation())).normalize();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalArgumentException("the " + app.name() + " jar " + jar + " does not exist: run "
+          + "'mvn -B -DskipTests package' first" + (given == null ? " (from the project root), or pass " + option : ""));
+    }
+    // A thin jar (no Main-Class) would build an image that cannot start: catch it here, not in Batch.
+    try (JarFile file = new JarFile(jar.toFile())) {
+      if (file.getManifest() == null || file.getManifest().getMainAttributes().getValue("Main-Class") == null) {
+        throw new IllegalArgumentException("the " + app.name() + " jar " + jar + " is not runnable (no Main-Class in "
+            + "its manifest): use the shaded target/" + app.jarFile());
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the " + app.name() + " jar " + jar + " is not a readable jar: " + e.getMessage(), e);
+    }
+    return jar;
+  }
+
+  private static ImageReference parse(String option, String value) {
+    try {
+      return ImageReference.parse(value);
+    } catch (InvalidReferenceException e) {
+      throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Map<String, String> labels(BaseImage baseImage) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("org.opencontainers.image.version", Version.PROJECT);
+    labels.put("org.opencontainers.image.revision", revision != null ? revision : gitRevision());
+    if (sourceUrl != null && !sourceUrl.isBlank()) {
+      labels.put("org.opencontainers.image.source", sourceUrl);
+    }
+    labels.put("org.opencontainers.image.base.name", baseImage.reference().toString());
+    labels.put("org.opencontainers.image.base.digest", baseImage.digest().toString());
+    return labels;
+  }
+
+  /** {@code git rev-parse HEAD} in the working directory, or {@code unknown} outside a git checkout. */
+  private String gitRevision() {
+    try {
+      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(workDir.toFile())
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (!git.waitFor(10, TimeUnit.SECONDS)) {
+        git.destroyForcibly();
+        return "unknown";
+      }
+      return git.exitValue() == 0 && head.matches("[0-9a-f]{40,64}") ? head : "unknown";
+    } catch (IOException e) {
+      return "unknown";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "unknown";
+    }
+  }
+
+  /**
+   * jib's insecure mode covers the whole build, so it is switched on only when the base or the
+   * target is a loopback registry or one the user named with {@code --insecure-registry}. jib
+   * also refuses to send a login over plain HTTP unless told to; that is allowed only then.
+   */
+  private static boolean allowInsecure(RegistryOptions options, ImageReference baseRef, Target target) {
+    List<ImageReference> involved = new ArrayList<>(List.of(baseRef));
+    if (target instanceof Target.Registry r) {
+      involved.add(r.reference(AppImage.WORKER));
+    }
+    List<ImageReference> insecure = involved.stream().filter(ref -> isLoopback(ref.hostName())
+        || options.insecureRegistries().contains(ref.registry()) || options.insecureRegistries().contains(ref.hostName()))
+        .toList();
+    CredentialProvider credentials = options.credentials();
+    if (insecure.stream().anyMatch(ref -> credentials.credentialFor(ref.registry()).isPresent())) {
+      System.setProperty("sendCredentialsOverHttp", "true");
+    }
+    return !insecure.isEmpty();
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
+  private void log(LogEvent event) {
+    boolean show = switch (event.getLevel()) {
+      case ERROR, WARN -> true;
+      case LIFECYCLE, INFO -> verbose;
+      default -> false;
+    };
+    if (show) {
+      PrintWriter err = spec.commandLine().getErr();
+      synchronized (err) {
+        err.println("images: " + (event.getLevel() == LogEvent.Level.WARN ? "warning: " : "") + event.getMessage());
+        err.flush();
+      }
+    }
+  }
+
+  private static String line(ImageBuilder.Built built) {
+    String line = built.image() + "@" + built.digest() + "  " + platformList(built);
+    return built.tar().map(t -> line + "  -> " + t).orElse(line);
+  }
+
+  private static String platformList(ImageBuilder.Built built) {
+    return built.platforms().stream().map(Platform::toString).collect(Collectors.joining(","));
+  }
+
+  private static String toJson(List<ImageBuilder.Built> built) {
+    ArrayNode images = JSON.createArrayNode();
+    for (ImageBuilder.Built b : built) {
+      ObjectNode node = images.addObject();
+      node.put("name", b.app().name());
+      node.put("image", b.image());
+      node.put("digest", b.digest());
+      ArrayNode platforms = node.putArray("platforms");
+      b.platforms().forEach(p -> platforms.add(p.toString()));
+      b.tar().ifPresent(t -> node.put("tar", t.toString()));
+    }
+    return images.toString();
+  }
+}
