@@ -30,9 +30,13 @@ public final class DockerConfigCredentials implements CredentialProvider {
   private final Map<String, String> credHelpers;
   private final String credsStore;
   private final Map<String, Optional<Credential>> helperCache = new ConcurrentHashMap<>();
+  private final Path helperDirectory;
+  private final JsonNode root;
 
-  private DockerConfigCredentials(String origin, JsonNode root) {
+  private DockerConfigCredentials(String origin, JsonNode root, Path helperDirectory) {
     this.origin = origin;
+    this.helperDirectory = helperDirectory;
+    this.root = root;
     Map<String, JsonNode> a = new HashMap<>();
     root.path("auths").properties().forEach(e -> a.put(normalizeServer(e.getKey()), e.getValue()));
     this.auths = Map.copyOf(a);
@@ -58,7 +62,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
       if (root == null || !root.isObject()) {
         throw new IllegalArgumentException("auth config " + origin + " is not a JSON object");
       }
-      return new DockerConfigCredentials(origin, root);
+      return new DockerConfigCredentials(origin, root, null);
     } catch (IOException e) {
       // Jackson's message may quote the content: keep only where it failed.
       throw new IllegalArgumentException("auth config " + origin + " is not valid JSON (line "
@@ -69,6 +73,11 @@ public final class DockerConfigCredentials implements CredentialProvider {
   private static String lineOf(IOException e) {
     return e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
         ? String.valueOf(j.getLocation().getLineNr()) : "?";
+  }
+
+  /** The same config, running helpers from {@code directory} instead of the PATH (for tests). */
+  DockerConfigCredentials withHelperDirectory(Path directory) {
+    return new DockerConfigCredentials(origin, root, directory);
   }
 
   /** The default file: {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}, if it exists. */
@@ -135,7 +144,8 @@ public final class DockerConfigCredentials implements CredentialProvider {
     String program = "docker-credential-" + helper;
     String serverUrl = registry.equals("docker.io") ? DOCKER_HUB_SERVER : registry;
     try {
-      Process process = new ProcessBuilder(program, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String command = helperDirectory == null ? program : helperDirectory.resolve(program).toString();
+      Process process = new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
       try (OutputStream stdin = process.getOutputStream()) {
         stdin.write(serverUrl.getBytes(StandardCharsets.UTF_8));
       }

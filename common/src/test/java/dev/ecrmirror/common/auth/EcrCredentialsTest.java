@@ -1,0 +1,136 @@
+package dev.ecrmirror.common.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ecrmirror.common.testing.StubHttpServer;
+import dev.ecrmirror.common.testing.StubHttpServer.Response;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
+
+/** ECR logins from GetAuthorizationToken, against a stub of the ECR API (no ECR emulator exists). */
+class EcrCredentialsTest {
+  private static final String HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+  private final AtomicInteger issued = new AtomicInteger();
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+  private StubHttpServer ecr;
+  private EcrCredentials credentials;
+
+  /** A clock the test moves forward. */
+  static final class MutableClock extends Clock {
+    private Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    ecr = StubHttpServer.start(request -> {
+      int n = issued.incrementAndGet();
+      String token = Base64.getEncoder().encodeToString(("AWS:ecr-password-" + n).getBytes(StandardCharsets.UTF_8));
+      long expires = clock.instant().plus(Duration.ofHours(12)).getEpochSecond();
+      return Response.of(200, "application/x-amz-json-1.1", """
+          {"authorizationData":[{"authorizationToken":"%s","expiresAt":%d,"proxyEndpoint":"https://%s"}]}"""
+          .formatted(token, expires, HOST));
+    });
+    credentials = new EcrCredentials(region -> EcrClient.builder()
+        .region(region)
+        .endpointOverride(ecr.uri())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .build(), clock);
+  }
+
+  @AfterEach
+  void stop() {
+    ecr.close();
+  }
+
+  @Test
+  void recognizesEcrHostsAndTheirRegion() {
+    assertThat(EcrCredentials.regionOf(HOST)).contains(Region.EU_WEST_1);
+    assertThat(EcrCredentials.regionOf("123456789012.dkr.ecr-fips.us-gov-west-1.amazonaws.com")).contains(Region.US_GOV_WEST_1);
+    assertThat(EcrCredentials.regionOf("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn")).contains(Region.CN_NORTH_1);
+    assertThat(EcrCredentials.isEcr("public.ecr.aws")).isFalse();
+    assertThat(EcrCredentials.isEcr("ghcr.io")).isFalse();
+  }
+
+  @Test
+  void fetchesATokenSignedForTheHostsRegionAndCachesIt() {
+    Credential first = credentials.credentialFor(HOST).orElseThrow();
+    Credential again = credentials.credentialFor(HOST).orElseThrow();
+
+    assertThat(first.username()).isEqualTo("AWS");
+    assertThat(first.secret()).isEqualTo("ecr-password-1");
+    assertThat(again.secret()).isEqualTo("ecr-password-1");
+    assertThat(ecr.requests()).hasSize(1);
+    var sent = ecr.requests().get(0);
+    assertThat(sent.header("X-Amz-Target")).isEqualTo("AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken");
+    // SigV4 scope names the region taken from the host name.
+    assertThat(sent.header("Authorization")).contains("/eu-west-1/ecr/aws4_request");
+  }
+
+  @Test
+  void refreshesShortlyBeforeExpiry() {
+    credentials.credentialFor(HOST);
+    clock.advance(Duration.ofHours(11));
+    assertThat(credentials.credentialFor(HOST).orElseThrow().secret()).isEqualTo("ecr-password-1");
+    clock.advance(Duration.ofMinutes(50));
+    assertThat(credentials.credentialFor(HOST).orElseThrow().secret()).isEqualTo("ecr-password-2");
+  }
+
+  @Test
+  void otherRegistriesAskNothing() {
+    assertThat(credentials.credentialFor("ghcr.io")).isEmpty();
+    assertThat(ecr.requests()).isEmpty();
+  }
+
+  @Test
+  void apiFailureNamesTheRegionWithoutLeakingKeys() {
+    ecr.close();
+    EcrCredentials broken = new EcrCredentials(region -> EcrClient.builder()
+        .region(region)
+        .endpointOverride(java.net.URI.create("http://127.0.0.1:1"))
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(c -> c.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry()))
+        .build(), clock);
+    assertThatThrownBy(() -> broken.credentialFor(HOST))
+        .hasMessageContaining("GetAuthorizationToken in eu-west-1 failed")
+        .hasMessageNotContaining("example-secret");
+  }
+}
