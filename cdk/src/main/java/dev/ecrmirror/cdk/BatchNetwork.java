@@ -3,6 +3,7 @@ package dev.ecrmirror.cdk;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
@@ -65,8 +66,9 @@ public final class BatchNetwork extends Construct {
               "Vpc",
               VpcAttributes.builder()
                   .vpcId(props.vpcId().get())
-                  // Subnets are selected explicitly below, so the zone list is only a formality.
-                  .availabilityZones(List.of())
+                  // Subnets are passed explicitly below, so the zones are never used for subnet
+                  // selection; Fn::GetAZs keeps synth free of lookups.
+                  .availabilityZones(Fn.getAzs())
                   .build());
       List<ISubnet> imported =
           props.subnetIds().stream()

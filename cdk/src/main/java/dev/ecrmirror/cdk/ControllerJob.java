@@ -1,7 +1,5 @@
 package dev.ecrmirror.cdk;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +67,7 @@ public final class ControllerJob extends Construct {
     super(scope, id);
     JobPlatform platform = props.platform();
     var logGroup = LogGroup.Builder.create(this, "LogGroup").retention(platform.logRetention()).build();
-    var executionRole = JobPlatform.executionRole(this);
-    props.image().grantPull(executionRole);
+    var executionRole = JobPlatform.executionRole(this, props.image());
     this.jobRole =
         JobPlatform.jobRole(this, "ecr-mirror controller: checks drift, submits worker jobs");
     grantJobPermissions(props);
@@ -148,18 +145,13 @@ public final class ControllerJob extends Construct {
             .actions(List.of("ecr:GetAuthorizationToken"))
             .resources(List.of("*"))
             .build());
-    NagSuppressions.addResourceSuppressions(
+    JobPlatform.suppressWildcards(
         jobRole,
-        List.of(
-            NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason(
-                    "batch:DescribeJobs and ecr:GetAuthorizationToken only accept resource *;"
-                        + " sources and destinations are rows of the mirror table, in any region and"
-                        + " account, so ECR reads are scoped to repository ARNs (by name prefix when"
-                        + " ecrRepositoryPrefix is set); the table grant covers its indexes (index/*).")
-                .build()),
-        true);
+        "batch:DescribeJobs and ecr:GetAuthorizationToken only accept resource *; sources and"
+            + " destinations are rows of the mirror table, in any region and account, so ECR reads"
+            + " are scoped to repository ARNs (by name prefix when ecrRepositoryPrefix is set).",
+        "Resource::*",
+        props.platform().ecrRepositoryFinding());
   }
 
   /** The job definition running {@code sync}: the scheduled full check. */

@@ -3,6 +3,7 @@ package dev.ecrmirror.cdk;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -21,6 +22,14 @@ public final class EcrMirrorStack extends Stack {
 
   public EcrMirrorStack(Construct scope, String id, StackProps props, StackConfig config) {
     super(scope, id, props);
+
+    if (config.spot() && config.arm64()) {
+      Annotations.of(this)
+          .addWarningV2(
+              "ecr-mirror:spot-arm64",
+              "Fargate Spot has supported X86_64 tasks only; if Batch rejects the compute"
+                  + " environment, deploy with -c spot=false");
+    }
 
     var table = new MirrorTable(this, "MirrorTable");
     var events = new EventsQueue(this, "Events");

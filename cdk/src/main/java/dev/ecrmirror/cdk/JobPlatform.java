@@ -1,5 +1,8 @@
 package dev.ecrmirror.cdk;
 
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Aws;
@@ -57,11 +60,46 @@ public record JobPlatform(
     return Map.of(RegistryCredentials.ENV_VAR, Secret.fromSecretsManager(credentials));
   }
 
-  /** A task execution role: pulls the image, reads the secret, writes logs (granted by the caller). */
-  static Role executionRole(Construct scope) {
-    return Role.Builder.create(scope, "ExecutionRole")
-        .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
-        .description("ecr-mirror: pulls the job image, reads the credentials secret, writes logs")
+  /**
+   * A task execution role that may pull {@code image}; the container definitions add reading the
+   * secret and writing logs.
+   */
+  static Role executionRole(Construct scope, JobImage image) {
+    Role role =
+        Role.Builder.create(scope, "ExecutionRole")
+            .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+            .description("ecr-mirror: pulls the job image, reads the credentials secret, writes logs")
+            .build();
+    image.grantPull(role);
+    // After the first grant, so that the role's policy exists and carries the suppression.
+    suppressWildcards(
+        role,
+        "Pulling the job image from ECR needs ecr:GetAuthorizationToken, which only accepts"
+            + " resource *; the pull actions themselves are scoped to the image's repository.",
+        "Resource::*");
+    return role;
+  }
+
+  /**
+   * Records why the IAM policies of {@code role} use the given wildcard resources (cdk-nag
+   * findings, e.g. {@code Resource::*}); any other wildcard still fails the nag check.
+   */
+  static void suppressWildcards(Role role, String reason, Object... findings) {
+    NagSuppressions.addResourceSuppressions(
+        role,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason(reason)
+                .appliesTo(List.of(findings))
+                .build()),
+        true);
+  }
+
+  /** The cdk-nag finding for {@link #ecrRepositoryArns()}. */
+  RegexAppliesTo ecrRepositoryFinding() {
+    return RegexAppliesTo.builder()
+        .regex("/^Resource::arn:<AWS::Partition>:ecr:\\*:\\*:repository\\/.*$/g")
         .build();
   }
 

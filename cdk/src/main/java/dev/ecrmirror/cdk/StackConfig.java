@@ -18,7 +18,7 @@ import software.constructs.Node;
  * @param controllerImage full controller image URI overriding prefix and tag, if set
  * @param workerImage full worker image URI overriding prefix and tag, if set
  * @param network where the Batch tasks run
- * @param spot whether Batch runs on Fargate Spot rather than on-demand Fargate
+ * @param spot whether Batch runs on Fargate Spot rather than on-demand Fargate (default: yes on X86_64)
  * @param arm64 whether the tasks run on Graviton (ARM64) rather than X86_64
  * @param maxVcpus upper bound of the mirror compute environment
  * @param workerVcpus vCPUs of one worker task
@@ -63,7 +63,8 @@ public record StackConfig(
         ctx.string("controllerImage"),
         ctx.string("workerImage"),
         network(ctx),
-        ctx.bool("spot").orElse(true),
+        // Fargate Spot has run X86_64 tasks only, so Graviton defaults to on-demand.
+        ctx.bool("spot").orElse(!arm64),
         arm64,
         ctx.integer("maxVcpus", 1, 10_000).orElse(32),
         ctx.decimal("workerVcpus").orElse(1.0),

@@ -1,7 +1,5 @@
 package dev.ecrmirror.cdk;
 
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +58,7 @@ public final class WorkerJob extends Construct {
     super(scope, id);
     JobPlatform platform = props.platform();
     var logGroup = LogGroup.Builder.create(this, "LogGroup").retention(platform.logRetention()).build();
-    var executionRole = JobPlatform.executionRole(this);
-    props.image().grantPull(executionRole);
+    var executionRole = JobPlatform.executionRole(this, props.image());
     this.jobRole = JobPlatform.jobRole(this, "ecr-mirror worker: pulls and pushes images, records results");
     grantJobPermissions(platform, props.table());
 
@@ -125,18 +122,13 @@ public final class WorkerJob extends Construct {
             .actions(List.of("dynamodb:UpdateItem"))
             .resources(List.of(table.getTableArn()))
             .build());
-    NagSuppressions.addResourceSuppressions(
+    JobPlatform.suppressWildcards(
         jobRole,
-        List.of(
-            NagPackSuppression.builder()
-                .id("AwsSolutions-IAM5")
-                .reason(
-                    "Destinations are rows of the mirror table, in any region and account, not known"
-                        + " at deploy time: ECR actions are scoped to repository ARNs (by name prefix"
-                        + " when ecrRepositoryPrefix is set); ecr:GetAuthorizationToken only accepts"
-                        + " resource *.")
-                .build()),
-        true);
+        "Destinations are rows of the mirror table, in any region and account, unknown at deploy"
+            + " time: ECR actions are scoped to repository ARNs (by name prefix when"
+            + " ecrRepositoryPrefix is set); ecr:GetAuthorizationToken only accepts resource *.",
+        "Resource::*",
+        platform.ecrRepositoryFinding());
   }
 
   public IJobDefinition jobDefinition() {

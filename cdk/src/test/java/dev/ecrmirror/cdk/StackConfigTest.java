@@ -1,0 +1,70 @@
+package dev.ecrmirror.cdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+
+class StackConfigTest {
+
+  private static StackConfig config(Map<String, Object> context) {
+    return StackConfig.fromContext(new App(AppProps.builder().context(context).build()).getNode());
+  }
+
+  @Test
+  void defaults() {
+    StackConfig config = config(Map.of());
+
+    assertThat(config.imagePrefix()).isEmpty();
+    assertThat(config.imageTag()).isEqualTo("0.1.0");
+    assertThat(config.network()).isEqualTo(NetworkProps.createVpc());
+    assertThat(config.spot()).isTrue();
+    assertThat(config.arm64()).isFalse();
+    assertThat(config.workerVcpus()).isEqualTo(1.0);
+    assertThat(config.workerMemoryMib()).isEqualTo(2048);
+    assertThat(config.workerTimeoutMinutes()).isEqualTo(240);
+    assertThat(config.schedule()).contains("rate(1 hour)");
+    assertThat(config.logRetentionDays()).isEqualTo(30);
+    assertThat(config.ecrRepositoryPrefix()).isEmpty();
+  }
+
+  @Test
+  void acceptsJsonTypedValuesFromCdkJson() {
+    StackConfig config = config(Map.of("spot", false, "workerTimeoutMinutes", 90, "logRetentionDays", 7.0));
+
+    assertThat(config.spot()).isFalse();
+    assertThat(config.workerTimeoutMinutes()).isEqualTo(90);
+    assertThat(config.logRetentionDays()).isEqualTo(7);
+  }
+
+  @Test
+  void scheduleNoneDisablesTheSchedule() {
+    assertThat(config(Map.of("schedule", "none")).schedule()).isEqualTo(Optional.empty());
+  }
+
+  @Test
+  void rejectsMistypedOptionsNamingTheKey() {
+    assertThatThrownBy(() -> config(Map.of("schedule", "hourly")))
+        .hasMessageContaining("schedule");
+    assertThatThrownBy(() -> config(Map.of("cpuArchitecture", "arm")))
+        .hasMessageContaining("cpuArchitecture");
+    assertThatThrownBy(() -> config(Map.of("spot", "yes"))).hasMessageContaining("spot");
+    assertThatThrownBy(() -> config(Map.of("workerTimeoutMinutes", "4h")))
+        .hasMessageContaining("workerTimeoutMinutes");
+    assertThatThrownBy(() -> config(Map.of("subnetIds", "subnet-0aaaaaaaaaaaaaaaa")))
+        .hasMessageContaining("vpcId");
+    assertThatThrownBy(() -> config(Map.of("vpcId", "vpc-0123456789abcdef0")))
+        .hasMessageContaining("subnetIds");
+  }
+
+  @Test
+  void rejectsRetentionsCloudWatchDoesNotOffer() {
+    assertThatThrownBy(() -> Stacks.stack(Map.of("logRetentionDays", "45")))
+        .hasMessageContaining("logRetentionDays")
+        .hasMessageContaining("60");
+  }
+}

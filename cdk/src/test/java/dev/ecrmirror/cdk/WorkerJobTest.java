@@ -1,0 +1,209 @@
+package dev.ecrmirror.cdk;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class WorkerJobTest {
+
+  private static final Object WORKER_COMMAND = List.of("Ref::source", "Ref::dest");
+
+  private static Template template;
+
+  @BeforeAll
+  static void synth() {
+    template = Stacks.template();
+  }
+
+  private static Map<String, Object> worker(Map<String, Object> containerProperties) {
+    var container = new java.util.HashMap<String, Object>(containerProperties);
+    container.put("Command", WORKER_COMMAND);
+    return Map.of("ContainerProperties", Match.objectLike(container));
+  }
+
+  private static Object env(String name, Object value) {
+    return Match.arrayWith(List.of(Map.of("Name", name, "Value", value)));
+  }
+
+  @Test
+  void runsTheWorkerWithSourceAndDestParameters() {
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        Map.of(
+            "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
+            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue()),
+            "PlatformCapabilities", List.of("FARGATE")));
+  }
+
+  @Test
+  void pullsTheMirrorWorkerImageOfThisAccountByDefault() {
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        worker(
+            Map.of(
+                "Image",
+                Map.of(
+                    "Fn::Join",
+                    List.of(
+                        "",
+                        List.of(
+                            Map.of("Ref", "AWS::AccountId"),
+                            ".dkr.ecr.",
+                            Map.of("Ref", "AWS::Region"),
+                            ".",
+                            Map.of("Ref", "AWS::URLSuffix"),
+                            "/ecr-mirror/mirror-worker:0.1.0"))))));
+  }
+
+  @Test
+  void knowsTheTableAndSizesTheJvmToTheContainer() {
+    String table = template.findResources("AWS::DynamoDB::Table").keySet().iterator().next();
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        worker(Map.of("Environment", env("ECR_MIRROR_TABLE", Map.of("Ref", table)))));
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        worker(
+            Map.of(
+                "Environment",
+                env("JAVA_TOOL_OPTIONS", Match.stringLikeRegexp(".*-XX:MaxRAMPercentage=.*-XX:\\+ExitOnOutOfMemoryError.*")))));
+  }
+
+  @Test
+  void defaultsToOneVcpuTwoGibX86AndFourHours() {
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        Map.of(
+            "ContainerProperties",
+            Match.objectLike(
+                Map.of(
+                    "Command", WORKER_COMMAND,
+                    "ResourceRequirements",
+                    Match.arrayWith(
+                        List.of(Map.of("Type", "MEMORY", "Value", "2048"), Map.of("Type", "VCPU", "Value", "1"))),
+                    "RuntimePlatform", Map.of("CpuArchitecture", "X86_64", "OperatingSystemFamily", "LINUX"))),
+            "Timeout", Map.of("AttemptDurationSeconds", 4 * 3600)));
+  }
+
+  @Test
+  void contextResizesTheWorkerAndSelectsGraviton() {
+    Template resized =
+        Stacks.template(
+            Map.of(
+                "workerTimeoutMinutes", "720",
+                "workerVcpus", "2",
+                "workerMemoryMiB", "4096",
+                "cpuArchitecture", "ARM64"));
+
+    resized.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        Map.of(
+            "ContainerProperties",
+            Match.objectLike(
+                Map.of(
+                    "Command", WORKER_COMMAND,
+                    "ResourceRequirements",
+                    Match.arrayWith(
+                        List.of(Map.of("Type", "MEMORY", "Value", "4096"), Map.of("Type", "VCPU", "Value", "2"))),
+                    "RuntimePlatform", Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX"))),
+            "Timeout", Map.of("AttemptDurationSeconds", 12 * 3600)));
+    // Fargate Spot runs X86_64 tasks only, so Graviton defaults to on-demand Fargate.
+    resized.resourcePropertiesCountIs(
+        "AWS::Batch::ComputeEnvironment",
+        Map.of("ComputeResources", Match.objectLike(Map.of("Type", "FARGATE"))),
+        2);
+  }
+
+  @Test
+  void retriesInfrastructureFailuresButNeverApplicationExits() {
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        Map.of(
+            "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
+            "RetryStrategy",
+            Map.of(
+                "Attempts", WorkerJob.ATTEMPTS,
+                "EvaluateOnExit",
+                List.of(
+                    Map.of("Action", "RETRY", "OnStatusReason", "Host EC2*"),
+                    Map.of("Action", "RETRY", "OnStatusReason", "Your Spot Task was interrupted*"),
+                    Map.of("Action", "RETRY", "OnReason", "CannotPullContainerError*"),
+                    Map.of("Action", "RETRY", "OnReason", "ResourceInitializationError*"),
+                    Map.of("Action", "EXIT", "OnExitCode", "*")))));
+  }
+
+  @Test
+  void logsToItsOwnLogGroupWithThirtyDayRetention() {
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        worker(
+            Map.of(
+                "LogConfiguration",
+                Map.of(
+                    "LogDriver", "awslogs",
+                    "Options",
+                    Match.objectLike(Map.of("awslogs-group", Map.of("Ref", Match.stringLikeRegexp("WorkerLogGroup.*"))))))));
+    template.resourcePropertiesCountIs("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30), 2);
+  }
+
+  @Test
+  void mayPushToEcrAndRecordResultsButNotReadOrDeleteRows() {
+    template.hasResourceProperties(
+        "AWS::IAM::Policy",
+        Map.of(
+            "PolicyName", Match.stringLikeRegexp("WorkerJobRole.*"),
+            "PolicyDocument",
+            Map.of(
+                "Statement",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "Action",
+                            List.of(
+                                "ecr:BatchCheckLayerAvailability",
+                                "ecr:BatchGetImage",
+                                "ecr:GetDownloadUrlForLayer",
+                                "ecr:DescribeImages",
+                                "ecr:InitiateLayerUpload",
+                                "ecr:UploadLayerPart",
+                                "ecr:CompleteLayerUpload",
+                                "ecr:PutImage",
+                                "ecr:CreateRepository"))),
+                    Match.objectLike(Map.of("Action", "ecr:GetAuthorizationToken", "Resource", "*")),
+                    Match.objectLike(
+                        Map.of(
+                            "Action", "dynamodb:UpdateItem",
+                            "Resource", Map.of("Fn::GetAtt", List.of(Match.stringLikeRegexp("MirrorTable.*"), "Arn"))))),
+                "Version", "2012-10-17")));
+  }
+
+  @Test
+  void ecrRepositoryPrefixScopesEcrPermissions() {
+    Template scoped = Stacks.template(Map.of("ecrRepositoryPrefix", "mirror/"));
+
+    scoped.hasResourceProperties(
+        "AWS::IAM::Policy",
+        Map.of(
+            "PolicyName", Match.stringLikeRegexp("WorkerJobRole.*"),
+            "PolicyDocument",
+            Map.of(
+                "Statement",
+                Match.arrayWith(
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "Action", Match.arrayWith(List.of("ecr:PutImage")),
+                                "Resource",
+                                Map.of(
+                                    "Fn::Join",
+                                    List.of(
+                                        "",
+                                        List.of(
+                                            "arn:",
+                                            Map.of("Ref", "AWS::Partition"),
+                                            ":ecr:*:*:repository/mirror/*"))))))))));
+  }
+}
