@@ -86,14 +86,14 @@ final class ImageBuilder {
 
   /** Builds {@code app} from {@code jar} and pushes or writes it to {@code target}. */
   Built build(AppImage app, Path jar, Target target) throws BuildFailedException, InterruptedException {
-    ImageReference name = target.reference(app);
+    String name = target.name(app);
     List<Platform> platforms = target instanceof Target.Tar ? settings.platforms().subList(0, 1) : settings.platforms();
     Duration delay = FIRST_RETRY_DELAY;
     for (int attempt = 0; ; attempt++) {
       try {
         JibContainer container = containerBuilder(app, jar, platforms).containerize(containerizer(target, app));
         Optional<Path> tar = target instanceof Target.Tar t ? Optional.of(t.file(app)) : Optional.empty();
-        return new Built(app, name.toString(), container.getDigest().toString(), platforms, tar);
+        return new Built(app, name, container.getDigest().toString(), platforms, tar);
       } catch (ExecutionException | RegistryException | IOException | CacheDirectoryCreationException e) {
         String reason = describe(e);
         if (attempt >= settings.retryTimes() || !retryable(e)) {
@@ -120,7 +120,9 @@ final class ImageBuilder {
     labels.put("org.opencontainers.image.description", app.description());
     return Jib.from(withCredentials(registryImage(settings.base().pinned()), settings.base().reference()))
         .setPlatforms(jibPlatforms)
-        .setFormat(ImageFormat.OCI)
+        // jib 0.28 writes multi-platform images only as a Docker manifest list (its OCI index
+        // support is unfinished); ECR, Batch and every runtime read that format.
+        .setFormat(ImageFormat.Docker)
         .addFileEntriesLayer(layer)
         .setEntrypoint(app.entrypoint())
         // An empty command: the base's CMD (e.g. jshell) must not become arguments to our jar.
@@ -136,7 +138,7 @@ final class ImageBuilder {
     ImageReference name = target.reference(app);
     Containerizer containerizer = switch (target) {
       case Target.Registry r -> Containerizer.to(withCredentials(registryImage(name.toString()), name));
-      case Target.Tar t -> Containerizer.to(TarImage.at(t.file(app)).named(jibReference(name)));
+      case Target.Tar t -> Containerizer.to(TarImage.at(t.file(app)).named(jibReference(t.name(app))));
     };
     containerizer.setToolName("ecr-mirror-images")
         .setToolVersion(Version.PROJECT)
@@ -163,10 +165,6 @@ final class ImageBuilder {
 
   private static RegistryImage registryImage(String reference) {
     return RegistryImage.named(jibReference(reference));
-  }
-
-  private static com.google.cloud.tools.jib.api.ImageReference jibReference(ImageReference reference) {
-    return jibReference(reference.toString());
   }
 
   private static com.google.cloud.tools.jib.api.ImageReference jibReference(String reference) {

@@ -68,6 +68,8 @@ public final class ImagesCli implements Callable<Integer> {
   static final String DEFAULT_BASE = "eclipse-temurin:21-jre";
   static final List<String> DEFAULT_PLATFORMS = List.of("linux/amd64", "linux/arm64");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final java.util.regex.Pattern INSECURE_FALLBACK =
+      java.util.regex.Pattern.compile("^(Cannot verify server at https://|Failed to connect to https://.* over HTTPS)");
 
   /** Exactly one of a registry prefix or a tar directory. */
   static final class Destination {
@@ -336,7 +338,9 @@ public final class ImagesCli implements Callable<Integer> {
 
   private void log(LogEvent event) {
     boolean show = switch (event.getLevel()) {
-      case ERROR, WARN -> true;
+      // jib tries HTTPS first even for registries the user declared plain HTTP: that is expected, not a warning.
+      case WARN -> verbose || !INSECURE_FALLBACK.matcher(event.getMessage()).find();
+      case ERROR -> true;
       case LIFECYCLE, INFO -> verbose;
       default -> false;
     };

@@ -10,6 +10,11 @@ sealed interface Target {
   /** The image name and tag an image gets (inside the tar, for a tar target). */
   ImageReference reference(AppImage app);
 
+  /** The name as printed and, for a tar, as {@code docker load} tags it. */
+  default String name(AppImage app) {
+    return reference(app).toString();
+  }
+
   /** Pushes to {@code <prefix>/<name>:<tag>}. */
   record Registry(String prefix, String tag) implements Target {
 
@@ -57,6 +62,11 @@ sealed interface Target {
     @Override
     public ImageReference reference(AppImage app) {
       return ImageReference.parse("ecr-mirror/" + app.name() + ":" + tag);
+    }
+
+    @Override
+    public String name(AppImage app) {
+      return "ecr-mirror/" + app.name() + ":" + tag;
     }
 
     Path file(AppImage app) {
