@@ -1,0 +1,284 @@
+package dev.ecrmirror.controller;
+
+import static dev.ecrmirror.controller.table.Attributes.*;
+
+import dev.ecrmirror.controller.RowOutcome.Action;
+import dev.ecrmirror.controller.drift.DriftChecker;
+import dev.ecrmirror.controller.drift.RowCheck;
+import dev.ecrmirror.controller.jobs.JobException;
+import dev.ecrmirror.controller.jobs.JobOutcome;
+import dev.ecrmirror.controller.jobs.JobRunner;
+import dev.ecrmirror.controller.jobs.JobStatus;
+import dev.ecrmirror.controller.jobs.MirrorJob;
+import dev.ecrmirror.controller.table.Destination;
+import dev.ecrmirror.controller.table.InvalidRow;
+import dev.ecrmirror.controller.table.MirrorRow;
+import dev.ecrmirror.controller.table.MirrorTable;
+import dev.ecrmirror.controller.table.ParsedRow;
+import dev.ecrmirror.controller.table.RowStatus;
+import dev.ecrmirror.controller.table.StatusUpdate;
+import dev.ecrmirror.controller.table.TableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One sync of the mirror table: reconcile rows left submitted, check the rest for drift, claim
+ * each drifted row and run one job for it, and write every row's status back.
+ */
+public final class Controller {
+  private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+  /** A claim without a job id younger than this may still be submitting. */
+  private static final Duration CLAIM_GRACE = Duration.ofMinutes(15);
+
+  private final MirrorTable table;
+  private final DriftChecker checker;
+  private final JobRunner runner;
+  private final Clock clock;
+  private final int scanSegments;
+  private final int parallelJobs;
+
+  public Controller(MirrorTable table, DriftChecker checker, JobRunner runner, Clock clock, int scanSegments,
+      int parallelJobs) {
+    this.table = table;
+    this.checker = checker;
+    this.runner = runner;
+    this.clock = clock;
+    this.scanSegments = scanSegments;
+    this.parallelJobs = parallelJobs;
+  }
+
+  /** Scans the table and syncs the rows the selector keeps (all for a scheduled run). */
+  public List<RowOutcome> sync(Predicate<MirrorRow> selector, boolean dryRun) {
+    List<ParsedRow> rows = table.scan(scanSegments);
+    List<ParsedRow> selected = new ArrayList<>();
+    for (ParsedRow row : rows) {
+      if (row instanceof MirrorRow m ? selector.test(m) : selector == ALL) {
+        selected.add(row);
+      }
+    }
+    return sync(selected, dryRun);
+  }
+
+  /** Selects every row, invalid ones included. */
+  public static final Predicate<MirrorRow> ALL = r -> true;
+
+  /** Syncs the given rows. A failure on one row is recorded on it and never stops the others. */
+  public List<RowOutcome> sync(List<ParsedRow> rows, boolean dryRun) {
+    Map<String, RowOutcome> outcomes = new HashMap<>();
+    List<MirrorRow> toCheck = new ArrayList<>();
+    List<MirrorRow> submitted = new ArrayList<>();
+    for (ParsedRow row : rows) {
+      switch (row) {
+        case InvalidRow invalid -> outcomes.put(invalid.key(), invalid(invalid, dryRun));
+        case MirrorRow m when !m.enabled() -> outcomes.put(m.key(), RowOutcome.of(m.key(), Action.DISABLED, null));
+        case MirrorRow m when m.state().is(RowStatus.SUBMITTED) -> submitted.add(m);
+        case MirrorRow m -> toCheck.add(m);
+      }
+    }
+    Set<String> adopt = new HashSet<>();
+    reconcile(submitted, dryRun, outcomes, toCheck, adopt);
+
+    List<RowCheck> checks = checker.check(toCheck, adopt);
+    List<Future<RowOutcome>> pending = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelJobs),
+        Thread.ofPlatform().daemon().name("row-", 0).factory())) {
+      for (RowCheck check : checks) {
+        pending.add(pool.submit(() -> act(check, adopt.contains(check.row().key()), dryRun)));
+      }
+      for (int i = 0; i < pending.size(); i++) {
+        RowOutcome outcome;
+        try {
+          outcome = pending.get(i).get();
+        } catch (ExecutionException e) {
+          String key = checks.get(i).row().key();
+          outcome = RowOutcome.of(key, Action.FAILED, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("sync interrupted", e);
+        }
+        outcomes.put(outcome.key(), outcome);
+      }
+    }
+    List<RowOutcome> ordered = new ArrayList<>();
+    for (ParsedRow row : rows) {
+      RowOutcome o = outcomes.get(row.key());
+      if (o != null) {
+        ordered.add(o);
+      }
+    }
+    return ordered;
+  }
+
+  private RowOutcome invalid(InvalidRow row, boolean dryRun) {
+    boolean unchanged = row.state().is(RowStatus.INVALID) && row.state().lastError().filter(row.reason()::equals).isPresent();
+    if (!dryRun && !unchanged) {
+      safely(row.key(), () -> table.updateUnlessSubmitted(row.key(), new StatusUpdate()
+          .status(RowStatus.INVALID).set(LAST_ERROR, row.reason()).set(CHECKED_AT, now())));
+    }
+    return RowOutcome.of(row.key(), Action.INVALID, row.reason());
+  }
+
+  /** Reads back the jobs of rows left submitted: finished ones are recorded and, when they succeeded, checked again. */
+  private void reconcile(List<MirrorRow> submitted, boolean dryRun, Map<String, RowOutcome> outcomes,
+      List<MirrorRow> toCheck, Set<String> adopt) {
+    if (submitted.isEmpty()) {
+      return;
+    }
+    List<String> jobIds = submitted.stream().flatMap(r -> r.state().jobId().stream()).toList();
+    Map<String, JobStatus> statuses;
+    try {
+      statuses = jobIds.isEmpty() ? Map.of() : runner.describe(jobIds);
+    } catch (JobException e) {
+      submitted.forEach(r -> outcomes.put(r.key(), RowOutcome.of(r.key(), Action.FAILED, e.getMessage())));
+      return;
+    }
+    for (MirrorRow row : submitted) {
+      Optional<String> jobId = row.state().jobId();
+      if (jobId.isEmpty()) {
+        Instant claimed = row.state().checkedAt().orElse(Instant.EPOCH);
+        if (claimed.plus(CLAIM_GRACE).isAfter(clock.instant())) {
+          outcomes.put(row.key(), RowOutcome.of(row.key(), Action.JOB_ACTIVE, "claimed by another controller, not yet submitted"));
+          continue;
+        }
+      }
+      JobStatus status = jobId.map(statuses::get).orElse(JobStatus.unknown());
+      String token = row.state().claimToken().orElse("");
+      String job = jobId.orElse("(none)");
+      switch (status.state()) {
+        case ACTIVE -> outcomes.put(row.key(), new RowOutcome(row.key(), Action.JOB_ACTIVE, List.of(), Map.of(), jobId, Optional.empty()));
+        case SUCCEEDED -> {
+          if (!dryRun) {
+            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
+                .status(RowStatus.MIRRORED)
+                .set(MIRRORED_AT, status.stoppedAt().orElse(clock.instant()).toString())
+                .set(MIRRORED_SOURCE_DIGEST, row.state().claimedDigest().orElse(null))
+                .set(MIRRORED_PLATFORMS, row.platformsKey())
+                .remove(LAST_ERROR)));
+          }
+          adopt.add(row.key());
+          toCheck.add(row);
+        }
+        case FAILED -> {
+          String reason = "job " + job + " failed: " + status.reason().orElse("no reason given");
+          if (!dryRun) {
+            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
+                .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
+          }
+          // Checked again on the next run, so the error stays visible for one period.
+          outcomes.put(row.key(), new RowOutcome(row.key(), Action.FAILED, List.of(), Map.of(), jobId, Optional.of(reason)));
+        }
+        case UNKNOWN -> {
+          String reason = "job " + job + " is unknown to the executor (expired, or its run died); checking again";
+          LOG.warn("{}: {}", row.key(), reason);
+          if (!dryRun) {
+            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
+                .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
+          }
+          toCheck.add(row);
+        }
+      }
+    }
+  }
+
+  private RowOutcome act(RowCheck check, boolean adopted, boolean dryRun) {
+    MirrorRow row = check.row();
+    String key = row.key();
+    Instant now = clock.instant();
+    if (check.failed()) {
+      if (!dryRun) {
+        StatusUpdate update = new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, check.error().get())
+            .set(CHECKED_AT, now).set(DESTINATION_DIGESTS, check.destinationDigests());
+        check.sourceDigest().ifPresent(d -> update.set(SOURCE_DIGEST, d.toString()));
+        table.updateUnlessSubmitted(key, update);
+      }
+      return RowOutcome.of(key, Action.FAILED, check.error().get());
+    }
+    String sourceDigest = check.sourceDigest().orElseThrow().toString();
+    if (check.inSync()) {
+      if (!dryRun) {
+        StatusUpdate update = new StatusUpdate()
+            .status(adopted ? RowStatus.MIRRORED : RowStatus.IN_SYNC)
+            .set(SOURCE_DIGEST, sourceDigest).set(DESTINATION_DIGESTS, check.destinationDigests())
+            .set(CHECKED_AT, now).remove(LAST_ERROR);
+        if (adopted) {
+          update.set(MIRRORED_DIGESTS, check.destinationDigests()).set(MIRRORED_SOURCE_DIGEST, sourceDigest)
+              .set(MIRRORED_PLATFORMS, row.platformsKey());
+        }
+        table.updateUnlessSubmitted(key, update);
+      }
+      return RowOutcome.of(key, adopted ? Action.MIRRORED : Action.IN_SYNC, null);
+    }
+    List<String> drifted = check.drifted().stream().map(Destination::key).toList();
+    if (dryRun) {
+      return new RowOutcome(key, Action.WOULD_SUBMIT, drifted, check.why(), Optional.empty(), Optional.empty());
+    }
+    String token = UUID.randomUUID().toString();
+    boolean claimed = table.claim(key, row.state().claimToken(), new StatusUpdate()
+        .status(RowStatus.SUBMITTED).set(CLAIM_TOKEN, token).set(CLAIMED_DIGEST, sourceDigest)
+        .set(SOURCE_DIGEST, sourceDigest).set(DESTINATION_DIGESTS, check.destinationDigests())
+        .set(CHECKED_AT, now).remove(JOB_ID).remove(LAST_ERROR));
+    if (!claimed) {
+      return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, drifted, check.why(), Optional.empty(),
+          Optional.of("another controller claimed this drift first"));
+    }
+    MirrorJob job = new MirrorJob(row, check.sourceDigest().get(), check.drifted());
+    JobOutcome outcome;
+    try {
+      outcome = runner.run(job);
+    } catch (JobException e) {
+      table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, e.getMessage()));
+      return new RowOutcome(key, Action.FAILED, drifted, check.why(), Optional.empty(), Optional.of(e.getMessage()));
+    }
+    return switch (outcome) {
+      case JobOutcome.Submitted s -> {
+        table.updateIfClaimed(key, token, new StatusUpdate().set(JOB_ID, s.jobId()));
+        yield new RowOutcome(key, Action.SUBMITTED, drifted, check.why(), Optional.of(s.jobId()), Optional.empty());
+      }
+      case JobOutcome.Finished f -> {
+        Map<String, String> current = new HashMap<>(check.destinationDigests());
+        current.putAll(f.destinationDigests());
+        StatusUpdate update = new StatusUpdate().set(JOB_ID, f.jobId()).set(DESTINATION_DIGESTS, current);
+        if (f.ok()) {
+          Map<String, String> mirrored = new HashMap<>(row.state().mirroredDigests());
+          mirrored.keySet().retainAll(row.destinations().stream().map(Destination::key).toList());
+          mirrored.putAll(f.destinationDigests());
+          update.status(RowStatus.MIRRORED).set(MIRRORED_AT, clock.instant()).set(MIRRORED_SOURCE_DIGEST, f.sourceDigest())
+              .set(MIRRORED_DIGESTS, mirrored).set(MIRRORED_PLATFORMS, row.platformsKey());
+        } else {
+          update.status(RowStatus.FAILED).set(LAST_ERROR, f.error().orElse("copy failed"));
+        }
+        table.updateIfClaimed(key, token, update);
+        yield new RowOutcome(key, f.ok() ? Action.MIRRORED : Action.FAILED, drifted, check.why(),
+            Optional.of(f.jobId()), f.error());
+      }
+    };
+  }
+
+  private void safely(String key, Runnable write) {
+    try {
+      write.run();
+    } catch (TableException e) {
+      LOG.warn("{}: {}", key, e.getMessage());
+    }
+  }
+
+  private String now() {
+    return clock.instant().toString();
+  }
+}

@@ -1,0 +1,160 @@
+package dev.ecrmirror.controller.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Builds every AWS client the controller uses, in one place: one HTTP client, the region, the
+ * credentials, timeouts, the standard retry mode, and per-service endpoint overrides (DynamoDB
+ * Local, test stubs). Closing it closes every client it built.
+ */
+public final class AwsClients implements AutoCloseable {
+  /** Endpoint overrides, for local mode and tests; empty means the service's regional endpoint. */
+  public record Endpoints(Optional<URI> dynamodb, Optional<URI> batch, Optional<URI> sqs, Optional<URI> ecr) {
+    public static Endpoints none() {
+      return new Endpoints(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    public Endpoints withDynamodb(URI uri) {
+      return new Endpoints(Optional.of(uri), batch, sqs, ecr);
+    }
+  }
+
+  /** DynamoDB Local takes any credentials; local mode must not need an AWS account. */
+  private static final AwsCredentialsProvider LOCAL_CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+
+  private final Optional<Region> region;
+  private final AwsCredentialsProvider credentials;
+  private final boolean localDynamo;
+  private final Endpoints endpoints;
+  private final SdkHttpClient http;
+  private final List<AutoCloseable> built = new ArrayList<>();
+  private final Map<Region, EcrClient> ecr = new ConcurrentHashMap<>();
+  private DynamoDbClient dynamo;
+  private BatchClient batch;
+  private SqsClient sqs;
+
+  /**
+   * @param region the region of the table, queues and Batch; empty to use the SDK's chain
+   *     ({@code AWS_REGION}, profile, instance metadata)
+   * @param credentials where credentials come from
+   */
+  public AwsClients(Optional<Region> region, AwsCredentialsProvider credentials, Endpoints endpoints) {
+    this(region, credentials, endpoints, false);
+  }
+
+  /** For local mode: DynamoDB (at {@code endpoints.dynamodb()}) gets fixed local credentials. */
+  public static AwsClients local(Optional<Region> region, AwsCredentialsProvider credentials, Endpoints endpoints) {
+    return new AwsClients(region, credentials, endpoints, true);
+  }
+
+  private AwsClients(Optional<Region> region, AwsCredentialsProvider credentials, Endpoints endpoints,
+      boolean localDynamo) {
+    this.localDynamo = localDynamo;
+    this.region = region;
+    this.credentials = credentials;
+    this.endpoints = endpoints;
+    this.http = UrlConnectionHttpClient.builder()
+        .connectionTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(60))
+        .build();
+  }
+
+  public synchronized DynamoDbClient dynamo() {
+    if (dynamo == null) {
+      DynamoDbClientBuilder builder = localDynamo
+          ? configure(DynamoDbClient.builder(), endpoints.dynamodb(), Region.US_EAST_1).credentialsProvider(LOCAL_CREDENTIALS)
+          : configure(DynamoDbClient.builder(), endpoints.dynamodb(), region());
+      dynamo = track(builder.build());
+    }
+    return dynamo;
+  }
+
+  public synchronized BatchClient batch() {
+    if (batch == null) {
+      batch = track(configure(BatchClient.builder(), endpoints.batch(), region()).build());
+    }
+    return batch;
+  }
+
+  public synchronized SqsClient sqs() {
+    if (sqs == null) {
+      sqs = track(configure(SqsClient.builder(), endpoints.sqs(), region()).build());
+    }
+    return sqs;
+  }
+
+  /** The ECR API client of a region (an ECR registry's region is in its host name). */
+  public EcrClient ecr(Region ecrRegion) {
+    return ecr.computeIfAbsent(ecrRegion, r -> {
+      synchronized (this) {
+        return track(configure(EcrClient.builder(), endpoints.ecr(), r).build());
+      }
+    });
+  }
+
+  /** The region of the table, queues and Batch. */
+  public Region region() {
+    if (region.isPresent()) {
+      return region.get();
+    }
+    try {
+      return new DefaultAwsRegionProviderChain().getRegion();
+    } catch (SdkClientException e) {
+      if (localDynamo) {
+        return Region.US_EAST_1;
+      }
+      throw new IllegalArgumentException("no AWS region: set AWS_REGION or pass --region");
+    }
+  }
+
+  private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Optional<URI> endpoint, Region r) {
+    builder.region(r).credentialsProvider(credentials)
+        .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD)
+            .apiCallTimeout(Duration.ofMinutes(2)));
+    endpoint.ifPresent(builder::endpointOverride);
+    if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
+      sync.httpClient(http);
+    }
+    return builder;
+  }
+
+  private <T extends AutoCloseable> T track(T client) {
+    built.add(client);
+    return client;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (AutoCloseable c : built) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Closing is best effort.
+      }
+    }
+    built.clear();
+    http.close();
+  }
+}

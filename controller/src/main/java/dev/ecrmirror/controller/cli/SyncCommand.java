@@ -1,0 +1,194 @@
+package dev.ecrmirror.controller.cli;
+
+import dev.ecrmirror.common.cli.RegistryCliOptions;
+import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.controller.Controller;
+import dev.ecrmirror.controller.RowOutcome;
+import dev.ecrmirror.controller.drift.DigestResolver;
+import dev.ecrmirror.controller.drift.DriftChecker;
+import dev.ecrmirror.controller.drift.EcrDigests;
+import dev.ecrmirror.controller.events.EventDrain;
+import dev.ecrmirror.controller.jobs.BatchJobRunner;
+import dev.ecrmirror.controller.jobs.JobRunner;
+import dev.ecrmirror.controller.jobs.LocalJobRunner;
+import dev.ecrmirror.controller.table.MirrorRow;
+import dev.ecrmirror.worker.MirrorEngine;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code sync}: checks rows for drift and runs one job per drifted row. */
+@Command(name = "sync", mixinStandardHelpOptions = true,
+    description = {"Check every row (or the rows an event or --source names) and run one mirror job per drifted row: "
+        + "submitted to AWS Batch, or run in this process with --local.",
+        "Rows left submitted by earlier runs are first read back from Batch (DescribeJobs)."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every row is in sync, mirrored, submitted or running",
+        "1:some rows failed or are invalid, or the table, queue or Batch could not be used",
+        "2:bad usage"})
+final class SyncCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  TableOptions where;
+
+  @Mixin
+  RegistryCliOptions registry;
+
+  @Option(names = "--dry-run", description = "Print the plan (row, drifted destinations, why); write and submit nothing.")
+  boolean dryRun;
+
+  @Option(names = "--job-queue", paramLabel = "QUEUE", defaultValue = "${env:ECR_MIRROR_JOB_QUEUE}",
+      description = "The Batch job queue for mirror jobs. Default: $ECR_MIRROR_JOB_QUEUE.")
+  String jobQueue;
+
+  @Option(names = "--job-definition", paramLabel = "DEF", defaultValue = "${env:ECR_MIRROR_JOB_DEFINITION}",
+      description = "The worker's Batch job definition. Default: $ECR_MIRROR_JOB_DEFINITION.")
+  String jobDefinition;
+
+  @Option(names = "--events", description = "Drain the events queue and check only the rows its ECR push events touch.")
+  boolean events;
+
+  @Option(names = "--events-queue-url", paramLabel = "URL", defaultValue = "${env:ECR_MIRROR_EVENTS_QUEUE_URL}",
+      description = "The SQS queue of ECR push events. Default: $ECR_MIRROR_EVENTS_QUEUE_URL.")
+  String eventsQueueUrl;
+
+  @Option(names = "--source", paramLabel = "REF", description = "Check only the rows whose source is this image.")
+  String source;
+
+  @Option(names = "--repository", paramLabel = "NAME", description = "Check only rows whose source is in this repository (with --tag).")
+  String repository;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "With --repository: only rows whose source has this tag.")
+  String tag;
+
+  @Option(names = "--concurrency", paramLabel = "N", defaultValue = "32",
+      description = "Digest checks in flight at once. Default: ${DEFAULT-VALUE}.")
+  int concurrency;
+
+  @Option(names = "--jobs", paramLabel = "N", defaultValue = "4",
+      description = "Rows submitted (or, locally, copied) at once. Default: ${DEFAULT-VALUE}.")
+  int jobs;
+
+  @Option(names = "--no-ecr-api", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Check ECR images with the ECR API (BatchGetImage, 100 per call) rather than one HEAD each. Default: on.")
+  boolean ecrApi;
+
+  @Option(names = {"-v", "--verbose"}, description = "List every row, in sync ones too.")
+  boolean verbose;
+
+  @Override
+  public Integer call() {
+    Map<String, String> env = ControllerCli.env();
+    if (concurrency < 1 || jobs < 1) {
+      throw new UsageException("--concurrency and --jobs must be 1 or more");
+    }
+    if (tag != null && repository == null) {
+      throw new UsageException("--tag needs --repository");
+    }
+    if (events && (source != null || repository != null)) {
+      throw new UsageException("--events cannot be combined with --source or --repository");
+    }
+    Predicate<MirrorRow> selector = selector();
+    RegistryOptions options;
+    try {
+      options = registry.toRegistryOptions(env);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (where.implicitLocal(env)) {
+      err.println("note: no --table or $ECR_MIRROR_TABLE: using the local table in " + where.dataDir + " (--local)");
+      err.flush();
+    }
+    try (TableOptions.Session session = where.open(env)) {
+      RegistryClient client = new RegistryClient(options);
+      Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
+      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency));
+      JobRunner runner = runner(session, client);
+      Controller controller = new Controller(session.table(), checker, runner, Clock.systemUTC(), where.scanSegments, jobs);
+      List<RowOutcome> outcomes;
+      if (events) {
+        if (eventsQueueUrl == null || eventsQueueUrl.isBlank()) {
+          throw new UsageException("--events needs --events-queue-url or $ECR_MIRROR_EVENTS_QUEUE_URL");
+        }
+        EventDrain.Result result = new EventDrain(session.clients().sqs(), eventsQueueUrl, session.table(), controller,
+            where.scanSegments, 1000).drain(dryRun);
+        result.notes().forEach(n -> err.println("note: " + n));
+        err.println("events: " + result.received() + " received, " + result.deleted() + " deleted, "
+            + result.kept() + " kept for retry");
+        err.flush();
+        outcomes = result.outcomes();
+      } else {
+        outcomes = controller.sync(selector, dryRun);
+      }
+      report(out, outcomes);
+      return outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
+    }
+  }
+
+  private JobRunner runner(TableOptions.Session session, RegistryClient client) {
+    if (session.local()) {
+      return new LocalJobRunner(new MirrorEngine(client, Math.max(4, jobs)));
+    }
+    if (!dryRun && (jobQueue == null || jobQueue.isBlank() || jobDefinition == null || jobDefinition.isBlank())) {
+      throw new UsageException("sync needs --job-queue and --job-definition (or $ECR_MIRROR_JOB_QUEUE and "
+          + "$ECR_MIRROR_JOB_DEFINITION), or --local");
+    }
+    return new BatchJobRunner(session.clients().batch(), jobQueue, jobDefinition, 8, Duration.ofMillis(200));
+  }
+
+  private Predicate<MirrorRow> selector() {
+    if (source != null) {
+      ImageReference wanted = TableCommand.parse("--source", source);
+      return row -> row.source().equals(wanted);
+    }
+    if (repository != null) {
+      return row -> row.source().repository().equals(repository)
+          && (tag == null || row.source().effectiveTag().filter(tag::equals).isPresent());
+    }
+    return Controller.ALL;
+  }
+
+  private void report(PrintWriter out, List<RowOutcome> outcomes) {
+    TextTable table = dryRun ? new TextTable("SOURCE", "PLAN", "DRIFTED DESTINATIONS", "WHY")
+        : new TextTable("SOURCE", "RESULT", "DRIFTED DESTINATIONS", "DETAIL");
+    Map<RowOutcome.Action, Integer> counts = new EnumMap<>(RowOutcome.Action.class);
+    for (RowOutcome o : outcomes) {
+      counts.merge(o.action(), 1, Integer::sum);
+      boolean quiet = o.action() == RowOutcome.Action.IN_SYNC || o.action() == RowOutcome.Action.DISABLED;
+      if (quiet && !verbose) {
+        continue;
+      }
+      String drifted = String.join(",", o.drifted());
+      String why = o.why().isEmpty() ? ""
+          : o.drifted().stream().map(d -> d + ": " + o.why().get(d)).collect(Collectors.joining("; "));
+      String detail = dryRun ? (why.isEmpty() ? o.detail().orElse("") : why)
+          : o.jobId().map(j -> "job " + j).orElse("") + o.detail().map(d -> (o.jobId().isPresent() ? "; " : "") + d).orElse("");
+      table.add(o.key(), o.action().toString(), drifted, detail);
+    }
+    if (table.size() > 0) {
+      table.print(out);
+    }
+    String summary = counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+    out.println((dryRun ? "dry run, nothing written: " : "") + outcomes.size() + " row(s)"
+        + (summary.isEmpty() ? "" : ": " + summary));
+    out.flush();
+  }
+}

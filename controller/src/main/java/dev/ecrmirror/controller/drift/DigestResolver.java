@@ -1,0 +1,81 @@
+package dev.ecrmirror.controller.drift;
+
+import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.registry.RegistryException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Resolves many references to digests at once, each distinct reference once, with at most
+ * {@code concurrency} requests in flight: a registry {@code HEAD} per reference, or batched ECR API
+ * calls for ECR images when an {@link EcrDigests} is given.
+ */
+public final class DigestResolver {
+  private final RegistryClient registry;
+  private final Optional<EcrDigests> ecr;
+  private final int concurrency;
+
+  public DigestResolver(RegistryClient registry, Optional<EcrDigests> ecr, int concurrency) {
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("concurrency must be 1 or more, not " + concurrency);
+    }
+    this.registry = registry;
+    this.ecr = ecr;
+    this.concurrency = concurrency;
+  }
+
+  /** Every given reference's answer; never throws for one reference's failure. */
+  public Map<ImageReference, Lookup> resolve(Collection<ImageReference> references) {
+    List<ImageReference> distinct = new ArrayList<>(new LinkedHashSet<>(references));
+    List<ImageReference> viaEcr = new ArrayList<>();
+    List<ImageReference> viaHead = new ArrayList<>();
+    for (ImageReference ref : distinct) {
+      (ecr.isPresent() && EcrDigests.handles(ref) ? viaEcr : viaHead).add(ref);
+    }
+    Map<ImageReference, Lookup> out = new ConcurrentHashMap<>();
+    Semaphore permits = new Semaphore(concurrency);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (EcrDigests.Batch batch : EcrDigests.batches(viaEcr)) {
+        pool.execute(() -> bounded(permits, () -> out.putAll(ecr.get().lookup(batch))));
+      }
+      for (ImageReference ref : viaHead) {
+        pool.execute(() -> bounded(permits, () -> out.put(ref, head(ref))));
+      }
+    }
+    return out;
+  }
+
+  private Lookup head(ImageReference ref) {
+    try {
+      return registry.headManifest(ref).<Lookup>map(h -> new Lookup.Found(h.digest())).orElseGet(Lookup.Missing::new);
+    } catch (RegistryException e) {
+      return new Lookup.Failed(e.getMessage());
+    } catch (RuntimeException e) {
+      // Credential helpers and token fetches fail with their own exceptions; the row records it.
+      return new Lookup.Failed("check " + ref + " failed: " + e.getMessage());
+    }
+  }
+
+  private static void bounded(Semaphore permits, Runnable work) {
+    try {
+      permits.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      work.run();
+    } finally {
+      permits.release();
+    }
+  }
+}

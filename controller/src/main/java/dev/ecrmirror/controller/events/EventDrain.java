@@ -1,0 +1,140 @@
+package dev.ecrmirror.controller.events;
+
+import dev.ecrmirror.controller.Controller;
+import dev.ecrmirror.controller.RowOutcome;
+import dev.ecrmirror.controller.table.MirrorRow;
+import dev.ecrmirror.controller.table.MirrorTable;
+import dev.ecrmirror.controller.table.ParsedRow;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Drains the events queue: receives the ECR push events EventBridge put there, checks the rows
+ * each touches, and deletes a message only once its rows were handled. A message whose rows
+ * failed stays, comes back after the visibility timeout, and after enough tries goes to the
+ * dead-letter queue by the queue's redrive policy.
+ */
+public final class EventDrain {
+  private static final Logger LOG = LoggerFactory.getLogger(EventDrain.class);
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final MirrorTable table;
+  private final Controller controller;
+  private final int scanSegments;
+  private final int maxMessages;
+
+  public EventDrain(SqsClient sqs, String queueUrl, MirrorTable table, Controller controller, int scanSegments,
+      int maxMessages) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.table = table;
+    this.controller = controller;
+    this.scanSegments = scanSegments;
+    this.maxMessages = maxMessages;
+  }
+
+  /** What one drain did. */
+  public record Result(int received, int deleted, int kept, List<RowOutcome> outcomes, List<String> notes) {}
+
+  /** Receives until the queue is empty (or {@code maxMessages} were taken), then handles them in one pass. */
+  public Result drain(boolean dryRun) {
+    List<Message> messages = receiveAll();
+    List<String> notes = new ArrayList<>();
+    Map<Message, Optional<PushEvent>> events = new HashMap<>();
+    for (Message m : messages) {
+      try {
+        events.put(m, PushEvent.parse(m.body()));
+      } catch (IllegalArgumentException e) {
+        // Nothing can ever make sense of it: deleting it keeps it from blocking the queue.
+        notes.add("message " + m.messageId() + " ignored: " + e.getMessage());
+        events.put(m, Optional.empty());
+      }
+    }
+    List<ParsedRow> rows = messages.isEmpty() ? List.of() : table.scan(scanSegments);
+    List<ParsedRow> touched = new ArrayList<>();
+    Map<Message, List<String>> rowsOf = new HashMap<>();
+    for (Map.Entry<Message, Optional<PushEvent>> e : events.entrySet()) {
+      List<String> keys = new ArrayList<>();
+      e.getValue().ifPresent(event -> {
+        for (ParsedRow row : rows) {
+          if (row instanceof MirrorRow m && event.touches(m.source())) {
+            keys.add(m.key());
+            if (!touched.contains(m)) {
+              touched.add(m);
+            }
+          }
+        }
+        if (keys.isEmpty()) {
+          notes.add("push of " + event.describe() + " touches no row");
+        }
+      });
+      rowsOf.put(e.getKey(), keys);
+    }
+    List<RowOutcome> outcomes = touched.isEmpty() ? List.of() : controller.sync(touched, dryRun);
+    Map<String, RowOutcome> byKey = new HashMap<>();
+    outcomes.forEach(o -> byKey.put(o.key(), o));
+    List<Message> done = new ArrayList<>();
+    for (Message m : messages) {
+      boolean handled = rowsOf.get(m).stream().allMatch(k -> byKey.containsKey(k) && byKey.get(k).ok());
+      if (handled) {
+        done.add(m);
+      }
+    }
+    if (!dryRun) {
+      delete(done);
+    }
+    int deleted = dryRun ? 0 : done.size();
+    return new Result(messages.size(), deleted, messages.size() - deleted, outcomes, notes);
+  }
+
+  private List<Message> receiveAll() {
+    List<Message> all = new ArrayList<>();
+    Map<String, Boolean> seen = new HashMap<>();
+    while (all.size() < maxMessages) {
+      List<Message> batch;
+      try {
+        batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
+            .visibilityTimeout(300)).messages();
+      } catch (SdkException e) {
+        throw new IllegalStateException("receiving from events queue " + queueUrl + " failed: " + e.getMessage(), e);
+      }
+      if (batch.isEmpty()) {
+        break;
+      }
+      for (Message m : batch) {
+        if (seen.putIfAbsent(m.messageId(), true) == null) {
+          all.add(m);
+        }
+      }
+    }
+    return all;
+  }
+
+  private void delete(List<Message> messages) {
+    for (int i = 0; i < messages.size(); i += 10) {
+      List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+      List<Message> part = messages.subList(i, Math.min(messages.size(), i + 10));
+      for (int j = 0; j < part.size(); j++) {
+        entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(j))
+            .receiptHandle(part.get(j).receiptHandle()).build());
+      }
+      try {
+        var response = sqs.deleteMessageBatch(b -> b.queueUrl(queueUrl).entries(entries));
+        response.failed().forEach(f -> LOG.warn("deleting event message failed: {} {}", f.code(), f.message()));
+      } catch (SdkException e) {
+        // Kept messages come back and are handled again: the checks are idempotent.
+        LOG.warn("deleting {} event message(s) failed: {}", entries.size(), e.getMessage());
+      }
+    }
+  }
+}

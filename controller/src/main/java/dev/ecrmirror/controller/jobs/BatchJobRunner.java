@@ -1,0 +1,128 @@
+package dev.ecrmirror.controller.jobs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.batch.BatchClient;
+import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
+
+/**
+ * Submits mirror jobs to AWS Batch with the parameters an ad hoc {@code aws batch submit-job}
+ * uses ({@code source}, {@code dest}), backing off when SubmitJob is throttled (50/s per account),
+ * and reads their outcome back with {@code DescribeJobs}.
+ */
+public final class BatchJobRunner implements JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchJobRunner.class);
+  /** DescribeJobs takes at most 100 job ids per call. */
+  private static final int DESCRIBE_BATCH = 100;
+
+  private final BatchClient batch;
+  private final String queue;
+  private final String definition;
+  private final int maxAttempts;
+  private final Duration initialBackoff;
+
+  public BatchJobRunner(BatchClient batch, String queue, String definition, int maxAttempts, Duration initialBackoff) {
+    this.batch = batch;
+    this.queue = queue;
+    this.definition = definition;
+    this.maxAttempts = maxAttempts;
+    this.initialBackoff = initialBackoff;
+  }
+
+  @Override
+  public JobOutcome run(MirrorJob job) {
+    SubmitJobRequest.Builder request = SubmitJobRequest.builder()
+        .jobName(job.jobName())
+        .jobQueue(queue)
+        .jobDefinition(definition)
+        .parameters(Map.of("source", job.sourceParameter(), "dest", job.destParameter()));
+    if (!job.row().platforms().isEmpty()) {
+      request.containerOverrides(o -> o.command(job.platformCommand()));
+    }
+    SubmitJobRequest built = request.build();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return new JobOutcome.Submitted(batch.submitJob(built).jobId());
+      } catch (AwsServiceException e) {
+        if (!throttled(e) || attempt >= maxAttempts) {
+          throw new JobException("SubmitJob for " + job.sourceParameter() + " on queue " + queue + " failed: "
+              + e.awsErrorDetails().errorMessage() + " (" + e.statusCode() + ")", e);
+        }
+        sleep(backoff(attempt), "SubmitJob throttled");
+      } catch (SdkException e) {
+        throw new JobException("SubmitJob for " + job.sourceParameter() + " failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public Map<String, JobStatus> describe(Collection<String> jobIds) {
+    List<String> ids = new ArrayList<>(jobIds);
+    Map<String, JobStatus> out = new HashMap<>();
+    for (int i = 0; i < ids.size(); i += DESCRIBE_BATCH) {
+      List<String> part = ids.subList(i, Math.min(ids.size(), i + DESCRIBE_BATCH));
+      List<JobDetail> jobs;
+      try {
+        jobs = batch.describeJobs(b -> b.jobs(part)).jobs();
+      } catch (SdkException e) {
+        throw new JobException("DescribeJobs for " + part.size() + " job(s) failed: " + e.getMessage(), e);
+      }
+      for (JobDetail job : jobs) {
+        out.put(job.jobId(), status(job));
+      }
+    }
+    ids.forEach(id -> out.putIfAbsent(id, JobStatus.unknown()));
+    return out;
+  }
+
+  private static JobStatus status(JobDetail job) {
+    Optional<Instant> stopped = Optional.ofNullable(job.stoppedAt()).map(Instant::ofEpochMilli);
+    return switch (job.statusAsString()) {
+      case "SUCCEEDED" -> new JobStatus(JobStatus.State.SUCCEEDED, Optional.empty(), stopped);
+      case "FAILED" -> {
+        String reason = Optional.ofNullable(job.statusReason()).orElse("");
+        if (job.container() != null && job.container().reason() != null) {
+          reason = reason.isEmpty() ? job.container().reason() : reason + ": " + job.container().reason();
+        }
+        if (job.container() != null && job.container().exitCode() != null) {
+          reason = (reason.isEmpty() ? "" : reason + " ") + "(exit code " + job.container().exitCode() + ")";
+        }
+        yield new JobStatus(JobStatus.State.FAILED, Optional.of(reason.isEmpty() ? "job failed" : reason), stopped);
+      }
+      default -> new JobStatus(JobStatus.State.ACTIVE, Optional.empty(), Optional.empty());
+    };
+  }
+
+  private static boolean throttled(AwsServiceException e) {
+    return e.isThrottlingException() || e.statusCode() == 429
+        || "TooManyRequestsException".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode());
+  }
+
+  private Duration backoff(int attempt) {
+    long base = initialBackoff.toMillis() << Math.min(attempt - 1, 10);
+    long capped = Math.min(base, 20_000);
+    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+  }
+
+  private static void sleep(Duration delay, String why) {
+    LOG.warn("{}; retrying in {} ms", why, delay.toMillis());
+    try {
+      Thread.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobException("interrupted while backing off", e);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.ecrmirror.controller.jobs;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** What running a job gave: a submitted Batch job, or a finished in-process copy. */
+public sealed interface JobOutcome {
+  /** The job was queued; its outcome is read back later with {@link JobRunner#describe}. */
+  record Submitted(String jobId) implements JobOutcome {}
+
+  /**
+   * The copy ran in process and is done.
+   *
+   * @param jobId a name for the run, recorded on the row
+   * @param ok every destination was written
+   * @param sourceDigest the source digest the copy pinned
+   * @param destinationDigests what each destination holds now, by destination key
+   * @param error why some destination failed
+   */
+  record Finished(String jobId, boolean ok, String sourceDigest, Map<String, String> destinationDigests,
+      Optional<String> error) implements JobOutcome {
+    public Finished {
+      destinationDigests = Map.copyOf(destinationDigests);
+    }
+  }
+}

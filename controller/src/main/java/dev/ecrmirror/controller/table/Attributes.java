@@ -1,0 +1,40 @@
+package dev.ecrmirror.controller.table;
+
+import java.util.Set;
+
+/**
+ * The attribute names of the mirror table. User attributes follow the aws-ecr-mirror format; the
+ * controller's own attributes have names of their own so a write never touches what the user wrote.
+ */
+public final class Attributes {
+  private Attributes() {}
+
+  // User attributes: read, never written by a sync.
+  public static final String SOURCE = "Source";
+  public static final String DESTINATION = "Destination";
+  public static final String PLATFORMS = "Platforms";
+  public static final String ENABLED = "Enabled";
+
+  // System attributes, written by the controller.
+  public static final String STATUS = "MirrorStatus";
+  public static final String SOURCE_DIGEST = "SourceDigest";
+  public static final String DESTINATION_DIGESTS = "DestinationDigests";
+  public static final String CHECKED_AT = "CheckedAt";
+  public static final String MIRRORED_AT = "MirroredAt";
+  public static final String JOB_ID = "JobId";
+  public static final String LAST_ERROR = "LastError";
+  public static final String CLAIM_TOKEN = "ClaimToken";
+  /** The source digest a claim (and its job) is for: one job per drift, not per run. */
+  public static final String CLAIMED_DIGEST = "ClaimedDigest";
+  /** The source digest the last successful job copied. */
+  public static final String MIRRORED_SOURCE_DIGEST = "MirroredSourceDigest";
+  /** What the last successful job left at each destination (differs from the source with Platforms). */
+  public static final String MIRRORED_DIGESTS = "MirroredDigests";
+  /** The Platforms selection the last successful job used, normalized. */
+  public static final String MIRRORED_PLATFORMS = "MirroredPlatforms";
+
+  /** Every attribute the controller owns. */
+  public static final Set<String> SYSTEM = Set.of(STATUS, SOURCE_DIGEST, DESTINATION_DIGESTS, CHECKED_AT,
+      MIRRORED_AT, JOB_ID, LAST_ERROR, CLAIM_TOKEN, CLAIMED_DIGEST, MIRRORED_SOURCE_DIGEST, MIRRORED_DIGESTS,
+      MIRRORED_PLATFORMS);
+}

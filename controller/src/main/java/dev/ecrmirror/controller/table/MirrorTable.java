@@ -1,0 +1,256 @@
+package dev.ecrmirror.controller.table;
+
+import static dev.ecrmirror.controller.table.Attributes.*;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+
+/**
+ * The mirror table in DynamoDB: parallel paginated scans, the user's own row writes, and
+ * conditional status writes that name only the controller's attributes.
+ */
+public final class MirrorTable {
+  private final DynamoDbClient dynamo;
+  private final String name;
+
+  public MirrorTable(DynamoDbClient dynamo, String name) {
+    this.dynamo = dynamo;
+    this.name = name;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Creates the table (on-demand, key {@code Source}) unless it exists; for local mode. */
+  public void createIfMissing() {
+    try {
+      dynamo.describeTable(b -> b.tableName(name));
+      return;
+    } catch (ResourceNotFoundException e) {
+      // Create it below.
+    } catch (SdkException e) {
+      throw fail("describe", e);
+    }
+    try {
+      dynamo.createTable(b -> b.tableName(name)
+          .keySchema(KeySchemaElement.builder().attributeName(SOURCE).keyType(KeyType.HASH).build())
+          .attributeDefinitions(AttributeDefinition.builder().attributeName(SOURCE)
+              .attributeType(ScalarAttributeType.S).build())
+          .billingMode(BillingMode.PAY_PER_REQUEST));
+      dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
+    } catch (ResourceInUseException e) {
+      // Another process created it first.
+    } catch (SdkException e) {
+      throw fail("create", e);
+    }
+  }
+
+  /**
+   * Reads every row with a parallel scan of {@code segments} segments, each paginated. Fails as a
+   * whole when any segment fails: a partial table would look like rows were deleted.
+   */
+  public List<ParsedRow> scan(int segments) {
+    List<Map<String, AttributeValue>> items = scanItems(segments);
+    List<ParsedRow> rows = new ArrayList<>(items.size());
+    items.forEach(item -> rows.add(RowParser.parse(item)));
+    return rows;
+  }
+
+  private List<Map<String, AttributeValue>> scanItems(int segments) {
+    if (segments < 1) {
+      throw new IllegalArgumentException("scan segments must be 1 or more, not " + segments);
+    }
+    List<Future<List<Map<String, AttributeValue>>>> parts = new ArrayList<>();
+    try (ExecutorService pool = Executors.newFixedThreadPool(segments, Thread.ofPlatform().daemon().name("scan-", 0).factory())) {
+      for (int segment = 0; segment < segments; segment++) {
+        ScanRequest request = ScanRequest.builder().tableName(name).consistentRead(true)
+            .segment(segment).totalSegments(segments).build();
+        parts.add(pool.submit(() -> {
+          List<Map<String, AttributeValue>> out = new ArrayList<>();
+          dynamo.scanPaginator(request).items().forEach(out::add);
+          return out;
+        }));
+      }
+      List<Map<String, AttributeValue>> all = new ArrayList<>();
+      for (Future<List<Map<String, AttributeValue>>> part : parts) {
+        all.addAll(part.get());
+      }
+      return all;
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof SdkException sdk) {
+        throw fail("scan", sdk);
+      }
+      throw new TableException("scan of table " + name + " failed: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TableException("scan of table " + name + " was interrupted", e);
+    }
+  }
+
+  /** The row stored under exactly this key. */
+  public Optional<ParsedRow> get(String key) {
+    try {
+      Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(name).consistentRead(true)
+          .key(Map.of(SOURCE, AttributeValue.fromS(key)))).item();
+      return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RowParser.parse(item));
+    } catch (SdkException e) {
+      throw fail("read row " + key + " from", e);
+    }
+  }
+
+  /**
+   * Writes the user's definition of a row: {@code Destination} (a comma-separated string, the
+   * aws-ecr-mirror form), {@code Platforms} and {@code Enabled}. Status attributes and anything else
+   * already on the row are kept.
+   */
+  public void putDefinition(String source, List<String> destinations, List<String> platforms, Optional<Boolean> enabled) {
+    StringBuilder update = new StringBuilder("SET #d = :d");
+    Map<String, String> names = new HashMap<>(Map.of("#d", DESTINATION));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", AttributeValue.fromS(String.join(",", destinations))));
+    List<String> removes = new ArrayList<>();
+    names.put("#p", PLATFORMS);
+    if (platforms.isEmpty()) {
+      removes.add("#p");
+    } else {
+      update.append(", #p = :p");
+      values.put(":p", AttributeValue.fromS(String.join(",", platforms)));
+    }
+    if (enabled.isPresent()) {
+      names.put("#e", ENABLED);
+      update.append(", #e = :e");
+      values.put(":e", AttributeValue.fromBool(enabled.get()));
+    }
+    if (!removes.isEmpty()) {
+      update.append(" REMOVE ").append(String.join(", ", removes));
+    }
+    try {
+      dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(source)))
+          .updateExpression(update.toString()).expressionAttributeNames(names).expressionAttributeValues(values));
+    } catch (SdkException e) {
+      throw fail("write row " + source + " to", e);
+    }
+  }
+
+  /** Deletes the row stored under exactly this key; false when there was none. */
+  public boolean delete(String key) {
+    try {
+      dynamo.deleteItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(key)))
+          .conditionExpression("attribute_exists(#s)").expressionAttributeNames(Map.of("#s", SOURCE)));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw fail("delete row " + key + " from", e);
+    }
+  }
+
+  /**
+   * Applies a status update unless the row is claimed by a submitted job (that job's outcome is
+   * written by reconciliation). False when the row was submitted meanwhile, or deleted.
+   */
+  public boolean updateUnlessSubmitted(String key, StatusUpdate update) {
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":submitted", AttributeValue.fromS(RowStatus.SUBMITTED.label())));
+    return apply(key, update,
+        "attribute_exists(#src) AND (attribute_not_exists(#st) OR #st <> :submitted)", values);
+  }
+
+  /**
+   * Claims a row for one job: succeeds only when nobody claimed it since it was read (its claim
+   * token is still {@code seenToken}) and it is not already submitted. Two controllers that saw the
+   * same drift race here, and only one wins.
+   */
+  public boolean claim(String key, Optional<String> seenToken, StatusUpdate update) {
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":submitted", AttributeValue.fromS(RowStatus.SUBMITTED.label())));
+    String tokenCondition;
+    if (seenToken.isPresent()) {
+      values.put(":seen", AttributeValue.fromS(seenToken.get()));
+      tokenCondition = "#tok = :seen";
+    } else {
+      tokenCondition = "attribute_not_exists(#tok)";
+    }
+    return apply(key, update, "attribute_exists(#src) AND " + tokenCondition
+        + " AND (attribute_not_exists(#st) OR #st <> :submitted)", values);
+  }
+
+  /** Applies an update only while the row still carries this claim token. */
+  public boolean updateIfClaimed(String key, String token, StatusUpdate update) {
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":tok", AttributeValue.fromS(token)));
+    return apply(key, update, "attribute_exists(#src) AND #tok = :tok", values);
+  }
+
+  private boolean apply(String key, StatusUpdate update, String condition, Map<String, AttributeValue> conditionValues) {
+    Map<String, String> names = new HashMap<>();
+    Map<String, AttributeValue> values = new HashMap<>(conditionValues);
+    names.put("#src", SOURCE);
+    if (condition.contains("#st")) {
+      names.put("#st", STATUS);
+    }
+    if (condition.contains("#tok")) {
+      names.put("#tok", CLAIM_TOKEN);
+    }
+    List<String> sets = new ArrayList<>();
+    int i = 0;
+    for (Map.Entry<String, AttributeValue> e : update.sets().entrySet()) {
+      names.put("#a" + i, e.getKey());
+      values.put(":v" + i, e.getValue());
+      sets.add("#a" + i + " = :v" + i);
+      i++;
+    }
+    List<String> removes = new ArrayList<>();
+    for (String attribute : update.removes()) {
+      names.put("#a" + i, attribute);
+      removes.add("#a" + i);
+      i++;
+    }
+    StringBuilder expression = new StringBuilder();
+    if (!sets.isEmpty()) {
+      expression.append("SET ").append(String.join(", ", sets));
+    }
+    if (!removes.isEmpty()) {
+      expression.append(expression.isEmpty() ? "" : " ").append("REMOVE ").append(String.join(", ", removes));
+    }
+    if (expression.isEmpty()) {
+      return true;
+    }
+    try {
+      dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(key)))
+          .updateExpression(expression.toString()).conditionExpression(condition)
+          .expressionAttributeNames(names).expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw fail("update row " + key + " in", e);
+    }
+  }
+
+  private TableException fail(String operation, SdkException e) {
+    if (e instanceof ResourceNotFoundException) {
+      return new TableException("table " + name + " does not exist (deploy the stack, or use --local)", e);
+    }
+    String why = e instanceof SdkClientException ? "cannot reach DynamoDB: " + e.getMessage() : e.getMessage();
+    return new TableException(operation + " table " + name + " failed: " + why, e);
+  }
+}

@@ -1,0 +1,43 @@
+package dev.ecrmirror.controller.table;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the controller last wrote on a row: the dashboard part of the table.
+ *
+ * @param status the last status, empty for a row never checked
+ * @param sourceDigest the source digest at the last check
+ * @param destinationDigests each destination's digest at the last check (missing ones absent)
+ * @param checkedAt when the row was last checked
+ * @param mirroredAt when a job last finished writing it
+ * @param jobId the job last submitted for it
+ * @param lastError why the last check or job failed
+ * @param claimToken the token of the claim that submitted the current job
+ * @param claimedDigest the source digest the current claim is for
+ * @param mirroredSourceDigest the source digest the last successful job copied
+ * @param mirroredDigests what the last successful job left at each destination
+ * @param mirroredPlatforms the platform selection of the last successful job, normalized
+ */
+public record RowState(Optional<RowStatus> status, Optional<String> sourceDigest, Map<String, String> destinationDigests,
+    Optional<Instant> checkedAt, Optional<Instant> mirroredAt, Optional<String> jobId, Optional<String> lastError,
+    Optional<String> claimToken, Optional<String> claimedDigest, Optional<String> mirroredSourceDigest,
+    Map<String, String> mirroredDigests, Optional<String> mirroredPlatforms) {
+
+  public RowState {
+    destinationDigests = Map.copyOf(destinationDigests);
+    mirroredDigests = Map.copyOf(mirroredDigests);
+  }
+
+  /** The state of a row the controller never wrote. */
+  public static RowState empty() {
+    return new RowState(Optional.empty(), Optional.empty(), Map.of(), Optional.empty(), Optional.empty(),
+        Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Map.of(),
+        Optional.empty());
+  }
+
+  public boolean is(RowStatus s) {
+    return status.filter(s::equals).isPresent();
+  }
+}
