@@ -66,8 +66,17 @@ final class ImageBuilder {
   record Settings(BaseImage base, List<Platform> platforms, Map<String, String> labels, CredentialProvider credentials,
       boolean allowInsecure, Optional<Path> cacheDir, int retryTimes, Consumer<LogEvent> log) {}
 
-  /** What was built: the full name, the digest (of the index when multi-platform) and the platforms. */
-  record Built(AppImage app, String image, String digest, List<Platform> platforms, Optional<Path> tar) {}
+  /**
+   * What was built.
+   *
+   * @param app which image
+   * @param image its full name
+   * @param digest the pushed manifest's digest (of the manifest list when multi-platform)
+   * @param imageId the config digest: the image ID {@code docker load} reports
+   * @param platforms the platforms built
+   * @param tar the archive written, for a tar target
+   */
+  record Built(AppImage app, String image, String digest, String imageId, List<Platform> platforms, Optional<Path> tar) {}
 
   /** A build that failed, with a message that says which image and why. */
   static final class BuildFailedException extends Exception {
@@ -93,7 +102,7 @@ final class ImageBuilder {
       try {
         JibContainer container = containerBuilder(app, jar, platforms).containerize(containerizer(target, app));
         Optional<Path> tar = target instanceof Target.Tar t ? Optional.of(t.file(app)) : Optional.empty();
-        return new Built(app, name, container.getDigest().toString(), platforms, tar);
+        return new Built(app, name, container.getDigest().toString(), container.getImageId().toString(), platforms, tar);
       } catch (ExecutionException | RegistryException | IOException | CacheDirectoryCreationException e) {
         String reason = describe(e);
         if (attempt >= settings.retryTimes() || !retryable(e)) {

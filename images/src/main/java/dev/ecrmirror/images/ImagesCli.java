@@ -79,8 +79,8 @@ public final class ImagesCli implements Callable<Integer> {
     String prefix;
 
     @Option(names = "--tar", paramLabel = "DIR", required = true,
-        description = "Write DIR/controller.tar and DIR/mirror-worker.tar instead (docker load archives, one platform each: "
-            + "the first --platform the base has).")
+        description = "Write DIR/controller.tar and DIR/mirror-worker.tar instead: docker load archives of one platform each "
+            + "(the first --platform the base has), named ecr-mirror/<name>:TAG.")
     Path tarDir;
   }
 
@@ -353,9 +353,14 @@ public final class ImagesCli implements Callable<Integer> {
     }
   }
 
+  /**
+   * {@code name@digest  platforms} for a push, ready to paste as a pinned reference. A tar has no
+   * registry digest (whoever loads or copies it writes the manifest), so its line shows the image ID.
+   */
   private static String line(ImageBuilder.Built built) {
-    String line = built.image() + "@" + built.digest() + "  " + platformList(built);
-    return built.tar().map(t -> line + "  -> " + t).orElse(line);
+    return built.tar()
+        .map(t -> built.image() + "  image id " + built.imageId() + "  " + platformList(built) + "  -> " + t)
+        .orElse(built.image() + "@" + built.digest() + "  " + platformList(built));
   }
 
   private static String platformList(ImageBuilder.Built built) {
@@ -368,7 +373,10 @@ public final class ImagesCli implements Callable<Integer> {
       ObjectNode node = images.addObject();
       node.put("name", b.app().name());
       node.put("image", b.image());
-      node.put("digest", b.digest());
+      if (b.tar().isEmpty()) {
+        node.put("digest", b.digest());
+      }
+      node.put("imageId", b.imageId());
       ArrayNode platforms = node.putArray("platforms");
       b.platforms().forEach(p -> platforms.add(p.toString()));
       b.tar().ifPresent(t -> node.put("tar", t.toString()));

@@ -57,11 +57,20 @@ final class Fixtures {
     return jar(dir, fileName, manifest, "thin");
   }
 
-  /** The real jar at the path the build passes in {@code property}, else a small stand-in in {@code dir}. */
+  /**
+   * A copy in {@code dir} of the real jar at the path the build passes in {@code property} (a copy,
+   * so a rebuild of that module meanwhile cannot change the input between two builds), else a
+   * small stand-in when that module has not been packaged.
+   */
   static Path jarOrStandIn(String property, Path dir, String fileName) {
     String configured = System.getProperty(property);
     if (configured != null && Files.isRegularFile(Path.of(configured))) {
-      return Path.of(configured);
+      try {
+        Files.createDirectories(dir);
+        return Files.copy(Path.of(configured), dir.resolve(fileName));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
     return runnableJar(dir, fileName, "stand-in for " + fileName);
   }

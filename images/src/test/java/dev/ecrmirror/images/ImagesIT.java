@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecrmirror.common.manifest.MediaTypes;
+import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.testing.LocalRegistries;
 import dev.ecrmirror.common.testing.RegistryContents;
 import java.io.IOException;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and platforms, the jar bytes inside, identical digests on a rebuild, and loadable tars.
  */
 class ImagesIT {
-  private static final Pattern LINE = Pattern.compile("(\\S+)@(sha256:[0-9a-f]{64})  (\\S+)(?:  -> (.+))?");
+  private static final Pattern LINE = Pattern.compile("(\\S+)@(sha256:[0-9a-f]{64})  (\\S+)");
+  private static final Pattern TAR_LINE = Pattern.compile("(\\S+)  image id (sha256:[0-9a-f]{64})  (\\S+)  -> (.+)");
   private static final String REVISION = "0123456789abcdef0123456789abcdef01234567";
 
   @RegisterExtension
@@ -64,13 +66,26 @@ class ImagesIT {
     return args.toArray(String[]::new);
   }
 
-  /** Image name → [digest, platforms, tar], from the one line printed per image. */
+  /** Image name → [digest, platforms], from the one line printed per pushed image. */
   private static Map<String, List<String>> printed(String out) {
+    return parseLines(out, LINE);
+  }
+
+  /** Image name → [image id, platform, tar file], from the one line printed per archive. */
+  private static Map<String, List<String>> printedTars(String out) {
+    return parseLines(out, TAR_LINE);
+  }
+
+  private static Map<String, List<String>> parseLines(String out, Pattern pattern) {
     Map<String, List<String>> images = new LinkedHashMap<>();
     for (String line : out.strip().split("\\R")) {
-      Matcher m = LINE.matcher(line);
+      Matcher m = pattern.matcher(line);
       assertThat(m.matches()).as("output line '%s'", line).isTrue();
-      images.put(m.group(1), List.of(m.group(2), m.group(3), m.group(4) == null ? "" : m.group(4)));
+      List<String> fields = new ArrayList<>();
+      for (int g = 2; g <= m.groupCount(); g++) {
+        fields.add(m.group(g));
+      }
+      images.put(m.group(1), fields);
     }
     return images;
   }
@@ -168,15 +183,20 @@ class ImagesIT {
         "--platform", "linux/arm64", "--worker-jar", workerJar.toString(), "--controller-jar", controllerJar.toString(),
         "--revision", REVISION, "--cache-dir", work.resolve("cache1").toString());
     assertThat(run.exit()).as(run.err()).isZero();
-    assertThat(printed(run.out())).containsOnlyKeys("ecr-mirror/controller:0.1.0", "ecr-mirror/mirror-worker:0.1.0");
+    Map<String, List<String>> printed = printedTars(run.out());
+    assertThat(printed).containsOnlyKeys("ecr-mirror/controller:0.1.0", "ecr-mirror/mirror-worker:0.1.0");
 
     for (AppImage app : AppImage.ALL) {
       Path tarFile = dir.resolve(app.name() + ".tar");
+      List<String> line = printed.get("ecr-mirror/" + app.name() + ":0.1.0");
+      assertThat(line.subList(1, 3)).containsExactly("linux/arm64", tarFile.toString());
       Map<String, byte[]> tar = Tars.read(Files.readAllBytes(tarFile));
       // docker load reads manifest.json: a config and layers that must all be in the archive.
       JsonNode loadManifest = Fixtures.parse(tar.get("manifest.json")).get(0);
       assertThat(texts(loadManifest.path("RepoTags"))).singleElement().asString().endsWith("ecr-mirror/" + app.name() + ":0.1.0");
-      JsonNode config = Fixtures.parse(tar.get(loadManifest.path("Config").asText()));
+      byte[] configBytes = tar.get(loadManifest.path("Config").asText());
+      assertThat(Digest.sha256(configBytes).toString()).as("the printed image id").isEqualTo(line.get(0));
+      JsonNode config = Fixtures.parse(configBytes);
       assertThat(config.path("architecture").asText()).isEqualTo("arm64");
       assertThat(texts(config.path("config").path("Entrypoint"))).containsExactly("java", "-jar", "/app/" + app.jarFile());
       Map<String, byte[]> files = new LinkedHashMap<>();
@@ -200,7 +220,8 @@ class ImagesIT {
           skopeo.destroyForcibly();
         }
         assertThat(skopeo.exitValue()).as(output).isZero();
-        assertThat(RegistryContents.manifest(registry, "loaded/" + app.name(), "arm64")).isPresent();
+        JsonNode copied = Fixtures.parse(RegistryContents.manifest(registry, "loaded/" + app.name(), "arm64").orElseThrow().bytes());
+        assertThat(copied.path("config").path("digest").asText()).as("image id after a copy").isEqualTo(line.get(0));
       }
     }
   }
@@ -241,7 +262,7 @@ class ImagesIT {
   }
 
   @Test
-  void anUnreachableBaseFailsWithExitOneAndOneLine() {
+  void aMissingBaseFailsWithExitOneAndOneLine() {
     Fixtures.Run run = Fixtures.run(work, "--base", host + "/base/missing:21", "--to", host + "/x",
         "--worker-jar", workerJar.toString(), "--controller-jar", controllerJar.toString(), "--retry-times", "0");
     assertThat(run.exit()).isEqualTo(1);
