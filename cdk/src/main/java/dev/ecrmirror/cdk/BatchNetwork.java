@@ -3,6 +3,7 @@ package dev.ecrmirror.cdk;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
 import software.amazon.awscdk.services.ec2.ISubnet;
@@ -70,9 +71,21 @@ public final class BatchNetwork extends Construct {
                   // selection; Fn::GetAZs keeps synth free of lookups.
                   .availabilityZones(Fn.getAzs())
                   .build());
+      Annotations.of(vpc)
+          .acknowledgeWarning(
+              "@aws-cdk/aws-ec2:vpcAttributeIsListTokenavailabilityZones",
+              "Subnets are given by id, never selected by zone");
       List<ISubnet> imported =
           props.subnetIds().stream()
-              .map(subnetId -> Subnet.fromSubnetId(this, "Subnet-" + subnetId, subnetId))
+              .map(
+                  subnetId -> {
+                    ISubnet subnet = Subnet.fromSubnetId(this, "Subnet-" + subnetId, subnetId);
+                    Annotations.of(subnet)
+                        .acknowledgeWarning(
+                            "@aws-cdk/aws-ec2:noSubnetRouteTableId",
+                            "Batch needs only the subnet id, never its route table");
+                    return subnet;
+                  })
               .toList();
       this.subnets = SubnetSelection.builder().subnets(imported).build();
     }

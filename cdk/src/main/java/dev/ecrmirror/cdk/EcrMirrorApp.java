@@ -18,7 +18,13 @@ public final class EcrMirrorApp {
 
   public static void main(String[] args) {
     App app = new App();
-    build(app);
+    try {
+      build(app);
+    } catch (IllegalArgumentException e) {
+      // A mistyped context option: say which, without a stack trace.
+      System.err.println("ecr-mirror: " + e.getMessage());
+      System.exit(2);
+    }
     app.synth();
   }
 

@@ -12,6 +12,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
@@ -36,6 +37,23 @@ class EcrMirrorStackTest {
     var manifest = app.synth().getManifest();
 
     assertThat(manifest.getMissing()).as("context lookups").isNullOrEmpty();
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void synthesizesWithoutWarnings(Map<String, Object> context) {
+    var warnings = Annotations.fromStack(Stacks.stack(context)).findWarning("*", Match.anyValue());
+
+    assertThat(warnings).extracting(w -> w.getEntry().getData()).isEmpty();
+  }
+
+  @Test
+  void warnsThatSpotOnGravitonMayBeRejected() {
+    var warnings =
+        Annotations.fromStack(Stacks.stack(Map.of("spot", "true", "cpuArchitecture", "ARM64")))
+            .findWarning("*", Match.stringLikeRegexp(".*Fargate Spot.*X86_64.*"));
+
+    assertThat(warnings).hasSize(1);
   }
 
   @Test
