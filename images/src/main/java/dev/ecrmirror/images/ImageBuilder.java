@@ -125,8 +125,8 @@ final class ImageBuilder {
     Set<com.google.cloud.tools.jib.api.buildplan.Platform> jibPlatforms = new LinkedHashSet<>();
     platforms.forEach(p -> jibPlatforms.add(new com.google.cloud.tools.jib.api.buildplan.Platform(p.architecture(), p.os())));
     Map<String, String> labels = new LinkedHashMap<>(settings.labels());
-    labels.put("org.opencontainers.image.title", app.title());
-    labels.put("org.opencontainers.image.description", app.description());
+    labels.put(Labels.TITLE, app.title());
+    labels.put(Labels.DESCRIPTION, app.description());
     return Jib.from(withCredentials(registryImage(settings.base().pinned()), settings.base().reference()))
         .setPlatforms(jibPlatforms)
         // jib 0.28 writes multi-platform images only as a Docker manifest list (its OCI index

@@ -14,7 +14,6 @@ import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -206,7 +204,8 @@ public final class ImagesCli implements Callable<Integer> {
     }
     err.flush();
 
-    ImageBuilder builder = new ImageBuilder(new ImageBuilder.Settings(baseImage, choice.platforms(), labels(baseImage),
+    ImageBuilder builder = new ImageBuilder(new ImageBuilder.Settings(baseImage, choice.platforms(), Labels.common(Version.PROJECT,
+        revision != null ? revision : Labels.gitRevision(workDir), Optional.ofNullable(sourceUrl), baseImage),
         options.credentials(), allowInsecure(options, baseRef, target), Optional.ofNullable(cacheDir),
         options.retryTimes(), this::log));
     List<ImageBuilder.Built> built = new ArrayList<>();
@@ -278,37 +277,6 @@ public final class ImagesCli implements Callable<Integer> {
       return ImageReference.parse(value);
     } catch (InvalidReferenceException e) {
       throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
-    }
-  }
-
-  private Map<String, String> labels(BaseImage baseImage) {
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put("org.opencontainers.image.version", Version.PROJECT);
-    labels.put("org.opencontainers.image.revision", revision != null ? revision : gitRevision());
-    if (sourceUrl != null && !sourceUrl.isBlank()) {
-      labels.put("org.opencontainers.image.source", sourceUrl);
-    }
-    labels.put("org.opencontainers.image.base.name", baseImage.reference().toString());
-    labels.put("org.opencontainers.image.base.digest", baseImage.digest().toString());
-    return labels;
-  }
-
-  /** {@code git rev-parse HEAD} in the working directory, or {@code unknown} outside a git checkout. */
-  private String gitRevision() {
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(workDir.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!git.waitFor(10, TimeUnit.SECONDS)) {
-        git.destroyForcibly();
-        return "unknown";
-      }
-      return git.exitValue() == 0 && head.matches("[0-9a-f]{40,64}") ? head : "unknown";
-    } catch (IOException e) {
-      return "unknown";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown";
     }
   }
 
