@@ -45,10 +45,13 @@ final class BlobFanout {
     }
   }
 
-  BlobFanout(RegistryClient client, ExecutorService uploads, int resumeAttempts) {
+  private final Progress progress;
+
+  BlobFanout(RegistryClient client, ExecutorService uploads, int resumeAttempts, Progress progress) {
     this.client = client;
     this.uploads = uploads;
     this.resumeAttempts = resumeAttempts;
+    this.progress = progress;
   }
 
   long sourceBytesRead() {
@@ -81,40 +84,44 @@ final class BlobFanout {
       }));
     }
     IOException sourceFailure = null;
+    boolean badContent = false;
     try {
-      pump(source, digest, size, first, pipes);
+      pump(source, digest, size, first, pipes, targets);
       for (ChunkPipe pipe : pipes) {
         pipe.close();
       }
     } catch (IOException | RuntimeException e) {
       sourceFailure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+      badContent = e instanceof BadContentException;
       for (ChunkPipe pipe : pipes) {
         pipe.fail(sourceFailure);
       }
     }
+    RegistryException sourceError = sourceFailure == null ? null : new RegistryException(
+        "copy blob " + digest.shortHex() + " from " + source.name(), badContent ? 200 : 0,
+        badContent ? "DIGEST_INVALID" : "", sourceFailure.getMessage(), sourceFailure);
     Map<ImageReference, RuntimeException> failures = new LinkedHashMap<>();
     for (Map.Entry<ImageReference, Future<?>> e : running.entrySet()) {
       try {
         e.getValue().get();
       } catch (ExecutionException ex) {
         Throwable cause = ex.getCause();
-        failures.put(e.getKey(), sourceFailure != null
-            ? new RegistryException("copy blob " + digest.shortHex() + " from " + source.name(), 0, "", sourceFailure.getMessage(), sourceFailure)
-            : cause instanceof RuntimeException re ? re : new RuntimeException(cause.getMessage(), cause));
+        failures.put(e.getKey(), sourceError != null ? sourceError
+            : cause instanceof RuntimeException re ? re : new RegistryException(
+                "upload blob " + digest.shortHex() + " to " + e.getKey().name(), 0, "", String.valueOf(cause.getMessage()), cause));
       }
     }
-    if (sourceFailure != null) {
+    if (sourceError != null) {
       for (ImageReference target : targets) {
-        failures.putIfAbsent(target, new RegistryException("copy blob " + digest.shortHex() + " from " + source.name(),
-            0, "", sourceFailure.getMessage(), sourceFailure));
+        failures.putIfAbsent(target, sourceError);
       }
     }
     return failures;
   }
 
   /** Reads the source to the end, feeding every live pipe; resumes broken downloads. */
-  private void pump(ImageReference source, Digest digest, long size, BlobStream opened, List<ChunkPipe> pipes)
-      throws IOException, InterruptedException {
+  private void pump(ImageReference source, Digest digest, long size, BlobStream opened, List<ChunkPipe> pipes,
+      List<ImageReference> targets) throws IOException, InterruptedException {
     MessageDigest hash = digest.newMessageDigest();
     long received = 0;
     BlobStream stream = opened;
@@ -124,8 +131,9 @@ final class BlobFanout {
       try (InputStream in = stream.body()) {
         byte[] buffer = new byte[CHUNK];
         while (true) {
-          int n = in.readNBytes(buffer, 0, CHUNK);
-          if (n == 0) {
+          // read, not readNBytes: a broken connection must not take the bytes already received with it.
+          int n = in.read(buffer, 0, CHUNK);
+          if (n < 0) {
             break;
           }
           sourceBytes.addAndGet(n);
@@ -145,8 +153,11 @@ final class BlobFanout {
             throw new BadContentException("blob " + digest + " is longer than the " + size + " bytes its descriptor says");
           }
           boolean anyAlive = false;
-          for (ChunkPipe pipe : pipes) {
-            anyAlive |= pipe.write(chunk);
+          for (int i = 0; i < pipes.size(); i++) {
+            if (pipes.get(i).write(chunk)) {
+              anyAlive = true;
+              progress.advance(targets.get(i), chunk.length);
+            }
           }
           if (!anyAlive) {
             return; // every upload failed already; their errors say why

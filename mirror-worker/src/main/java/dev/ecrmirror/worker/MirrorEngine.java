@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,14 +44,24 @@ public final class MirrorEngine {
 
   private final RegistryClient client;
   private final int jobs;
+  private final int retries;
 
   /** {@code jobs} bounds the registry operations (blob checks, transfers, pushes) run at once. */
   public MirrorEngine(RegistryClient client, int jobs) {
+    this(client, jobs, 3);
+  }
+
+  /** As above; a blob transfer that fails for a passing reason is tried {@code retries} more times. */
+  public MirrorEngine(RegistryClient client, int jobs, int retries) {
     if (jobs < 1) {
       throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
     }
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries must be 0 or more, not " + retries);
+    }
     this.client = client;
     this.jobs = jobs;
+    this.retries = retries;
   }
 
   /** The pinned source: its top manifest and every child manifest and blob under it. */
@@ -96,8 +107,13 @@ public final class MirrorEngine {
 
   /** Runs the copy; throws {@link RegistryException} if the source cannot be read. */
   public MirrorReport mirror(MirrorRequest request) {
+    return mirror(request, new Progress());
+  }
+
+  /** Runs the copy, recording bytes sent per destination in {@code progress} as it goes. */
+  public MirrorReport mirror(MirrorRequest request, Progress progress) {
     try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-      return new Run(request, threads).execute();
+      return new Run(request, threads, progress).execute();
     }
   }
 
@@ -107,11 +123,13 @@ public final class MirrorEngine {
     private final ExecutorService threads;
     private final Semaphore permits = new Semaphore(jobs);
     private final BlobFanout fanout;
+    private final Progress progress;
 
-    Run(MirrorRequest request, ExecutorService threads) {
+    Run(MirrorRequest request, ExecutorService threads, Progress progress) {
       this.request = request;
       this.threads = threads;
-      this.fanout = new BlobFanout(client, threads, 3);
+      this.progress = progress;
+      this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress);
     }
 
     MirrorReport execute() {
@@ -339,6 +357,10 @@ public final class MirrorEngine {
         }
       }
       awaitAll(checks, work);
+      for (Target t : work) {
+        progress.plan(t.ref, tree.blobs().values().stream().filter(b -> !t.present.contains(b.digest()))
+            .mapToLong(b -> Math.max(b.size(), 0)).sum());
+      }
 
       List<Future<?>> transfers = new ArrayList<>();
       for (Descriptor blob : tree.blobs().values()) {
@@ -374,7 +396,8 @@ public final class MirrorEngine {
         }
         remaining.add(t);
       }
-      for (int round = 0; round < 3 && !remaining.isEmpty(); round++) {
+      // Ends: from attempt `retries` on, each round settles every registry's primary for good.
+      for (int attempt = 0; !remaining.isEmpty(); attempt++) {
         // One upload per registry; the others on that registry mount from it afterwards.
         Map<String, Target> primaries = new LinkedHashMap<>();
         for (Target t : remaining) {
@@ -385,28 +408,44 @@ public final class MirrorEngine {
         try {
           failures = fanout.transfer(source, blob.digest(), blob.size(), uploadTo);
         } catch (RuntimeException e) {
-          remaining.forEach(t -> t.fail(e.getMessage()));
-          return;
+          failures = new LinkedHashMap<>();
+          for (ImageReference ref : uploadTo) {
+            failures.put(ref, e);
+          }
         }
         List<Target> next = new ArrayList<>();
+        boolean canRetry = attempt < retries;
         for (Target t : remaining) {
           Target primary = primaries.get(t.ref.registry());
           if (primary == t) {
             RuntimeException failure = failures.get(t.ref);
-            if (failure != null) {
-              t.fail(failure.getMessage());
-            } else {
+            if (failure == null) {
               t.countUpload(blob.size());
+            } else if (canRetry && retryable(failure)) {
+              LOG.warn("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
+              next.add(t);
+            } else {
+              t.fail(failure.getMessage());
             }
-          } else if (failures.containsKey(primary.ref)) {
-            next.add(t);
-          } else if (!tryMount(t, blob.digest(), primary.ref)) {
+          } else if (failures.containsKey(primary.ref) || !tryMount(t, blob.digest(), primary.ref)) {
+            // Its registry's upload failed, or the registry would not mount: it needs its own upload.
             next.add(t);
           }
         }
-        remaining = next;
+        remaining = next.stream().filter(t -> t.error == null).toList();
+        if (!remaining.isEmpty()) {
+          Thread.sleep(backoffMillis(attempt));
+        }
       }
-      remaining.forEach(t -> t.fail("blob " + blob.digest().shortHex() + " could not be copied"));
+    }
+
+    private static boolean retryable(RuntimeException failure) {
+      return !(failure instanceof RegistryException re) || re.isRetryable();
+    }
+
+    private static long backoffMillis(int attempt) {
+      long base = Math.min(200L << Math.min(attempt, 6), 10_000L);
+      return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
     }
 
     private boolean tryMount(Target t, Digest digest, ImageReference from) {

@@ -70,6 +70,15 @@ public final class MirrorWorkerCli implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON document instead of one line per destination.")
   boolean json;
 
+  @Option(names = "--progress", paramLabel = "auto|live|log|none", defaultValue = "auto",
+      description = "Progress while copying: live (one line redrawn on stderr), log (a log line every "
+          + "--progress-interval), none. Default auto: live on a terminal, log otherwise.")
+  String progressMode;
+
+  @Option(names = "--progress-interval", paramLabel = "SECONDS", defaultValue = "30",
+      description = "Seconds between progress log lines off a terminal. Default: ${DEFAULT-VALUE}.")
+  int progressInterval;
+
   @Mixin
   RegistryCliOptions registry;
 
@@ -125,8 +134,9 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       return 2;
     }
     MirrorReport report;
-    try {
-      report = new MirrorEngine(client, jobs).mirror(request);
+    Progress progress = new Progress();
+    try (ProgressReporter reporter = reporter(progress, err)) {
+      report = new MirrorEngine(client, jobs, registry.retryTimes()).mirror(request, progress);
     } catch (RegistryException e) {
       err.println("mirror-worker: cannot read source " + request.source() + ": " + e.getMessage());
       return 1;
@@ -141,6 +151,32 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     }
     out.flush();
     return report.allOk() ? 0 : 1;
+  }
+
+  private ProgressReporter reporter(Progress progress, PrintWriter err) {
+    String mode = progressMode.toLowerCase(Locale.ROOT);
+    if (mode.equals("auto")) {
+      mode = isTerminal() ? "live" : "log";
+    }
+    return switch (mode) {
+      case "live" -> ProgressReporter.live(progress, err);
+      case "log" -> ProgressReporter.logging(progress, java.time.Duration.ofSeconds(Math.max(1, progressInterval)));
+      case "none" -> null;
+      default -> throw new IllegalArgumentException("--progress must be auto, live, log or none, not '" + progressMode + "'");
+    };
+  }
+
+  /** True when stderr is an interactive terminal (JDK 22+ can tell; on 21 a console means one). */
+  private static boolean isTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   private static ImageReference parse(String role, String value) {

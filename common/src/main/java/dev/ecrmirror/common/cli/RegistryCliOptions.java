@@ -31,6 +31,11 @@ public final class RegistryCliOptions {
       description = "Retry a failed registry request N times (408, 429, 5xx, resets), backing off exponentially. Default: ${DEFAULT-VALUE}.")
   int retryTimes;
 
+  /** The {@code --retry-times} value. */
+  public int retryTimes() {
+    return retryTimes;
+  }
+
   /** The registry options these flags and the environment describe. */
   public RegistryOptions toRegistryOptions(Map<String, String> env) {
     if (retryTimes < 0) {

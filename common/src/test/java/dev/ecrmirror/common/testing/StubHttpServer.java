@@ -41,7 +41,7 @@ public final class StubHttpServer implements AutoCloseable {
   /** Decides the answer to a request. */
   @FunctionalInterface
   public interface Handler {
-    Response handle(Request request) throws IOException;
+    Response handle(Request request) throws Exception;
   }
 
   private final HttpServer server;
@@ -60,7 +60,12 @@ public final class StubHttpServer implements AutoCloseable {
         Request request = new Request(exchange.getRequestMethod(), exchange.getRequestURI(),
             exchange.getRequestHeaders(), exchange.getRequestBody().readAllBytes());
         stub.requests.add(request);
-        Response response = handler.handle(request);
+        Response response;
+        try {
+          response = handler.handle(request);
+        } catch (Exception e) {
+          response = Response.of(500, "text/plain", "stub handler failed: " + e);
+        }
         response.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
         boolean noBody = request.method().equals("HEAD") || response.body().length == 0;
         exchange.sendResponseHeaders(response.status(), noBody ? -1 : response.body().length);

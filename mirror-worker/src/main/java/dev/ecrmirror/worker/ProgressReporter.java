@@ -1,0 +1,94 @@
+package dev.ecrmirror.worker;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shows a run's progress: on a terminal, one live line redrawn in place; off a terminal (Batch,
+ * CI), a log line at a steady interval. Never both. Stopped by {@link #close()}, which clears the
+ * live line so the summary that follows starts clean.
+ */
+final class ProgressReporter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger("progress");
+
+  private final Progress progress;
+  private final PrintWriter terminal;
+  private final Duration interval;
+  private final Thread thread;
+  private volatile boolean running = true;
+  private long lastSent;
+  private double lastTime;
+
+  private ProgressReporter(Progress progress, PrintWriter terminal, Duration interval) {
+    this.progress = progress;
+    this.terminal = terminal;
+    this.interval = interval;
+    this.thread = Thread.ofPlatform().daemon().name("progress").start(this::loop);
+  }
+
+  /** Live progress on {@code terminal}. */
+  static ProgressReporter live(Progress progress, PrintWriter terminal) {
+    return new ProgressReporter(progress, terminal, Duration.ofMillis(250));
+  }
+
+  /** A log line every {@code interval}. */
+  static ProgressReporter logging(Progress progress, Duration interval) {
+    return new ProgressReporter(progress, null, interval);
+  }
+
+  private void loop() {
+    while (running) {
+      try {
+        Thread.sleep(interval);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (running && progress.totalPlanned() > 0) {
+        report();
+      }
+    }
+  }
+
+  private void report() {
+    long sent = progress.totalSent();
+    double now = progress.elapsedSeconds();
+    double rate = now > lastTime ? (sent - lastSent) / (now - lastTime) : 0;
+    lastSent = sent;
+    lastTime = now;
+    String perDestination = progress.lines().values().stream()
+        .map(l -> l.destination().registry() + " " + percent(l.sent(), l.planned()))
+        .collect(Collectors.joining(", "));
+    String line = String.format(Locale.ROOT, "%s of %s sent, %s/s; %s",
+        MirrorWorkerCli.human(sent), MirrorWorkerCli.human(progress.totalPlanned()), MirrorWorkerCli.human((long) rate),
+        perDestination);
+    if (terminal != null) {
+      terminal.print("\r\033[K" + line);
+      terminal.flush();
+    } else {
+      LOG.info(line);
+    }
+  }
+
+  private static String percent(long sent, long planned) {
+    return planned <= 0 ? "100%" : (sent * 100 / planned) + "%";
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    thread.interrupt();
+    try {
+      thread.join(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (terminal != null) {
+      terminal.print("\r\033[K");
+      terminal.flush();
+    }
+  }
+}

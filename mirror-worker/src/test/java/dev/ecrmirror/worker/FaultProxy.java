@@ -1,0 +1,282 @@
+package dev.ecrmirror.worker;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * An HTTP/1.1 reverse proxy on loopback between the worker and a registry, which injects faults
+ * on the requests a rule selects: error statuses, 429 with {@code Retry-After}, a connection reset
+ * or a truncated body in the middle of a blob, or a redirect of blob downloads to another host.
+ * Every connection serves one request ({@code Connection: close}) so faults never leak between requests.
+ */
+final class FaultProxy implements AutoCloseable {
+
+  /** What to do to a selected request. */
+  enum Fault { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, RESET_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY }
+
+  /** A request as the proxy saw it. */
+  record Seen(String method, String path, Map<String, String> headers, String fault) {}
+
+  private record Rule(Predicate<Seen> selects, Fault fault, AtomicInteger remaining) {}
+
+  private final ServerSocket server;
+  private final URI upstream;
+  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+  private final List<Rule> rules = new CopyOnWriteArrayList<>();
+  private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  private volatile String redirectBase;
+  private volatile String basicAuth;
+
+  private FaultProxy(ServerSocket server, URI upstream) {
+    this.server = server;
+    this.upstream = upstream;
+    threads.submit(this::acceptLoop);
+  }
+
+  static FaultProxy start(URI upstream) throws IOException {
+    return new FaultProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), upstream);
+  }
+
+  String host() {
+    return "127.0.0.1:" + server.getLocalPort();
+  }
+
+  /** Applies {@code fault} to the next {@code times} requests {@code selects} picks. */
+  FaultProxy inject(Predicate<Seen> selects, Fault fault, int times) {
+    rules.add(new Rule(selects, fault, new AtomicInteger(times)));
+    return this;
+  }
+
+  /** Where {@link Fault#REDIRECT} sends blob downloads: the same path on this base. */
+  FaultProxy redirectTo(String base) {
+    this.redirectBase = base;
+    return this;
+  }
+
+  /** Makes the proxy demand this login (Basic) on every API request, as a private registry would. */
+  FaultProxy requireLogin(String user, String password) {
+    this.basicAuth = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    return this;
+  }
+
+  List<Seen> seen() {
+    return List.copyOf(seen);
+  }
+
+  static Predicate<Seen> blobGet() {
+    return s -> s.method().equals("GET") && s.path().contains("/blobs/sha256:");
+  }
+
+  static Predicate<Seen> blobPut() {
+    return s -> s.method().equals("PUT") && s.path().contains("/blobs/uploads/");
+  }
+
+  static Predicate<Seen> manifestPut() {
+    return s -> s.method().equals("PUT") && s.path().contains("/manifests/");
+  }
+
+  private void acceptLoop() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        threads.submit(() -> serve(client));
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private void serve(Socket client) {
+    try (client) {
+      InputStream in = client.getInputStream();
+      String head = readHead(in);
+      if (head == null) {
+        return;
+      }
+      String[] lines = head.split("\r\n");
+      String[] requestLine = lines[0].split(" ");
+      Map<String, String> headers = headers(lines);
+      byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
+      Seen request = new Seen(requestLine[0], requestLine[1], headers, null);
+      OutputStream out = client.getOutputStream();
+      if (basicAuth != null && !basicAuth.equals(headers.get("authorization"))) {
+        seen.add(request);
+        writeHead(out, "401 Unauthorized", Map.of("WWW-Authenticate", "Basic realm=\"fault-proxy\"", "Content-Length", "0"));
+        return;
+      }
+      Fault fault = pick(request);
+      seen.add(new Seen(request.method(), request.path(), headers, fault == null ? null : fault.name()));
+      if (fault == Fault.STATUS_500 || fault == Fault.STATUS_503) {
+        writeError(out, fault == Fault.STATUS_500 ? "500 Internal Server Error" : "503 Service Unavailable", Map.of());
+        return;
+      }
+      if (fault == Fault.TOO_MANY_REQUESTS) {
+        writeError(out, "429 Too Many Requests", Map.of("Retry-After", "1"));
+        return;
+      }
+      if (fault == Fault.REDIRECT) {
+        writeHead(out, "307 Temporary Redirect", Map.of("Location", redirectBase + request.path(), "Content-Length", "0"));
+        return;
+      }
+      forward(request, body, client, fault);
+    } catch (IOException e) {
+      // The client went away or was cut off on purpose.
+    }
+  }
+
+  private Fault pick(Seen request) {
+    for (Rule rule : rules) {
+      if (rule.selects().test(request) && rule.remaining().getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        return rule.fault();
+      }
+    }
+    return null;
+  }
+
+  private void forward(Seen request, byte[] body, Socket client, Fault fault) throws IOException {
+    try (Socket up = new Socket(upstream.getHost(), upstream.getPort())) {
+      OutputStream upOut = up.getOutputStream();
+      StringBuilder head = new StringBuilder(request.method() + " " + request.path() + " HTTP/1.1\r\n");
+      request.headers().forEach((k, v) -> {
+        // Host passes through: the registry builds upload Locations from it, which must lead back here.
+        if (!k.equals("connection") && !k.equals("authorization")) {
+          head.append(k).append(": ").append(v).append("\r\n");
+        }
+      });
+      head.append("connection: close\r\n\r\n");
+      upOut.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      upOut.write(body);
+      upOut.flush();
+      InputStream upIn = up.getInputStream();
+      String responseHead = readHead(upIn);
+      String[] lines = responseHead.split("\r\n");
+      Map<String, String> headers = headers(lines);
+      OutputStream out = client.getOutputStream();
+      StringBuilder back = new StringBuilder(lines[0] + "\r\n");
+      for (int i = 1; i < lines.length; i++) {
+        if (!lines[i].toLowerCase(Locale.ROOT).startsWith("connection:")) {
+          back.append(lines[i]).append("\r\n");
+        }
+      }
+      back.append("Connection: close\r\n\r\n");
+      out.write(back.toString().getBytes(StandardCharsets.ISO_8859_1));
+      if (request.method().equals("HEAD")) {
+        out.flush();
+        return;
+      }
+      long length = Long.parseLong(headers.getOrDefault("content-length", "-1"));
+      long cutAt = (fault == Fault.RESET_MID_BODY || fault == Fault.TRUNCATE_MID_BODY) && length > 1 ? length / 2 : Long.MAX_VALUE;
+      byte[] buffer = new byte[16 * 1024];
+      long sent = 0;
+      int n;
+      while ((n = upIn.read(buffer, 0, (int) Math.min(buffer.length, Math.max(1, cutAt - sent)))) > 0) {
+        out.write(buffer, 0, n);
+        sent += n;
+        if (fault == Fault.SLOW_BODY) {
+          out.flush();
+          sleep(20);
+        }
+        if (sent >= cutAt) {
+          out.flush();
+          if (fault == Fault.RESET_MID_BODY) {
+            // Let the client read what was sent (an RST discards unread data), then reset.
+            sleep(200);
+            client.setSoLinger(true, 0); // close with RST, not FIN
+          }
+          return;
+        }
+      }
+      out.flush();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void writeError(OutputStream out, String status, Map<String, String> extra) throws IOException {
+    byte[] body = "{\"errors\":[{\"code\":\"UNAVAILABLE\",\"message\":\"injected fault\"}]}".getBytes(StandardCharsets.UTF_8);
+    Map<String, String> headers = new LinkedHashMap<>(extra);
+    headers.put("Content-Type", "application/json");
+    headers.put("Content-Length", String.valueOf(body.length));
+    writeHead(out, status, headers);
+    out.write(body);
+    out.flush();
+  }
+
+  private static void writeHead(OutputStream out, String status, Map<String, String> headers) throws IOException {
+    StringBuilder head = new StringBuilder("HTTP/1.1 " + status + "\r\n");
+    headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+    head.append("Connection: close\r\n\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+  }
+
+  private static Map<String, String> headers(String[] lines) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      }
+    }
+    return headers;
+  }
+
+  private static String readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream head = new ByteArrayOutputStream();
+    int matched = 0;
+    int b;
+    while ((b = in.read()) >= 0) {
+      head.write(b);
+      matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3)) ? matched + 1 : 0;
+      if (matched == 4) {
+        return head.toString(StandardCharsets.ISO_8859_1);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.close();
+    } catch (IOException e) {
+      // Already closed.
+    }
+    threads.shutdownNow();
+  }
+
+  /** A copy of the recorded requests a predicate picks. */
+  List<Seen> seen(Predicate<Seen> which) {
+    List<Seen> out = new ArrayList<>();
+    for (Seen s : seen) {
+      if (which.test(s)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+}
