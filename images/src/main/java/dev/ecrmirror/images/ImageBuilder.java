@@ -72,7 +72,7 @@ final class ImageBuilder {
    * @param app which image
    * @param image its full name
    * @param digest the pushed manifest's digest (of the manifest list when multi-platform)
-   * @param imageId the config digest: the image ID {@code docker load} reports
+   * @param imageId for a tar, the config digest: the image ID {@code docker load} reports
    * @param platforms the platforms built
    * @param tar the archive written, for a tar target
    */

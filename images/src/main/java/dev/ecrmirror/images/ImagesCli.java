@@ -341,10 +341,12 @@ public final class ImagesCli implements Callable<Integer> {
       ObjectNode node = images.addObject();
       node.put("name", b.app().name());
       node.put("image", b.image());
+      // As on the text line: a push has a registry digest, a tar only its image ID.
       if (b.tar().isEmpty()) {
         node.put("digest", b.digest());
+      } else {
+        node.put("imageId", b.imageId());
       }
-      node.put("imageId", b.imageId());
       ArrayNode platforms = node.putArray("platforms");
       b.platforms().forEach(p -> platforms.add(p.toString()));
       b.tar().ifPresent(t -> node.put("tar", t.toString()));
