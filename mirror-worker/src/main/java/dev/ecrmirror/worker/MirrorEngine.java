@@ -427,6 +427,9 @@ public final class MirrorEngine {
             } else {
               t.fail(failure.getMessage());
             }
+          } else if (!failures.containsKey(primary.ref) && t.ref.sameRepository(primary.ref)) {
+            // Another tag of the repository just written: the blob is there already.
+            continue;
           } else if (failures.containsKey(primary.ref) || !tryMount(t, blob.digest(), primary.ref)) {
             // Its registry's upload failed, or the registry would not mount: it needs its own upload.
             next.add(t);

@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 final class FaultProxy implements AutoCloseable {
 
   /** What to do to a selected request. */
-  enum Fault { STATUS_500, STATUS_503, TOO_MANY_REQUESTS, RESET_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY }
+  enum Fault { STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY }
 
   /** A request as the proxy saw it. */
   record Seen(String method, String path, Map<String, String> headers, String fault) {}
@@ -126,6 +126,10 @@ final class FaultProxy implements AutoCloseable {
       seen.add(new Seen(request.method(), request.path(), headers, fault == null ? null : fault.name()));
       if (fault == Fault.STATUS_500 || fault == Fault.STATUS_503) {
         writeError(out, fault == Fault.STATUS_500 ? "500 Internal Server Error" : "503 Service Unavailable", Map.of());
+        return;
+      }
+      if (fault == Fault.STATUS_405) {
+        writeError(out, "405 Method Not Allowed", Map.of());
         return;
       }
       if (fault == Fault.TOO_MANY_REQUESTS) {

@@ -178,6 +178,20 @@ class FaultToleranceIT {
   }
 
   @Test
+  void registryRefusingSinglePutUploadsGetsChunkedUploads() throws Exception {
+    String repo = freshImage();
+    // Refuse every PUT that carries a body: only PATCH-then-PUT gets blobs in.
+    proxy = FaultProxy.start(registries.get(1).baseUri())
+        .inject(s -> blobPut().test(s) && !"0".equals(s.headers().getOrDefault("content-length", "0")), Fault.STATUS_405, Integer.MAX_VALUE);
+
+    Run run = MirrorWorkerIT.run(src().host() + "/" + repo + ":1", proxy.host() + "/" + repo + ":1");
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertMirrored(repo, registries.get(1));
+    assertThat(proxy.seen(s -> s.method().equals("PATCH"))).isNotEmpty();
+  }
+
+  @Test
   void lastingFaultFailsThatDestinationAloneAndLeavesNoTag() throws Exception {
     String repo = freshImage();
     proxy = FaultProxy.start(registries.get(1).baseUri()).inject(blobPut(), Fault.STATUS_500, Integer.MAX_VALUE);

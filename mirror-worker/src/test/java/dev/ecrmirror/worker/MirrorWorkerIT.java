@@ -167,6 +167,20 @@ class MirrorWorkerIT {
   }
 
   @Test
+  void twoTagsOfOneDestinationRepositoryUploadEachBlobOnce() {
+    Pushed index = new TestImages(src().baseUri(), 8).ociIndex("tags/app", "1", List.of("linux/amd64"), 2, 5_000);
+
+    Run run = run("--json", ref(src(), "tags/app:1"), ref(registries.get(1), "tags/app:1"), ref(registries.get(1), "tags/app:stable"));
+
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode result = readJson(run.out());
+    assertThat(result.at("/destinations/0/blobsUploaded").asInt()).isEqualTo(5);
+    assertThat(result.at("/destinations/1/blobsUploaded").asInt()).isZero();
+    assertThat(result.at("/destinations/1/bytesUploaded").asLong()).isZero();
+    assertIdentical("tags/app", registries.get(1), "tags/app", "stable", index);
+  }
+
+  @Test
   void dryRunWritesNothing() {
     new TestImages(src().baseUri(), 7).ociIndex("dry/app", "1", List.of("linux/amd64"), 1, 5_000);
 

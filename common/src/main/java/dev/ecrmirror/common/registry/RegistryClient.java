@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,6 +47,7 @@ public final class RegistryClient {
   private final HttpClient http;
   private final RegistryOptions options;
   private final Authenticator auth;
+  private final Set<String> chunkedOnly = ConcurrentHashMap.newKeySet();
 
   public RegistryClient(RegistryOptions options) {
     this.options = options;
@@ -204,8 +207,10 @@ public final class RegistryClient {
 
   /**
    * Uploads a blob in one PUT after the POST that opens the session (ECR's chunked PATCH is
-   * unreliable). The body is streamed; the registry verifies the digest it is given. Not retried
-   * here: the caller owns the stream and must reopen it to try again.
+   * unreliable). A registry that refuses a PUT with a body is remembered, and from then on gets the
+   * body in one PATCH followed by an empty PUT: the chunked protocol, as a fallback. The body is
+   * streamed; the registry verifies the digest it is given. Not retried here: the caller owns the
+   * stream and must reopen it to try again.
    */
   public void uploadBlob(ImageReference repo, Digest digest, long size, InputStream body) {
     String action = "upload blob " + digest.shortHex() + " (" + size + " bytes) to " + repo.name();
@@ -214,16 +219,42 @@ public final class RegistryClient {
         () -> request(start).POST(HttpRequest.BodyPublishers.noBody()).timeout(MANIFEST_TIMEOUT),
         HttpResponse.BodyHandlers.ofByteArray());
     expect(action, opened, 202);
-    String location = opened.headers().firstValue("Location").orElseThrow(() ->
-        new RegistryException(action, 202, "", "the registry opened an upload without a Location"));
-    URI session = start.resolve(location);
-    URI put = URI.create(session + (session.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest.toString()));
+    URI session = uploadLocation(action, start, opened);
     HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
         HttpRequest.BodyPublishers.ofInputStream(() -> body), size);
+    if (chunkedOnly.contains(repo.registry())) {
+      HttpResponse<byte[]> patched = send(action, repo, push(repo), false,
+          () -> request(session).method("PATCH", publisher).header("Content-Type", "application/octet-stream"),
+          HttpResponse.BodyHandlers.ofByteArray());
+      expect(action, patched, 202, 204);
+      URI next = uploadLocation(action, session, patched);
+      HttpResponse<byte[]> done = send(action, repo, push(repo), true,
+          () -> request(withDigest(next, digest)).PUT(HttpRequest.BodyPublishers.noBody()).timeout(MANIFEST_TIMEOUT),
+          HttpResponse.BodyHandlers.ofByteArray());
+      expect(action, done, 201, 204);
+      return;
+    }
     HttpResponse<byte[]> done = send(action, repo, push(repo), false,
-        () -> request(put).PUT(publisher).header("Content-Type", "application/octet-stream"),
+        () -> request(withDigest(session, digest)).PUT(publisher).header("Content-Type", "application/octet-stream"),
         HttpResponse.BodyHandlers.ofByteArray());
+    if (done.statusCode() == 405 || done.statusCode() == 501
+        || (done.statusCode() == 400 && readError(done.body()).code().equals("UNSUPPORTED"))) {
+      chunkedOnly.add(repo.registry());
+      // A retryable failure: the caller reopens the stream and the next try goes chunked.
+      throw new RegistryException(action, 0, "UNSUPPORTED",
+          "the registry refused a single-PUT upload (HTTP " + done.statusCode() + "); switching to chunked uploads");
+    }
     expect(action, done, 201, 204);
+  }
+
+  private static URI uploadLocation(String action, URI base, HttpResponse<byte[]> response) {
+    String location = response.headers().firstValue("Location").orElseThrow(() ->
+        new RegistryException(action, response.statusCode(), "", "the registry answered the upload without a Location"));
+    return base.resolve(location);
+  }
+
+  private static URI withDigest(URI session, Digest digest) {
+    return URI.create(session + (session.getRawQuery() == null ? "?" : "&") + "digest=" + encode(digest.toString()));
   }
 
   // ---- transport ----
