@@ -1,0 +1,95 @@
+package dev.ecrmirror.controller.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The AWS Batch API (REST-JSON) on loopback, as far as the controller uses it: records every
+ * {@code SubmitJob}, answers {@code DescribeJobs} with states the test sets, and can throttle.
+ */
+public final class BatchStub extends JsonStubServer {
+  /** One recorded SubmitJob. */
+  public record Submitted(String jobId, String jobName, String queue, String definition, Map<String, String> parameters,
+      List<String> command) {}
+
+  private final List<Submitted> submitted = new CopyOnWriteArrayList<>();
+  private final Map<String, String[]> states = new ConcurrentHashMap<>();
+  private final AtomicInteger throttleNext = new AtomicInteger();
+  private final AtomicInteger throttled = new AtomicInteger();
+
+  public List<Submitted> submitted() {
+    return List.copyOf(submitted);
+  }
+
+  /** Answers the next {@code n} SubmitJob calls with 429 TooManyRequestsException. */
+  public void throttleNext(int n) {
+    throttleNext.set(n);
+  }
+
+  public int throttled() {
+    return throttled.get();
+  }
+
+  /** Sets what DescribeJobs says of a job. */
+  public void setState(String jobId, String status, String reason) {
+    states.put(jobId, new String[] {status, reason});
+  }
+
+  public void clear() {
+    submitted.clear();
+    states.clear();
+  }
+
+  @Override
+  Reply answer(String method, String path, String target, JsonNode body) {
+    switch (path) {
+      case "/v1/submitjob" -> {
+        if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          throttled.incrementAndGet();
+          return new Reply(429, "{\"__type\":\"TooManyRequestsException\",\"message\":\"Too Many Requests\"}");
+        }
+        String id = UUID.randomUUID().toString();
+        Map<String, String> params = JSON.convertValue(body.path("parameters"),
+            JSON.getTypeFactory().constructMapType(Map.class, String.class, String.class));
+        List<String> command = new ArrayList<>();
+        body.path("containerOverrides").path("command").forEach(c -> command.add(c.asText()));
+        submitted.add(new Submitted(id, body.path("jobName").asText(), body.path("jobQueue").asText(),
+            body.path("jobDefinition").asText(), params == null ? Map.of() : params, command));
+        states.putIfAbsent(id, new String[] {"SUBMITTED", null});
+        return new Reply(200, "{\"jobArn\":\"arn:aws:batch:us-east-1:123456789012:job/" + id + "\",\"jobName\":\""
+            + body.path("jobName").asText() + "\",\"jobId\":\"" + id + "\"}");
+      }
+      case "/v1/describejobs" -> {
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode jobs = out.putArray("jobs");
+        for (JsonNode id : body.path("jobs")) {
+          String[] state = states.get(id.asText());
+          if (state == null) {
+            continue;
+          }
+          ObjectNode job = jobs.addObject();
+          job.put("jobId", id.asText()).put("jobName", "mirror").put("jobQueue", "q").put("jobDefinition", "d")
+              .put("status", state[0]).put("startedAt", 1L).put("createdAt", 1L);
+          if (state[1] != null) {
+            job.put("statusReason", state[1]);
+          }
+          if (state[0].equals("SUCCEEDED") || state[0].equals("FAILED")) {
+            job.put("stoppedAt", System.currentTimeMillis());
+          }
+        }
+        return new Reply(200, out.toString());
+      }
+      default -> {
+        return new Reply(404, "{\"__type\":\"ClientException\",\"message\":\"no route " + path + "\"}");
+      }
+    }
+  }
+}
