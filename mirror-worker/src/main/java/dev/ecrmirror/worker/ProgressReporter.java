@@ -3,6 +3,7 @@ package dev.ecrmirror.worker;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,27 +18,34 @@ final class ProgressReporter implements AutoCloseable {
 
   private final Progress progress;
   private final PrintWriter terminal;
+  private final Consumer<String> log;
   private final Duration interval;
   private final Thread thread;
   private volatile boolean running = true;
   private long lastSent;
   private double lastTime;
 
-  private ProgressReporter(Progress progress, PrintWriter terminal, Duration interval) {
+  private ProgressReporter(Progress progress, PrintWriter terminal, Consumer<String> log, Duration interval) {
     this.progress = progress;
     this.terminal = terminal;
+    this.log = log;
     this.interval = interval;
     this.thread = Thread.ofPlatform().daemon().name("progress").start(this::loop);
   }
 
   /** Live progress on {@code terminal}. */
   static ProgressReporter live(Progress progress, PrintWriter terminal) {
-    return new ProgressReporter(progress, terminal, Duration.ofMillis(250));
+    return new ProgressReporter(progress, terminal, null, Duration.ofMillis(250));
   }
 
   /** A log line every {@code interval}. */
   static ProgressReporter logging(Progress progress, Duration interval) {
-    return new ProgressReporter(progress, null, interval);
+    return logging(progress, interval, LOG::info);
+  }
+
+  /** A line to {@code log} every {@code interval}. */
+  static ProgressReporter logging(Progress progress, Duration interval, Consumer<String> log) {
+    return new ProgressReporter(progress, null, log, interval);
   }
 
   private void loop() {
@@ -69,7 +77,7 @@ final class ProgressReporter implements AutoCloseable {
       terminal.print("\r\033[K" + line);
       terminal.flush();
     } else {
-      LOG.info(line);
+      log.accept(line);
     }
   }
 
