@@ -130,14 +130,7 @@ public final class TestImages {
     index.put("mediaType", MediaTypes.OCI_INDEX);
     ArrayNode entries = index.putArray("manifests");
     for (String platform : platforms) {
-      String[] p = platform.split("/");
-      Pushed image = image(repo, p[0], p[1], p.length > 2 ? p[2] : "", true, layers, layerSize);
-      ObjectNode entry = descriptor(image);
-      ObjectNode plat = entry.putObject("platform").put("architecture", p[1]).put("os", p[0]);
-      if (p.length > 2) {
-        plat.put("variant", p[2]);
-      }
-      entries.add(entry);
+      Pushed image = platformEntry(repo, platform, true, layers, layerSize, entries);
       Pushed attestation = artifact(repo, null);
       ObjectNode att = descriptor(attestation);
       att.putObject("annotations").put("vnd.docker.reference.digest", image.digest().toString())
@@ -160,17 +153,23 @@ public final class TestImages {
     list.put("mediaType", MediaTypes.DOCKER_LIST);
     ArrayNode entries = list.putArray("manifests");
     for (String platform : platforms) {
-      String[] p = platform.split("/");
-      Pushed image = image(repo, p[0], p[1], p.length > 2 ? p[2] : "", false, layers, layerSize);
-      ObjectNode entry = descriptor(image);
-      ObjectNode plat = entry.putObject("platform").put("architecture", p[1]).put("os", p[0]);
-      if (p.length > 2) {
-        plat.put("variant", p[2]);
-      }
-      entries.add(entry);
+      platformEntry(repo, platform, false, layers, layerSize, entries);
     }
     byte[] bytes = write(list);
     return manifest(repo, tag, bytes, MediaTypes.DOCKER_LIST);
+  }
+
+  /** Pushes an image for {@code platform} ("os/arch[/variant]") and adds its index entry. */
+  private Pushed platformEntry(String repo, String platform, boolean oci, int layers, int layerSize, ArrayNode entries) {
+    String[] p = platform.split("/");
+    Pushed image = image(repo, p[0], p[1], p.length > 2 ? p[2] : "", oci, layers, layerSize);
+    ObjectNode entry = descriptor(image);
+    ObjectNode plat = entry.putObject("platform").put("architecture", p[1]).put("os", p[0]);
+    if (p.length > 2) {
+      plat.put("variant", p[2]);
+    }
+    entries.add(entry);
+    return image;
   }
 
   /** Points {@code tag} at an already pushed manifest. */
