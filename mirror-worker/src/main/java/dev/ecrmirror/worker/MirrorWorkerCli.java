@@ -33,19 +33,29 @@ import picocli.CommandLine.Spec;
         ""},
     footerHeading = "%nExamples:%n",
     footer = {
-        "  java -jar mirror-worker.jar alpine:3.20 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/alpine",
-        "  java -jar mirror-worker.jar docker.io/library/postgres:16 \\",
-        "      111111111111.dkr.ecr.us-east-1.amazonaws.com/postgres:16,222222222222.dkr.ecr.eu-west-1.amazonaws.com/postgres:16",
-        "  java -jar mirror-worker.jar --platform linux/arm64 --dry-run ghcr.io/org/app:1.2 localhost:5000/app",
-        "  java -jar mirror-worker.jar --json --insecure-registry registry.lan:5000 quay.io/org/tool:v1 registry.lan:5000/tool",
+        "  # Docker Hub to ECR (a DEST without a tag takes the source's tag):",
+        "  java -jar mirror-worker.jar alpine:3.20 \\",
+        "      123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/alpine",
+        "  # one source read, two regions (comma-separated, as Batch passes Ref::dest):",
+        "  java -jar mirror-worker.jar postgres:16 \\",
+        "      111111111111.dkr.ecr.us-east-1.amazonaws.com/pg:16,\\",
+        "      111111111111.dkr.ecr.eu-west-1.amazonaws.com/pg:16",
+        "  # only arm64, and only say what would be copied:",
+        "  java -jar mirror-worker.jar --platform linux/arm64 --dry-run \\",
+        "      ghcr.io/org/app:1.2 localhost:5000/app",
+        "  # a plain-HTTP registry on the LAN, result as JSON:",
+        "  java -jar mirror-worker.jar --json --insecure-registry registry.lan:5000 \\",
+        "      quay.io/org/tool:v1 registry.lan:5000/tool",
         "",
         "Exit codes:",
         "  0  every destination holds the source digest (or would, with --dry-run)",
-        "  1  the source could not be read, or at least one destination failed (the others were still done)",
+        "  1  the source could not be read, or a destination failed (the others",
+        "     were still done)",
         "  2  bad usage: an invalid reference, platform or option",
         "",
-        "Logins come from --auth-file, $ECR_MIRROR_AUTH_JSON, $DOCKER_CONFIG/config.json or ~/.docker/config.json;",
-        "ECR registries get a token from the AWS credential chain (region from the host name)."})
+        "Logins: --auth-file, else $ECR_MIRROR_AUTH_JSON, else $DOCKER_CONFIG/config.json",
+        "or ~/.docker/config.json. ECR registries get a token from the AWS credential",
+        "chain, in the region named by the host."})
 public final class MirrorWorkerCli implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
 
