@@ -54,6 +54,8 @@ public final class DynamoDbLocal implements AutoCloseable {
       try {
         server = ServerRunner.createServerFromCommandLineArgs(args);
         server.start();
+        // Starting resets java.util.logging levels: quiet sqlite4java again before the first query.
+        SQLITE_LOG.setLevel(java.util.logging.Level.SEVERE);
       } finally {
         System.setOut(out);
       }
