@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ public final class MirrorEngine {
   private final RegistryClient client;
   private final int jobs;
   private final int retries;
+  private final Consumer<ImageReference> destinationSetup;
 
   /** {@code jobs} bounds the registry operations (blob checks, transfers, pushes) run at once. */
   public MirrorEngine(RegistryClient client, int jobs) {
@@ -53,6 +55,10 @@ public final class MirrorEngine {
 
   /** As above; a blob transfer that fails for a passing reason is tried {@code retries} more times. */
   public MirrorEngine(RegistryClient client, int jobs, int retries) {
+    this(client, jobs, retries, destination -> { });
+  }
+
+  private MirrorEngine(RegistryClient client, int jobs, int retries, Consumer<ImageReference> destinationSetup) {
     if (jobs < 1) {
       throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
     }
@@ -62,6 +68,15 @@ public final class MirrorEngine {
     this.client = client;
     this.jobs = jobs;
     this.retries = retries;
+    this.destinationSetup = destinationSetup;
+  }
+
+  /**
+   * The same engine, running {@code setup} for each destination about to receive a copy (before
+   * any blob): creating a missing ECR repository, say. A setup that throws fails that destination.
+   */
+  public MirrorEngine withDestinationSetup(Consumer<ImageReference> setup) {
+    return new MirrorEngine(client, jobs, retries, setup);
   }
 
   /** The pinned source: its top manifest and every child manifest and blob under it. */
@@ -315,7 +330,20 @@ public final class MirrorEngine {
           || (d.annotations().containsKey(REFERENCE_DIGEST) && kept.contains(Digest.parse(d.annotations().get(REFERENCE_DIGEST)))));
     }
 
-    private void copy(Tree tree, ImageReference source, List<Target> work) {
+    private void copy(Tree tree, ImageReference source, List<Target> targets) {
+      List<Future<?>> setups = new ArrayList<>();
+      for (Target t : targets) {
+        setups.add(submit(() -> {
+          try {
+            destinationSetup.accept(t.ref);
+          } catch (RuntimeException e) {
+            t.fail(e.getMessage());
+          }
+          return null;
+        }));
+      }
+      awaitAll(setups, targets);
+      List<Target> work = targets.stream().filter(t -> t.error == null).toList();
       // Which child images each destination already has: their blobs are there too, since a
       // registry accepts a manifest only once everything it references exists.
       List<Future<?>> checks = new ArrayList<>();

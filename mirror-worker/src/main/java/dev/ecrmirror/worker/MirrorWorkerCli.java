@@ -3,6 +3,8 @@ package dev.ecrmirror.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.aws.EcrClients;
+import dev.ecrmirror.common.aws.EcrRepositories;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -80,6 +82,11 @@ public final class MirrorWorkerCli implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON document instead of one line per destination.")
   boolean json;
 
+  @Option(names = "--create-repository", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Create a missing ECR destination repository before pushing (default). "
+          + "--no-create-repository leaves that to you; a push to a missing repository then fails.")
+  boolean createRepository;
+
   @Option(names = "--progress", paramLabel = "auto|live|log|none", defaultValue = "auto",
       description = "Progress while copying: live (one line redrawn on stderr), log (a log line every "
           + "--progress-interval), none. Default auto: live on a terminal, log otherwise.")
@@ -146,7 +153,12 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     MirrorReport report;
     Progress progress = new Progress();
     try (ProgressReporter reporter = reporter(progress, err)) {
-      report = new MirrorEngine(client, jobs, registry.retryTimes()).mirror(request, progress);
+      MirrorEngine engine = new MirrorEngine(client, jobs, registry.retryTimes());
+      if (createRepository && !dryRun) {
+        EcrRepositories repositories = new EcrRepositories(EcrClients.fromEnvironment(System.getenv()));
+        engine = engine.withDestinationSetup(repositories::ensureExists);
+      }
+      report = engine.mirror(request, progress);
     } catch (RegistryException e) {
       err.println("mirror-worker: cannot read source " + request.source() + ": " + e.getMessage());
       return 1;

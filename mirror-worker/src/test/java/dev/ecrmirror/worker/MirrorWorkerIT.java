@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ecrmirror.common.manifest.MediaTypes;
+import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.testing.LocalRegistries;
 import dev.ecrmirror.common.testing.LocalRegistry;
 import dev.ecrmirror.common.testing.RegistryContents;
@@ -178,6 +181,27 @@ class MirrorWorkerIT {
     assertThat(result.at("/destinations/1/blobsUploaded").asInt()).isZero();
     assertThat(result.at("/destinations/1/bytesUploaded").asLong()).isZero();
     assertIdentical("tags/app", registries.get(1), "tags/app", "stable", index);
+  }
+
+  @Test
+  void destinationSetupFailureFailsOnlyThatDestinationBeforeAnyPush() {
+    Pushed index = new TestImages(src().baseUri(), 9).ociIndex("setup/app", "1", List.of("linux/amd64"), 1, 5_000);
+    var client = new RegistryClient(RegistryOptions.defaults());
+    var refused = ImageReference.parse(ref(registries.get(1), "setup/app:1"));
+    var fine = ImageReference.parse(ref(registries.get(2), "setup/app:1"));
+    MirrorEngine engine = new MirrorEngine(client, 4).withDestinationSetup(d -> {
+      if (d.registry().equals(refused.registry())) {
+        throw new IllegalStateException("cannot create repository setup/app: denied");
+      }
+    });
+
+    MirrorReport report = engine.mirror(new MirrorRequest(
+        ImageReference.parse(ref(src(), "setup/app:1")), List.of(refused, fine), List.of(), false));
+
+    assertThat(report.destinations().get(0).status()).isEqualTo(DestinationResult.Status.FAILED);
+    assertThat(report.destinations().get(0).error()).contains("cannot create repository setup/app: denied");
+    assertThat(RegistryContents.manifest(registries.get(1).baseUri(), "setup/app", "1")).isEmpty();
+    assertIdentical("setup/app", registries.get(2), "setup/app", "1", index);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.ecrmirror.common.auth;
 
+import dev.ecrmirror.common.aws.EcrClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,12 +44,7 @@ public final class EcrCredentials implements CredentialProvider {
 
   /** The production provider: SDK defaults for credentials, one client per region. */
   public static EcrCredentials withDefaultClients() {
-    return new EcrCredentials(
-        region -> EcrClient.builder()
-            .region(region)
-            .httpClientBuilder(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder())
-            .build(),
-        Clock.systemUTC());
+    return new EcrCredentials(EcrClients.fromEnvironment(System.getenv()), Clock.systemUTC());
   }
 
   /** The region of an ECR registry host, e.g. {@code eu-west-1} for {@code 1234….dkr.ecr.eu-west-1.amazonaws.com}. */
