@@ -1,8 +1,8 @@
 package dev.ecrmirror.worker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
 import dev.ecrmirror.common.aws.EcrRepositories;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
@@ -16,13 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code mirror-worker} command: copy one image to one or more destinations. */
 @Command(name = "mirror-worker", mixinStandardHelpOptions = true, version = "mirror-worker 0.1.0",
@@ -59,7 +59,6 @@ import picocli.CommandLine.Spec;
         "or ~/.docker/config.json. ECR registries get a token from the AWS credential",
         "chain, in the region named by the host."})
 public final class MirrorWorkerCli implements Callable<Integer> {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Parameters(index = "0", paramLabel = "SOURCE", description = "The image to copy, e.g. alpine:3.20 or ghcr.io/org/app@sha256:…")
   String source;
@@ -248,7 +247,7 @@ public final class MirrorWorkerCli implements Callable<Integer> {
   }
 
   private static String toJson(MirrorReport report) {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.mapper().createObjectNode();
     root.put("source", report.source().toString());
     root.put("digest", report.digest().toString());
     root.put("mediaType", report.mediaType());

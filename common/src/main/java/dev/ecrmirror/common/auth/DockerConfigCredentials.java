@@ -1,7 +1,7 @@
 package dev.ecrmirror.common.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ecrmirror.common.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
  * @see <a href="https://github.com/docker/docker-credential-helpers">docker-credential-helpers</a>
  */
 public final class DockerConfigCredentials implements CredentialProvider {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
 
   private final String origin;
@@ -58,7 +57,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
   /** Parses config.json content; {@code origin} names where it came from, for error messages. */
   public static DockerConfigCredentials fromJson(String origin, String json) {
     try {
-      JsonNode root = JSON.readTree(json);
+      JsonNode root = Json.mapper().readTree(json);
       if (root == null || !root.isObject()) {
         throw new IllegalArgumentException("auth config " + origin + " is not a JSON object");
       }
@@ -158,7 +157,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
         // "credentials not found in native keychain": the helper has nothing for this registry.
         return Optional.empty();
       }
-      JsonNode answer = JSON.readTree(out);
+      JsonNode answer = Json.mapper().readTree(out);
       String user = answer.path("Username").asText("");
       String secret = answer.path("Secret").asText("");
       if (secret.isEmpty()) {

@@ -1,9 +1,9 @@
 package dev.ecrmirror.common.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.ref.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,7 +18,6 @@ import java.util.function.Predicate;
  * never re-serialized, so a copy keeps the digest; parsing only reads the references out.
  */
 public final class Manifest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final byte[] bytes;
   private final String mediaType;
@@ -44,7 +43,7 @@ public final class Manifest {
 
   private static Optional<String> sniffMediaType(byte[] bytes) {
     try {
-      JsonNode root = JSON.readTree(bytes);
+      JsonNode root = Json.mapper().readTree(bytes);
       if (root.hasNonNull("mediaType")) {
         return Optional.of(root.get("mediaType").asText());
       }
@@ -119,7 +118,7 @@ public final class Manifest {
 
   private JsonNode parseTree() {
     try {
-      return JSON.readTree(bytes);
+      return Json.mapper().readTree(bytes);
     } catch (IOException e) {
       throw new IllegalArgumentException("manifest " + digest + " (" + mediaType + ") is not valid JSON: " + e.getMessage(), e);
     }
@@ -149,7 +148,7 @@ public final class Manifest {
       throw new IllegalStateException("only an index can be filtered by platform; " + digest + " is " + mediaType);
     }
     JsonNode root = parseTree();
-    ArrayNode kept = JSON.createArrayNode();
+    ArrayNode kept = Json.mapper().createArrayNode();
     for (JsonNode entry : root.path("manifests")) {
       if (keep.test(descriptor(entry))) {
         kept.add(entry);
@@ -157,7 +156,7 @@ public final class Manifest {
     }
     ((ObjectNode) root).set("manifests", kept);
     try {
-      byte[] rewritten = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
+      byte[] rewritten = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
       return new Manifest(rewritten, mediaType, Digest.sha256(rewritten));
     } catch (IOException e) {
       throw new IllegalStateException(e);

@@ -1,7 +1,7 @@
 package dev.ecrmirror.common.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.auth.Challenge;
 import dev.ecrmirror.common.auth.Credential;
 import dev.ecrmirror.common.auth.CredentialProvider;
@@ -29,7 +29,6 @@ import java.util.stream.Collectors;
  * @see <a href="https://distribution.github.io/distribution/spec/auth/token/">token authentication</a>
  */
 final class Authenticator {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
   private final HttpClient http;
@@ -141,7 +140,7 @@ final class Authenticator {
       throw new RegistryException(action, response.statusCode(), "", "unexpected answer from the token service");
     }
     try {
-      JsonNode body = JSON.readTree(response.body());
+      JsonNode body = Json.mapper().readTree(response.body());
       String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText("");
       if (token.isEmpty()) {
         throw new RegistryException(action, 200, "", "the token service answered without a token");

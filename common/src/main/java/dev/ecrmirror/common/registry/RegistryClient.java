@@ -1,7 +1,7 @@
 package dev.ecrmirror.common.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.manifest.MediaTypes;
 import dev.ecrmirror.common.ref.Digest;
@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RegistryClient {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration MANIFEST_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
   private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
@@ -442,7 +441,7 @@ public final class RegistryClient {
       return new ErrorBody("", "");
     }
     try {
-      JsonNode first = JSON.readTree(bytes).path("errors").path(0);
+      JsonNode first = Json.mapper().readTree(bytes).path("errors").path(0);
       if (first.isObject()) {
         return new ErrorBody(first.path("code").asText(""), first.path("message").asText(""));
       }
