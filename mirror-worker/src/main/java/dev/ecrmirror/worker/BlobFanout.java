@@ -77,8 +77,10 @@ final class BlobFanout {
       ChunkPipe pipe = new ChunkPipe(PIPE_CHUNKS);
       pipes.add(pipe);
       running.put(target, uploads.submit(() -> {
-        try (InputStream in = pipe.inputStream()) {
-          client.uploadBlob(target, digest, size, in);
+        try {
+          client.uploadBlob(target, digest, size, pipe);
+        } finally {
+          pipe.readerDone();
         }
         return null;
       }));
@@ -129,39 +131,39 @@ final class BlobFanout {
     while (true) {
       long skip = received - stream.offset();
       try (InputStream in = stream.body()) {
-        byte[] buffer = new byte[CHUNK];
+        // Fill whole chunks: fewer, larger hand-offs; each chunk array is handed to every upload
+        // as it is, never copied. A broken read keeps the bytes it already got.
+        byte[] chunk = new byte[CHUNK];
+        int filled = 0;
+        IOException broken = null;
         while (true) {
-          // read, not readNBytes: a broken connection must not take the bytes already received with it.
-          int n = in.read(buffer, 0, CHUNK);
+          int n;
+          try {
+            n = in.read(chunk, filled, CHUNK - filled);
+          } catch (IOException e) {
+            broken = e;
+            n = -1;
+          }
+          if (n > 0) {
+            sourceBytes.addAndGet(n);
+            filled += n;
+          }
+          if (filled == CHUNK || (n < 0 && filled > 0)) {
+            long total = emit(chunk, filled, skip, received, size, digest, hash, pipes, targets);
+            if (total < 0) {
+              return; // every upload failed already; their errors say why
+            }
+            skip = Math.max(0, skip - filled);
+            received = total;
+            chunk = new byte[CHUNK];
+            filled = 0;
+          }
           if (n < 0) {
             break;
           }
-          sourceBytes.addAndGet(n);
-          int from = 0;
-          if (skip > 0) {
-            // The registry ignored our Range: drop what we already have.
-            from = (int) Math.min(skip, n);
-            skip -= from;
-            if (from == n) {
-              continue;
-            }
-          }
-          byte[] chunk = Arrays.copyOfRange(buffer, from, n);
-          hash.update(chunk);
-          received += chunk.length;
-          if (received > size) {
-            throw new BadContentException("blob " + digest + " is longer than the " + size + " bytes its descriptor says");
-          }
-          boolean anyAlive = false;
-          for (int i = 0; i < pipes.size(); i++) {
-            if (pipes.get(i).write(chunk)) {
-              anyAlive = true;
-              progress.advance(targets.get(i), chunk.length);
-            }
-          }
-          if (!anyAlive) {
-            return; // every upload failed already; their errors say why
-          }
+        }
+        if (broken != null) {
+          throw broken;
         }
         if (received == size) {
           break;
@@ -180,6 +182,33 @@ final class BlobFanout {
     if (!digest.matches(hash)) {
       throw new BadContentException("blob " + digest + " from " + source.name() + " does not match its digest: refusing to push it");
     }
+  }
+
+  /**
+   * Hashes one chunk and hands it to every live upload; {@code skip} leading bytes are dropped
+   * (already received before a resume the registry answered from the start). Returns the bytes
+   * received so far, or -1 when no upload is left.
+   */
+  private long emit(byte[] chunk, int length, long skip, long received, long size, Digest digest, MessageDigest hash,
+      List<ChunkPipe> pipes, List<ImageReference> targets) throws IOException, InterruptedException {
+    int from = (int) Math.min(skip, length);
+    int count = length - from;
+    if (count == 0) {
+      return received;
+    }
+    hash.update(chunk, from, count);
+    long total = received + count;
+    if (total > size) {
+      throw new BadContentException("blob " + digest + " is longer than the " + size + " bytes its descriptor says");
+    }
+    boolean anyAlive = false;
+    for (int i = 0; i < pipes.size(); i++) {
+      if (pipes.get(i).write(chunk, from, count)) {
+        anyAlive = true;
+        progress.advance(targets.get(i), count);
+      }
+    }
+    return anyAlive ? total : -1;
   }
 
   private static void closeQuietly(InputStream in) {

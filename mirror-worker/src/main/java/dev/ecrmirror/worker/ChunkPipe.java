@@ -1,21 +1,30 @@
 package dev.ecrmirror.worker;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded hand-off of byte chunks from the thread reading a source blob to the thread uploading
- * it to one destination. The reader side is an {@link InputStream}; the writer can end it cleanly,
- * or fail it so that the upload aborts instead of committing a short or corrupt blob.
+ * A bounded hand-off of byte chunks from the thread reading a source blob to the HTTP request
+ * uploading it to one destination, as a {@link Flow.Publisher} the HTTP client reads from directly:
+ * the chunks are handed over, not copied. The writer can end the body cleanly, or fail it so that
+ * the upload aborts instead of committing a short or corrupt blob.
  */
-final class ChunkPipe {
-  private static final byte[] END = new byte[0];
-  private static final long OFFER_TIMEOUT_MINUTES = 10;
+final class ChunkPipe implements Flow.Publisher<ByteBuffer> {
+  private static final ByteBuffer END = ByteBuffer.allocate(0);
+  private static final long STALL_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  private final BlockingQueue<byte[]> chunks;
+  private final BlockingQueue<ByteBuffer> chunks;
+  private final AtomicBoolean subscribed = new AtomicBoolean();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition demanded = lock.newCondition();
+  private long demand;
   private volatile IOException failure;
   private volatile boolean readerGone;
 
@@ -24,10 +33,12 @@ final class ChunkPipe {
   }
 
   /**
-   * Hands a chunk to the reader, waiting while the pipe is full. Returns false when the reader
-   * has gone (its upload failed): the caller stops feeding this pipe and carries on with others.
+   * Hands {@code length} bytes of {@code array} from {@code offset} to the upload, waiting while the
+   * pipe is full. The array must not change afterwards. Returns false when the upload has gone
+   * (it failed, or it is stuck): the caller stops feeding this pipe and carries on with others.
    */
-  boolean write(byte[] chunk) throws InterruptedException {
+  boolean write(byte[] array, int offset, int length) throws InterruptedException {
+    ByteBuffer chunk = ByteBuffer.wrap(array, offset, length);
     long stalledSince = 0;
     while (!readerGone) {
       if (chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
@@ -35,87 +46,111 @@ final class ChunkPipe {
       }
       if (stalledSince == 0) {
         stalledSince = System.nanoTime();
-      } else if (System.nanoTime() - stalledSince > TimeUnit.MINUTES.toNanos(OFFER_TIMEOUT_MINUTES)) {
+      } else if (System.nanoTime() - stalledSince > STALL_LIMIT_NANOS) {
         // A destination that takes nothing for this long is stuck: drop it, keep the others going.
         readerGone = true;
-        return false;
       }
     }
     return false;
   }
 
-  /** Ends the stream: the reader sees end of file after the chunks already written. */
+  /** Ends the body: the upload sees the end after the chunks already written. */
   void close() throws InterruptedException {
-    offerControl(END);
+    offerEnd();
   }
 
-  /** Fails the stream: the reader's next read throws, so the upload is abandoned, not completed. */
+  /** Fails the body: the upload is abandoned, not completed. */
   void fail(IOException cause) throws InterruptedException {
     failure = cause;
-    offerControl(END);
+    offerEnd();
   }
 
-  private void offerControl(byte[] marker) throws InterruptedException {
-    while (!readerGone && !chunks.offer(marker, 100, TimeUnit.MILLISECONDS)) {
-      // Wait for room; a reader that has gone will not take it.
+  private void offerEnd() throws InterruptedException {
+    while (!readerGone && !chunks.offer(END, 100, TimeUnit.MILLISECONDS)) {
+      // Wait for room; an upload that has gone will not take it.
     }
   }
 
-  /** Called when the consumer stops reading, so the writer does not wait on it forever. */
+  /** Called when the upload stops, however it ended, so the writer never waits on it. */
   void readerDone() {
     readerGone = true;
+    lock.lock();
+    try {
+      demanded.signalAll();
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** The reading side, for the upload's request body. */
-  InputStream inputStream() {
-    return new InputStream() {
-      private byte[] current = new byte[0];
-      private int pos;
-      private boolean ended;
+  @Override
+  public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+    if (!subscribed.compareAndSet(false, true)) {
+      // A request re-sent (after an auth challenge, say) cannot replay the stream: fail it, and
+      // the copy is tried again from the source.
+      subscriber.onSubscribe(new Flow.Subscription() {
+        @Override
+        public void request(long n) { }
 
+        @Override
+        public void cancel() { }
+      });
+      subscriber.onError(new IOException("the blob stream was already sent once"));
+      return;
+    }
+    subscriber.onSubscribe(new Flow.Subscription() {
       @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+      public void request(long n) {
+        lock.lock();
+        try {
+          demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+          demanded.signalAll();
+        } finally {
+          lock.unlock();
+        }
       }
 
       @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-          return 0;
-        }
-        while (pos == current.length) {
-          if (ended) {
-            return -1;
-          }
-          byte[] next;
-          try {
-            next = chunks.take();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for source bytes", e);
-          }
-          if (next == END) {
-            if (failure != null) {
-              throw failure;
-            }
-            ended = true;
-            return -1;
-          }
-          current = next;
-          pos = 0;
-        }
-        int n = Math.min(len, current.length - pos);
-        System.arraycopy(current, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-
-      @Override
-      public void close() {
+      public void cancel() {
         readerDone();
       }
-    };
+    });
+    Thread.ofVirtual().name("upload-body").start(() -> deliver(subscriber));
+  }
+
+  private void deliver(Flow.Subscriber<? super ByteBuffer> subscriber) {
+    try {
+      while (true) {
+        lock.lock();
+        try {
+          while (demand == 0 && !readerGone) {
+            demanded.await();
+          }
+          if (readerGone) {
+            return;
+          }
+          demand--;
+        } finally {
+          lock.unlock();
+        }
+        ByteBuffer next = null;
+        while (next == null && !readerGone) {
+          next = chunks.poll(100, TimeUnit.MILLISECONDS);
+        }
+        if (next == null) {
+          return;
+        }
+        if (next == END) {
+          if (failure != null) {
+            subscriber.onError(failure);
+          } else {
+            subscriber.onComplete();
+          }
+          return;
+        }
+        subscriber.onNext(next);
+      }
+    } catch (InterruptedException e) {
+      subscriber.onError(new IOException("interrupted while waiting for source bytes", e));
+    }
   }
 }

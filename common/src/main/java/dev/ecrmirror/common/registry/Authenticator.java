@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
 final class Authenticator {
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
-  private final HttpClient http;
+  private final Function<URI, HttpClient> http;
   private final CredentialProvider credentials;
   private final String userAgent;
   private final Clock clock = Clock.systemUTC();
@@ -41,7 +42,7 @@ final class Authenticator {
 
   private record Token(String header, Instant expires) {}
 
-  Authenticator(HttpClient http, CredentialProvider credentials, String userAgent) {
+  Authenticator(Function<URI, HttpClient> http, CredentialProvider credentials, String userAgent) {
     this.http = http;
     this.credentials = credentials;
     this.userAgent = userAgent;
@@ -124,7 +125,7 @@ final class Authenticator {
     }
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      response = http.apply(request.uri()).send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new RegistryException(action, 0, "", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {

@@ -16,16 +16,28 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,19 +55,92 @@ public final class RegistryClient {
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 
-  private final HttpClient http;
+  private final HttpClient plainHttp;
+  private volatile HttpClient tls;
   private final RegistryOptions options;
   private final Authenticator auth;
   private final Set<String> chunkedOnly = ConcurrentHashMap.newKeySet();
 
   public RegistryClient(RegistryOptions options) {
     this.options = options;
-    this.http = HttpClient.newBuilder()
+    this.plainHttp = plainHttpClient();
+    this.auth = new Authenticator(this::clientFor, options.credentials(), options.userAgent());
+  }
+
+  private static HttpClient.Builder builder() {
+    return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(15))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-    this.auth = new Authenticator(http, options.credentials(), options.userAgent());
+        .followRedirects(HttpClient.Redirect.NEVER);
+  }
+
+  /**
+   * The client for plain-HTTP registries (loopback, insecure). Building an HTTP client normally
+   * sets up the default TLS context, parsing the whole CA keystore, which a run that only talks
+   * plain HTTP never uses: give this one a context that is never initialized.
+   */
+  private static HttpClient plainHttpClient() {
+    return builder().sslContext(new NoTls()).sslParameters(new SSLParameters()).build();
+  }
+
+  /** A TLS context that is never set up (not even its provider loaded): plain HTTP never asks for one. */
+  private static final class NoTls extends SSLContext {
+    NoTls() {
+      super(new SSLContextSpi() {
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) {
+          throw new UnsupportedOperationException("plain HTTP client");
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+          throw new UnsupportedOperationException("plain HTTP client");
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+          throw new UnsupportedOperationException("plain HTTP client");
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+          throw new UnsupportedOperationException("plain HTTP client");
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+          throw new UnsupportedOperationException("plain HTTP client");
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+          throw new UnsupportedOperationException("plain HTTP client");
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+          throw new UnsupportedOperationException("plain HTTP client");
+        }
+      }, null, "none");
+    }
+  }
+
+  /** The client for a URI: TLS (verified, built on first use) for https, else the plain one. */
+  private HttpClient clientFor(URI uri) {
+    if (!"https".equals(uri.getScheme())) {
+      return plainHttp;
+    }
+    HttpClient c = tls;
+    if (c == null) {
+      synchronized (this) {
+        c = tls;
+        if (c == null) {
+          c = builder().build();
+          tls = c;
+        }
+      }
+    }
+    return c;
   }
 
   /** A manifest's identity as a HEAD request reports it. */
@@ -211,7 +296,7 @@ public final class RegistryClient {
    * streamed; the registry verifies the digest it is given. Not retried here: the caller owns the
    * stream and must reopen it to try again.
    */
-  public void uploadBlob(ImageReference repo, Digest digest, long size, InputStream body) {
+  public void uploadBlob(ImageReference repo, Digest digest, long size, Flow.Publisher<ByteBuffer> body) {
     String action = "upload blob " + digest.shortHex() + " (" + size + " bytes) to " + repo.name();
     URI start = base(repo).resolve("/v2/" + repo.repository() + "/blobs/uploads/");
     HttpResponse<byte[]> opened = send(action, repo, push(repo), true,
@@ -219,8 +304,9 @@ public final class RegistryClient {
         HttpResponse.BodyHandlers.ofByteArray());
     expect(action, opened, 202);
     URI session = uploadLocation(action, start, opened);
-    HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(() -> body), size);
+    // A zero-length blob (an empty file) has no body to stream; the HTTP client rejects length 0.
+    HttpRequest.BodyPublisher publisher = size == 0
+        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.fromPublisher(body, size);
     if (chunkedOnly.contains(repo.registry())) {
       HttpResponse<byte[]> patched = send(action, repo, push(repo), false,
           () -> request(session).method("PATCH", publisher).header("Content-Type", "application/octet-stream"),
@@ -270,7 +356,8 @@ public final class RegistryClient {
       }
       HttpResponse<T> response;
       try {
-        response = http.send(b.build(), handler);
+        HttpRequest built = b.build();
+        response = clientFor(built.uri()).send(built, handler);
       } catch (IOException e) {
         RegistryException failure = new RegistryException(action, 0, "", connectionProblem(repo, e), e);
         if (attempt >= attempts) {
