@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,9 @@ public final class Controller {
   private final Clock clock;
   private final int scanSegments;
   private final int parallelJobs;
+  private final Semaphore jobPermits;
+  /** Status writes in flight at once; independent of how many jobs may run. */
+  private static final int WRITERS = 16;
 
   public Controller(MirrorTable table, DriftChecker checker, JobRunner runner, Clock clock, int scanSegments,
       int parallelJobs) {
@@ -61,6 +65,7 @@ public final class Controller {
     this.clock = clock;
     this.scanSegments = scanSegments;
     this.parallelJobs = parallelJobs;
+    this.jobPermits = new Semaphore(Math.max(1, parallelJobs));
   }
 
   /** Scans the table and syncs the rows the selector keeps (all for a scheduled run). */
@@ -96,7 +101,7 @@ public final class Controller {
 
     List<RowCheck> checks = checker.check(toCheck, adopt);
     List<Future<RowOutcome>> pending = new ArrayList<>();
-    try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelJobs),
+    try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(WRITERS, parallelJobs),
         Thread.ofPlatform().daemon().name("row-", 0).factory())) {
       for (RowCheck check : checks) {
         pending.add(pool.submit(() -> act(check, adopt.contains(check.row().key()), dryRun)));
@@ -240,7 +245,12 @@ public final class Controller {
     MirrorJob job = new MirrorJob(row, check.sourceDigest().get(), check.drifted());
     JobOutcome outcome;
     try {
-      outcome = runner.run(job);
+      jobPermits.acquireUninterruptibly();
+      try {
+        outcome = runner.run(job);
+      } finally {
+        jobPermits.release();
+      }
     } catch (JobException e) {
       table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, e.getMessage()));
       return new RowOutcome(key, Action.FAILED, drifted, check.why(), Optional.empty(), Optional.of(e.getMessage()));

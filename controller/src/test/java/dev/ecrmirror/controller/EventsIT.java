@@ -130,6 +130,12 @@ class EventsIT {
     sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(event("team/app", "2", "DELETE")));
     sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody("not an event"));
 
+    Cli.Run plan = sync("--events", "--events-queue-url", queueUrl, "--dry-run");
+    assertThat(plan.exitCode()).as(plan.out() + plan.err()).isZero();
+    assertThat(plan.out()).contains(ECR + "/team/app:1", "would submit");
+    assertThat(batch.submitted()).isEmpty();
+    assertThat(messagesLeft()).as("a dry run leaves the queue as it was").isEqualTo(4);
+
     Cli.Run run = sync("--events", "--events-queue-url", queueUrl);
 
     assertThat(run.exitCode()).as(run.out() + run.err()).isZero();

@@ -85,12 +85,17 @@ public final class EventDrain {
     outcomes.forEach(o -> byKey.put(o.key(), o));
     List<Message> done = new ArrayList<>();
     for (Message m : messages) {
-      boolean handled = rowsOf.get(m).stream().allMatch(k -> byKey.containsKey(k) && byKey.get(k).ok());
+      // A row whose job is still running has not taken this push into account: keep the
+      // message, it comes back after the visibility timeout when the job is done.
+      boolean handled = rowsOf.get(m).stream().allMatch(k -> byKey.containsKey(k) && byKey.get(k).ok()
+          && byKey.get(k).action() != RowOutcome.Action.JOB_ACTIVE);
       if (handled) {
         done.add(m);
       }
     }
-    if (!dryRun) {
+    if (dryRun) {
+      release(messages);
+    } else {
       delete(done);
     }
     int deleted = dryRun ? 0 : done.size();
@@ -118,6 +123,17 @@ public final class EventDrain {
       }
     }
     return all;
+  }
+
+  /** Makes messages visible again at once: a dry run must leave the queue as it found it. */
+  private void release(List<Message> messages) {
+    for (Message m : messages) {
+      try {
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+      } catch (SdkException e) {
+        LOG.warn("releasing event message {} failed: {}", m.messageId(), e.getMessage());
+      }
+    }
   }
 
   private void delete(List<Message> messages) {
