@@ -92,10 +92,13 @@ class MirrorWorkerIT {
 
     for (String[] c : new String[][] {{"lib/tool:2.1", "lib/tool", "2.1"}, {"lib/single:docker", "lib/single", "docker"},
         {"lib/single:oci", "lib/single", "oci"}}) {
-      Run run = run(ref(src(), c[0]), ref(registries.get(1), c[1] + ":" + c[2]), ref(registries.get(2), c[1] + ":" + c[2]));
+      // Three destinations on three registries, given as "D1,D2 D3" as Batch's Ref::dest and a user would.
+      Run run = run(ref(src(), c[0]),
+          ref(registries.get(1), c[1] + ":" + c[2]) + "," + ref(registries.get(2), c[1] + ":" + c[2]),
+          ref(registries.get(3), c[1] + ":" + c[2]));
       assertThat(run.exit()).as(run.err()).isZero();
     }
-    for (int i = 1; i <= 2; i++) {
+    for (int i = 1; i <= 3; i++) {
       assertIdentical("lib/tool", registries.get(i), "lib/tool", "2.1", list);
       assertIdentical("lib/single", registries.get(i), "lib/single", "docker", dockerSingle);
       assertIdentical("lib/single", registries.get(i), "lib/single", "oci", ociSingle);
