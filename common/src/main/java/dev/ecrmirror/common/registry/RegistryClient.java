@@ -19,7 +19,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -29,15 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLContextSpi;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLServerSocketFactory;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,49 +71,7 @@ public final class RegistryClient {
    * plain HTTP never uses: give this one a context that is never initialized.
    */
   private static HttpClient plainHttpClient() {
-    return builder().sslContext(new NoTls()).sslParameters(new SSLParameters()).build();
-  }
-
-  /** A TLS context that is never set up (not even its provider loaded): plain HTTP never asks for one. */
-  private static final class NoTls extends SSLContext {
-    NoTls() {
-      super(new SSLContextSpi() {
-        @Override
-        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom random) {
-          throw new UnsupportedOperationException("plain HTTP client");
-        }
-
-        @Override
-        protected SSLSocketFactory engineGetSocketFactory() {
-          throw new UnsupportedOperationException("plain HTTP client");
-        }
-
-        @Override
-        protected SSLServerSocketFactory engineGetServerSocketFactory() {
-          throw new UnsupportedOperationException("plain HTTP client");
-        }
-
-        @Override
-        protected SSLEngine engineCreateSSLEngine() {
-          throw new UnsupportedOperationException("plain HTTP client");
-        }
-
-        @Override
-        protected SSLEngine engineCreateSSLEngine(String host, int port) {
-          throw new UnsupportedOperationException("plain HTTP client");
-        }
-
-        @Override
-        protected SSLSessionContext engineGetServerSessionContext() {
-          throw new UnsupportedOperationException("plain HTTP client");
-        }
-
-        @Override
-        protected SSLSessionContext engineGetClientSessionContext() {
-          throw new UnsupportedOperationException("plain HTTP client");
-        }
-      }, null, "none");
-    }
+    return builder().sslContext(new NoTlsContext()).sslParameters(new SSLParameters()).build();
   }
 
   /** The client for a URI: TLS (verified, built on first use) for https, else the plain one. */
