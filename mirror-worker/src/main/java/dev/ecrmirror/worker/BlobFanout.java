@@ -8,6 +8,7 @@ import dev.ecrmirror.common.registry.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -47,11 +48,65 @@ final class BlobFanout {
 
   private final Progress progress;
 
-  BlobFanout(RegistryClient client, ExecutorService uploads, int resumeAttempts, Progress progress) {
+  private final Duration readTimeout;
+
+  BlobFanout(RegistryClient client, ExecutorService uploads, int resumeAttempts, Progress progress, Duration readTimeout) {
     this.client = client;
     this.uploads = uploads;
     this.resumeAttempts = resumeAttempts;
     this.progress = progress;
+    this.readTimeout = readTimeout;
+  }
+
+  /**
+   * Watches one download: when a read has waited longer than the read timeout, closes the
+   * stream so the read fails and the download resumes, instead of hanging on a dead connection.
+   * Time the pump spends waiting on slow destinations does not count: only time inside a read.
+   */
+  private final class ReadWatchdog implements AutoCloseable {
+    private final InputStream in;
+    private final Thread thread;
+    private volatile long readSince;
+    private volatile boolean fired;
+
+    ReadWatchdog(InputStream in) {
+      this.in = in;
+      this.thread = Thread.ofVirtual().name("read-watchdog").start(this::watch);
+    }
+
+    void reading() {
+      readSince = System.nanoTime();
+    }
+
+    void done() {
+      readSince = 0;
+    }
+
+    boolean fired() {
+      return fired;
+    }
+
+    private void watch() {
+      long limit = readTimeout.toNanos();
+      try {
+        while (true) {
+          Thread.sleep(Math.max(10, Math.min(1000, readTimeout.toMillis() / 4)));
+          long since = readSince;
+          if (since != 0 && System.nanoTime() - since > limit) {
+            fired = true;
+            closeQuietly(in);
+            return;
+          }
+        }
+      } catch (InterruptedException e) {
+        // The download ended first.
+      }
+    }
+
+    @Override
+    public void close() {
+      thread.interrupt();
+    }
   }
 
   long sourceBytesRead() {
@@ -130,7 +185,7 @@ final class BlobFanout {
     int resumes = 0;
     while (true) {
       long skip = received - stream.offset();
-      try (InputStream in = stream.body()) {
+      try (InputStream in = stream.body(); ReadWatchdog watchdog = new ReadWatchdog(in)) {
         // Fill whole chunks: fewer, larger hand-offs; each chunk array is handed to every upload
         // as it is, never copied. A broken read keeps the bytes it already got.
         byte[] chunk = new byte[CHUNK];
@@ -139,10 +194,14 @@ final class BlobFanout {
         while (true) {
           int n;
           try {
+            watchdog.reading();
             n = in.read(chunk, filled, CHUNK - filled);
           } catch (IOException e) {
-            broken = e;
+            broken = watchdog.fired()
+                ? new IOException("no bytes for " + readTimeout.toSeconds() + " s", e) : e;
             n = -1;
+          } finally {
+            watchdog.done();
           }
           if (n > 0) {
             sourceBytes.addAndGet(n);

@@ -47,6 +47,10 @@ public final class MirrorEngine {
   private final int jobs;
   private final int retries;
   private final Consumer<ImageReference> destinationSetup;
+  private final Duration readTimeout;
+
+  /** A blob download that receives nothing for this long is dropped and resumed. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(120);
 
   /** {@code jobs} bounds the registry operations (blob checks, transfers, pushes) run at once. */
   public MirrorEngine(RegistryClient client, int jobs) {
@@ -55,10 +59,11 @@ public final class MirrorEngine {
 
   /** As above; a blob transfer that fails for a passing reason is tried {@code retries} more times. */
   public MirrorEngine(RegistryClient client, int jobs, int retries) {
-    this(client, jobs, retries, destination -> { });
+    this(client, jobs, retries, destination -> { }, DEFAULT_READ_TIMEOUT);
   }
 
-  private MirrorEngine(RegistryClient client, int jobs, int retries, Consumer<ImageReference> destinationSetup) {
+  private MirrorEngine(RegistryClient client, int jobs, int retries, Consumer<ImageReference> destinationSetup,
+      Duration readTimeout) {
     if (jobs < 1) {
       throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
     }
@@ -69,6 +74,7 @@ public final class MirrorEngine {
     this.jobs = jobs;
     this.retries = retries;
     this.destinationSetup = destinationSetup;
+    this.readTimeout = readTimeout;
   }
 
   /**
@@ -76,7 +82,15 @@ public final class MirrorEngine {
    * any blob): creating a missing ECR repository, say. A setup that throws fails that destination.
    */
   public MirrorEngine withDestinationSetup(Consumer<ImageReference> setup) {
-    return new MirrorEngine(client, jobs, retries, setup);
+    return new MirrorEngine(client, jobs, retries, setup, readTimeout);
+  }
+
+  /** The same engine, dropping and resuming a blob download that receives nothing for {@code timeout}. */
+  public MirrorEngine withReadTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("read timeout must be positive, not " + timeout);
+    }
+    return new MirrorEngine(client, jobs, retries, destinationSetup, timeout);
   }
 
   /** The pinned source: its top manifest and every child manifest and blob under it. */
@@ -144,7 +158,7 @@ public final class MirrorEngine {
       this.request = request;
       this.threads = threads;
       this.progress = progress;
-      this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress);
+      this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout);
     }
 
     MirrorReport execute() {

@@ -12,6 +12,7 @@ import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,6 +87,11 @@ public final class MirrorWorkerCli implements Callable<Integer> {
           + "--no-create-repository leaves that to you; a push to a missing repository then fails.")
   boolean createRepository;
 
+  @Option(names = "--read-timeout", paramLabel = "SECONDS", defaultValue = "120",
+      description = "A blob download that receives nothing for this long is dropped and resumed "
+          + "(a Range request where the registry supports it). Default: ${DEFAULT-VALUE}.")
+  int readTimeoutSeconds;
+
   @Option(names = "--progress", paramLabel = "auto|live|log|none", defaultValue = "auto",
       description = "Progress while copying: live (one line redrawn on stderr), log (a log line every "
           + "--progress-interval), none. Default auto: live on a terminal, log otherwise.")
@@ -152,7 +158,11 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     MirrorReport report;
     Progress progress = new Progress();
     try (ProgressReporter reporter = reporter(progress, err)) {
-      MirrorEngine engine = new MirrorEngine(client, jobs, registry.retryTimes());
+      if (readTimeoutSeconds < 1) {
+        throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + readTimeoutSeconds);
+      }
+      MirrorEngine engine = new MirrorEngine(client, jobs, registry.retryTimes())
+          .withReadTimeout(Duration.ofSeconds(readTimeoutSeconds));
       if (createRepository && !dryRun) {
         EcrRepositories repositories = new EcrRepositories(EcrClients.fromEnvironment(System.getenv()));
         engine = engine.withDestinationSetup(repositories::ensureExists);
@@ -181,7 +191,7 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     }
     return switch (mode) {
       case "live" -> ProgressReporter.live(progress, err);
-      case "log" -> ProgressReporter.logging(progress, java.time.Duration.ofSeconds(Math.max(1, progressInterval)));
+      case "log" -> ProgressReporter.logging(progress, Duration.ofSeconds(Math.max(1, progressInterval)));
       case "none" -> null;
       default -> throw new IllegalArgumentException("--progress must be auto, live, log or none, not '" + progressMode + "'");
     };

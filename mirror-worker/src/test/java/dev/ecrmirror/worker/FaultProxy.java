@@ -30,7 +30,7 @@ import java.util.function.Predicate;
 final class FaultProxy implements AutoCloseable {
 
   /** What to do to a selected request. */
-  enum Fault { STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY }
+  enum Fault { STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, STALL_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY }
 
   /** A request as the proxy saw it. */
   record Seen(String method, String path, Map<String, String> headers, String fault) {}
@@ -187,7 +187,8 @@ final class FaultProxy implements AutoCloseable {
         return;
       }
       long length = Long.parseLong(headers.getOrDefault("content-length", "-1"));
-      long cutAt = (fault == Fault.RESET_MID_BODY || fault == Fault.TRUNCATE_MID_BODY) && length > 1 ? length / 2 : Long.MAX_VALUE;
+      boolean cuts = fault == Fault.RESET_MID_BODY || fault == Fault.TRUNCATE_MID_BODY || fault == Fault.STALL_MID_BODY;
+      long cutAt = cuts && length > 1 ? length / 2 : Long.MAX_VALUE;
       byte[] buffer = new byte[16 * 1024];
       long sent = 0;
       int n;
@@ -200,6 +201,11 @@ final class FaultProxy implements AutoCloseable {
         }
         if (sent >= cutAt) {
           out.flush();
+          if (fault == Fault.STALL_MID_BODY) {
+            // Keep the connection open and send nothing more: a dead peer that never says so.
+            sleep(60_000);
+            return;
+          }
           if (fault == Fault.RESET_MID_BODY) {
             // Let the client read what was sent (an RST discards unread data), then reset.
             sleep(200);

@@ -123,6 +123,21 @@ class FaultToleranceIT {
   }
 
   @Test
+  void aDownloadThatStallsIsDroppedAndResumed() throws Exception {
+    String repo = freshImage();
+    proxy = FaultProxy.start(src().baseUri()).inject(blobGet(), Fault.STALL_MID_BODY, 1);
+
+    long started = System.nanoTime();
+    Run run = copyThroughSourceProxy(repo, "--read-timeout", "1");
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat((System.nanoTime() - started) / 1_000_000_000).as("seconds, far below the stall").isLessThan(30);
+    assertMirrored(repo, registries.get(1));
+    assertMirrored(repo, registries.get(2));
+    assertThat(proxy.seen(s -> s.headers().containsKey("range"))).as("resumed with Range").isNotEmpty();
+  }
+
+  @Test
   void truncatedBlobBodyIsResumedAndVerified() throws Exception {
     String repo = freshImage();
     proxy = FaultProxy.start(src().baseUri()).inject(blobGet(), Fault.TRUNCATE_MID_BODY, 3);
