@@ -45,6 +45,7 @@ public final class RegistryClient {
   private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+  private static final int LOW_RATE_LIMIT = 10;
 
   private final HttpClient plainHttp;
   private volatile HttpClient tls;
@@ -336,9 +337,23 @@ public final class RegistryClient {
         sleep(backoff(attempt, response.headers().firstValue("Retry-After")), action, failure);
         continue;
       }
-      response.headers().firstValue("ratelimit-remaining")
-          .ifPresent(left -> LOG.debug("{}: pull rate limit remaining {}", registry, left));
+      response.headers().firstValue("ratelimit-remaining").ifPresent(left -> noteRateLimit(registry, left));
       return response;
+    }
+  }
+
+  /** Docker Hub's {@code ratelimit-remaining: 76;w=21600}: warn while few pulls are left. */
+  private static void noteRateLimit(String registry, String header) {
+    String count = header.split(";", 2)[0].trim();
+    try {
+      int left = Integer.parseInt(count);
+      if (left < LOW_RATE_LIMIT) {
+        LOG.warn("{}: only {} pulls left in the rate-limit window (log in to raise the limit)", registry, left);
+      } else {
+        LOG.debug("{}: {} pulls left in the rate-limit window", registry, left);
+      }
+    } catch (NumberFormatException e) {
+      LOG.debug("{}: rate limit header {}", registry, header);
     }
   }
 
