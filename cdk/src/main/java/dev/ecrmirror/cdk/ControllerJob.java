@@ -139,12 +139,7 @@ public final class ControllerJob extends Construct {
                     "ecr:GetDownloadUrlForLayer"))
             .resources(List.of(props.platform().ecrRepositoryArns()))
             .build());
-    jobRole.addToPolicy(
-        PolicyStatement.Builder.create()
-            .sid("EcrLogin")
-            .actions(List.of("ecr:GetAuthorizationToken"))
-            .resources(List.of("*"))
-            .build());
+    jobRole.addToPolicy(JobPlatform.ecrLogin());
     JobPlatform.suppressWildcards(
         jobRole,
         "batch:DescribeJobs and ecr:GetAuthorizationToken only accept resource *; sources and"

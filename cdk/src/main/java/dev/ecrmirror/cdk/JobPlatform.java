@@ -13,6 +13,7 @@ import software.amazon.awscdk.services.batch.RetryStrategy;
 import software.amazon.awscdk.services.batch.Secret;
 import software.amazon.awscdk.services.ecs.CpuArchitecture;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -78,6 +79,15 @@ public record JobPlatform(
             + " resource *; the pull actions themselves are scoped to the image's repository.",
         "Resource::*");
     return role;
+  }
+
+  /** ECR login: {@code ecr:GetAuthorizationToken} accepts only resource {@code *}. */
+  static PolicyStatement ecrLogin() {
+    return PolicyStatement.Builder.create()
+        .sid("EcrLogin")
+        .actions(List.of("ecr:GetAuthorizationToken"))
+        .resources(List.of("*"))
+        .build();
   }
 
   /**

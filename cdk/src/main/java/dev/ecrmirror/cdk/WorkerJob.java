@@ -109,12 +109,7 @@ public final class WorkerJob extends Construct {
                     "ecr:CreateRepository"))
             .resources(List.of(platform.ecrRepositoryArns()))
             .build());
-    jobRole.addToPolicy(
-        PolicyStatement.Builder.create()
-            .sid("EcrLogin")
-            .actions(List.of("ecr:GetAuthorizationToken"))
-            .resources(List.of("*"))
-            .build());
+    jobRole.addToPolicy(JobPlatform.ecrLogin());
     // Only status write-back: the worker never reads or deletes rows.
     jobRole.addToPolicy(
         PolicyStatement.Builder.create()
