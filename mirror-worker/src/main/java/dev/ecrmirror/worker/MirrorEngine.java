@@ -236,7 +236,10 @@ public final class MirrorEngine {
           out.add(new Target(dest.withTag(dest.tag().get()), dest.tag().get()));
         } else if (dest.digest().isPresent()) {
           Target t = new Target(dest, dest.digest().get().toString());
-          if (request.platforms().isEmpty() && !dest.digest().get().equals(pinned.digest().orElseThrow())) {
+          if (!request.platforms().isEmpty()) {
+            t.fail("a destination named by digest cannot take a --platform copy (the rewritten index has "
+                + "a digest of its own): name a tag instead");
+          } else if (!dest.digest().get().equals(pinned.digest().orElseThrow())) {
             t.fail("destination names digest " + dest.digest().get() + " but the source is " + pinned.digest().get());
           }
           out.add(t);

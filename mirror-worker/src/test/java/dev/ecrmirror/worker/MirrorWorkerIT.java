@@ -149,6 +149,23 @@ class MirrorWorkerIT {
   }
 
   @Test
+  void digestDestinationsMustMatchAndCannotTakeAPlatformSelection() {
+    Pushed index = new TestImages(src().baseUri(), 10).ociIndex("pin/app", "1", List.of("linux/amd64", "linux/arm64"), 1, 5_000);
+    String other = "sha256:" + "0".repeat(64);
+
+    Run byDigest = run(ref(src(), "pin/app:1"), ref(registries.get(1), "pin/app@" + index.digest()),
+        ref(registries.get(2), "pin/app@" + other));
+    Run filtered = run("--platform", "linux/arm64", ref(src(), "pin/app:1"), ref(registries.get(3), "pin/app@" + index.digest()));
+
+    assertThat(byDigest.exit()).isEqualTo(1);
+    assertThat(RegistryContents.manifest(registries.get(1).baseUri(), "pin/app", index.digest().toString())).isPresent();
+    assertThat(byDigest.out()).contains("destination names digest " + other + " but the source is " + index.digest());
+    assertThat(filtered.exit()).isEqualTo(1);
+    assertThat(filtered.out()).contains("cannot take a --platform copy");
+    assertThat(RegistryContents.manifest(registries.get(3).baseUri(), "pin/app", index.digest().toString())).isEmpty();
+  }
+
+  @Test
   void sameRegistryDestinationsMountInsteadOfUploading() {
     new TestImages(src().baseUri(), 6).ociIndex("mnt/app", "1", List.of("linux/amd64"), 2, 5_000);
 
