@@ -99,11 +99,15 @@ class EventsIT {
   }
 
   static String event(String repository, String tag, String action) {
+    return event(repository, tag, action, DIGEST_A);
+  }
+
+  static String event(String repository, String tag, String action, String digest) {
     return """
         {"version":"0","id":"x","detail-type":"ECR Image Action","source":"aws.ecr","account":"%s",
          "time":"2026-01-01T00:00:00Z","region":"us-east-1","resources":[],
          "detail":{"result":"SUCCESS","repository-name":"%s","image-digest":"%s","action-type":"%s","image-tag":"%s"}}
-        """.formatted(ACCOUNT, repository, DIGEST_A, action, tag);
+        """.formatted(ACCOUNT, repository, digest, action, tag);
   }
 
   Cli.Run sync(String... extra) {
@@ -162,6 +166,36 @@ class EventsIT {
     assertThat(batch.submitted()).hasSize(1);
     assertThat(LocalDynamo.getItem(clients.dynamo(), table, ECR + "/team/broken:1").get("LastError").s())
         .contains("BatchGetImage");
+  }
+
+  @Test
+  void aPushWhoseDigestTheRunningJobCopiesIsDeletedAnotherWaitsForTheJob() {
+    // A job for team/app:1 at DIGEST_A is running (the schedule submitted it before the push event came).
+    String source = ECR + "/team/app:1";
+    LocalDynamo.putItem(clients.dynamo(), table, Map.of("Source", AttributeValue.fromS(source),
+        "Destination", AttributeValue.fromS(registries.get(0).host() + "/app:1"),
+        "MirrorStatus", AttributeValue.fromS("submitted"), "JobId", AttributeValue.fromS("job-1"),
+        "ClaimToken", AttributeValue.fromS("t1"), "ClaimedDigest", AttributeValue.fromS(DIGEST_A),
+        "CheckedAt", AttributeValue.fromS("2026-01-01T00:00:00Z")));
+    batch.setState("job-1", "RUNNING", null);
+    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(event("team/app", "1", "PUSH")));
+
+    Cli.Run run = sync("--events", "--events-queue-url", queueUrl);
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.err()).contains("1 received, 1 deleted, 0 kept");
+    assertThat(messagesLeft()).isZero();
+    assertThat(batch.submitted()).isEmpty();
+
+    // A push of another digest while the job runs is not copied by it: kept, hidden while the job runs.
+    sqs.sendMessage(b -> b.queueUrl(queueUrl).messageBody(event("team/app", "1", "PUSH", "sha256:" + "b".repeat(64))));
+
+    Cli.Run again = sync("--events", "--events-queue-url", queueUrl);
+
+    assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+    assertThat(again.err()).contains("1 received, 0 deleted, 1 kept");
+    assertThat(messagesLeft()).isEqualTo(1);
+    assertThat(batch.submitted()).isEmpty();
   }
 
   @Test

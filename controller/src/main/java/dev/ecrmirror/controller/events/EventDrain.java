@@ -22,9 +22,23 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * each touches, and deletes a message only once its rows were handled. A message whose rows
  * failed stays, comes back after the visibility timeout, and after enough tries goes to the
  * dead-letter queue by the queue's redrive policy.
+ *
+ * <p>A row whose earlier job is still queued or running needs care: keeping the message on every
+ * run would burn one receive per events run (every ECR push starts one, the worker's own pushes
+ * included) and send it to the dead-letter queue while a long copy runs, though nothing failed.
+ * So: when the running job is for the very digest this event pushed ({@code ClaimedDigest}), the
+ * push is already being mirrored and the message is deleted. When the push is of another digest,
+ * the running job will not copy it, and only reconciling the row after the job re-checks it; an
+ * events run reconciles only the rows its messages touch, and with the schedule off nothing else
+ * would, so the message is kept, but hidden for {@link #WAIT_FOR_JOB} rather than the usual
+ * visibility timeout, so it is received about once per that period while the job runs.
  */
 public final class EventDrain {
   private static final Logger LOG = LoggerFactory.getLogger(EventDrain.class);
+  /** How long a message waits for a running job of another digest before it is looked at again. */
+  static final int WAIT_FOR_JOB = 3600;
+  /** How long a received message stays hidden; one whose rows failed comes back after this. */
+  private static final int VISIBILITY = 300;
 
   private final SqsClient sqs;
   private final String queueUrl;
@@ -62,41 +76,54 @@ public final class EventDrain {
     }
     List<ParsedRow> rows = messages.isEmpty() ? List.of() : table.scan(scanSegments);
     List<ParsedRow> touched = new ArrayList<>();
-    Map<Message, List<String>> rowsOf = new HashMap<>();
+    Map<Message, List<MirrorRow>> rowsOf = new HashMap<>();
     for (Map.Entry<Message, Optional<PushEvent>> e : events.entrySet()) {
-      List<String> keys = new ArrayList<>();
+      List<MirrorRow> its = new ArrayList<>();
       e.getValue().ifPresent(event -> {
         for (ParsedRow row : rows) {
           if (row instanceof MirrorRow m && event.touches(m.source())) {
-            keys.add(m.key());
+            its.add(m);
             if (!touched.contains(m)) {
               touched.add(m);
             }
           }
         }
-        if (keys.isEmpty()) {
+        if (its.isEmpty()) {
           notes.add("push of " + event.describe() + " touches no row");
         }
       });
-      rowsOf.put(e.getKey(), keys);
+      rowsOf.put(e.getKey(), its);
     }
     List<RowOutcome> outcomes = touched.isEmpty() ? List.of() : controller.sync(touched, dryRun);
     Map<String, RowOutcome> byKey = new HashMap<>();
     outcomes.forEach(o -> byKey.put(o.key(), o));
     List<Message> done = new ArrayList<>();
+    List<Message> waiting = new ArrayList<>();
     for (Message m : messages) {
-      // A row whose job is still running has not taken this push into account: keep the
-      // message, it comes back after the visibility timeout when the job is done.
-      boolean handled = rowsOf.get(m).stream().allMatch(k -> byKey.containsKey(k) && byKey.get(k).ok()
-          && byKey.get(k).action() != RowOutcome.Action.JOB_ACTIVE);
-      if (handled) {
+      String pushed = events.get(m).map(PushEvent::digest).orElse("");
+      boolean handled = true;
+      boolean jobRunning = false;
+      for (MirrorRow row : rowsOf.get(m)) {
+        RowOutcome o = byKey.get(row.key());
+        if (o == null || !o.ok()) {
+          handled = false;
+        } else if (o.action() == RowOutcome.Action.JOB_ACTIVE
+            && (pushed.isEmpty() || !row.state().claimedDigest().filter(pushed::equals).isPresent())) {
+          // The running job is for another digest: see the class comment.
+          jobRunning = true;
+        }
+      }
+      if (handled && !jobRunning) {
         done.add(m);
+      } else if (handled) {
+        waiting.add(m);
       }
     }
     if (dryRun) {
       release(messages);
     } else {
       delete(done);
+      hide(waiting, WAIT_FOR_JOB);
     }
     int deleted = dryRun ? 0 : done.size();
     return new Result(messages.size(), deleted, messages.size() - deleted, outcomes, notes);
@@ -109,7 +136,7 @@ public final class EventDrain {
       List<Message> batch;
       try {
         batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
-            .visibilityTimeout(300)).messages();
+            .visibilityTimeout(VISIBILITY)).messages();
       } catch (SdkException e) {
         throw new IllegalStateException("receiving from events queue " + queueUrl + " failed: " + e.getMessage(), e);
       }
@@ -127,11 +154,16 @@ public final class EventDrain {
 
   /** Makes messages visible again at once: a dry run must leave the queue as it found it. */
   private void release(List<Message> messages) {
+    hide(messages, 0);
+  }
+
+  /** Keeps messages hidden for this many seconds from now. */
+  private void hide(List<Message> messages, int seconds) {
     for (Message m : messages) {
       try {
-        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+        sqs.changeMessageVisibility(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()).visibilityTimeout(seconds));
       } catch (SdkException e) {
-        LOG.warn("releasing event message {} failed: {}", m.messageId(), e.getMessage());
+        LOG.warn("changing the visibility of event message {} failed: {}", m.messageId(), e.getMessage());
       }
     }
   }
