@@ -33,6 +33,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -44,7 +47,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class Controller {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
-  /** A claim without a job id younger than this may still be submitting. */
+  /**
+   * A claim without a job id younger than this may still be submitting (or, locally, copying):
+   * {@code CheckedAt} is the claim's time, renewed while its job is being started or run.
+   */
   private static final Duration CLAIM_GRACE = Duration.ofMinutes(15);
 
   private final MirrorTable table;
@@ -54,11 +60,18 @@ public final class Controller {
   private final int scanSegments;
   private final int parallelJobs;
   private final Semaphore jobPermits;
+  private final Duration claimGrace;
   /** Status writes in flight at once; independent of how many jobs may run. */
   private static final int WRITERS = 16;
 
   public Controller(MirrorTable table, DriftChecker checker, JobRunner runner, Clock clock, int scanSegments,
       int parallelJobs) {
+    this(table, checker, runner, clock, scanSegments, parallelJobs, CLAIM_GRACE);
+  }
+
+  Controller(MirrorTable table, DriftChecker checker, JobRunner runner, Clock clock, int scanSegments,
+      int parallelJobs, Duration claimGrace) {
+    this.claimGrace = claimGrace;
     this.table = table;
     this.checker = checker;
     this.runner = runner;
@@ -102,9 +115,11 @@ public final class Controller {
     List<RowCheck> checks = checker.check(toCheck, adopt);
     List<Future<RowOutcome>> pending = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(WRITERS, parallelJobs),
-        Thread.ofPlatform().daemon().name("row-", 0).factory())) {
+        Thread.ofPlatform().daemon().name("row-", 0).factory());
+        ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("claim-heartbeat").factory())) {
       for (RowCheck check : checks) {
-        pending.add(pool.submit(() -> act(check, adopt.contains(check.row().key()), dryRun)));
+        pending.add(pool.submit(() -> act(check, adopt.contains(check.row().key()), dryRun, heartbeats)));
       }
       for (int i = 0; i < pending.size(); i++) {
         RowOutcome outcome;
@@ -157,7 +172,7 @@ public final class Controller {
       Optional<String> jobId = row.state().jobId();
       if (jobId.isEmpty()) {
         Instant claimed = row.state().checkedAt().orElse(Instant.EPOCH);
-        if (claimed.plus(CLAIM_GRACE).isAfter(clock.instant())) {
+        if (claimed.plus(claimGrace).isAfter(clock.instant())) {
           outcomes.put(row.key(), RowOutcome.of(row.key(), Action.JOB_ACTIVE, "claimed by another controller, not yet submitted"));
           continue;
         }
@@ -201,7 +216,7 @@ public final class Controller {
     }
   }
 
-  private RowOutcome act(RowCheck check, boolean adopted, boolean dryRun) {
+  private RowOutcome act(RowCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
     MirrorRow row = check.row();
     String key = row.key();
     Instant now = clock.instant();
@@ -243,6 +258,12 @@ public final class Controller {
           Optional.of("another controller claimed this drift first"));
     }
     MirrorJob job = new MirrorJob(row, check.sourceDigest().get(), check.drifted());
+    // Until the job id is written the claim shows no job; a row waiting for a permit, or copied
+    // in process for longer than the grace, would look abandoned to another controller, which
+    // would take it over and run the same drift twice. Renew the claim's time while we work.
+    long every = Math.max(1, claimGrace.toMillis() / 3);
+    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> safely(key, () -> table.updateIfClaimed(key,
+        token, new StatusUpdate().set(CHECKED_AT, now()))), every, every, TimeUnit.MILLISECONDS);
     JobOutcome outcome;
     try {
       jobPermits.acquireUninterruptibly();
@@ -250,6 +271,7 @@ public final class Controller {
         outcome = runner.run(job);
       } finally {
         jobPermits.release();
+        heartbeat.cancel(false);
       }
     } catch (JobException e) {
       table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, e.getMessage()));

@@ -11,6 +11,10 @@ import dev.ecrmirror.controller.drift.DigestResolver;
 import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.EcrDigests;
 import dev.ecrmirror.controller.jobs.BatchJobRunner;
+import dev.ecrmirror.controller.jobs.JobOutcome;
+import dev.ecrmirror.controller.jobs.JobRunner;
+import dev.ecrmirror.controller.jobs.JobStatus;
+import dev.ecrmirror.controller.jobs.MirrorJob;
 import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.testing.BatchStub;
 import dev.ecrmirror.controller.testing.EcrStub;
@@ -18,6 +22,7 @@ import dev.ecrmirror.controller.testing.LocalDynamo;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +31,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -89,6 +95,56 @@ class ControllerIT {
     DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.of(new EcrDigests(clients::ecr)), 16));
     return new Controller(table, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def", 8,
         Duration.ofMillis(10)), Clock.systemUTC(), 4, 4);
+  }
+
+  @Test
+  void aClaimWhoseJobOutlastsTheGraceIsKeptAliveAndNotTakenOverByAnotherController() throws Exception {
+    put(src + "/app:2", AttributeValue.fromS(dst + "/long:1"), Map.of());
+    AtomicInteger runs = new AtomicInteger();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    JobRunner slowCopy = new JobRunner() {
+      @Override
+      public JobOutcome run(MirrorJob job) {
+        if (runs.incrementAndGet() == 1) {
+          started.countDown();
+          try {
+            finish.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        String digest = job.sourceDigest().toString();
+        return new JobOutcome.Finished("local-" + runs.get(), true, digest,
+            Map.of(job.destinations().get(0).key(), digest), Optional.empty());
+      }
+
+      @Override
+      public Map<String, JobStatus> describe(Collection<String> jobIds) {
+        return jobIds.stream().collect(Collectors.toMap(id -> id, id -> JobStatus.unknown()));
+      }
+    };
+    Duration grace = Duration.ofMillis(1500);
+    DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.empty(), 4));
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try {
+      Future<List<RowOutcome>> first = background.submit(
+          () -> new Controller(table, checker, slowCopy, Clock.systemUTC(), 1, 1, grace).sync(Controller.ALL, false));
+      started.await();
+      Thread.sleep(grace.multipliedBy(2).toMillis());
+
+      List<RowOutcome> second = new Controller(table, checker, slowCopy, Clock.systemUTC(), 1, 1, grace)
+          .sync(Controller.ALL, false);
+
+      assertThat(second).extracting(RowOutcome::action).containsExactly(RowOutcome.Action.JOB_ACTIVE);
+      finish.countDown();
+      assertThat(first.get()).extracting(RowOutcome::action).containsExactly(RowOutcome.Action.MIRRORED);
+      assertThat(runs).hasValue(1);
+      assertThat(item(src + "/app:2").get("MirrorStatus").s()).isEqualTo("mirrored");
+    } finally {
+      finish.countDown();
+      background.shutdownNow();
+    }
   }
 
   void put(String source, AttributeValue destination, Map<String, AttributeValue> extra) {
