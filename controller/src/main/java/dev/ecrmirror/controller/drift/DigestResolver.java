@@ -5,6 +5,7 @@ import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,13 +46,25 @@ public final class DigestResolver {
     Semaphore permits = new Semaphore(concurrency);
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       for (EcrDigests.Batch batch : EcrDigests.batches(viaEcr)) {
-        pool.execute(() -> bounded(permits, () -> out.putAll(ecr.get().lookup(batch))));
+        pool.execute(() -> bounded(permits, () -> out.putAll(ecrLookup(batch))));
       }
       for (ImageReference ref : viaHead) {
         pool.execute(() -> bounded(permits, () -> out.put(ref, head(ref))));
       }
     }
     return out;
+  }
+
+  private Map<ImageReference, Lookup> ecrLookup(EcrDigests.Batch batch) {
+    try {
+      return ecr.orElseThrow().lookup(batch);
+    } catch (RuntimeException e) {
+      // Unanswered, these rows would read "not checked (interrupted)", and the pool thread would print a stack trace.
+      Lookup failed = new Lookup.Failed("ECR check of " + batch.registry() + "/" + batch.repository() + " failed: " + e.getMessage());
+      Map<ImageReference, Lookup> out = new HashMap<>();
+      batch.refs().forEach(r -> out.put(r, failed));
+      return out;
+    }
   }
 
   private Lookup head(ImageReference ref) {
