@@ -164,19 +164,12 @@ public final class MirrorEngine {
     MirrorReport execute() {
       ImageReference source = request.source();
       boolean filtering = !request.platforms().isEmpty();
-      // HEAD first: when every destination is already in sync this is all we read (and Docker Hub
-      // does not count HEADs against the pull limit).
-      Digest sourceDigest;
-      String mediaType;
-      if (source.digest().isPresent()) {
-        sourceDigest = source.digest().get();
-        mediaType = "";
-      } else {
-        ManifestHead head = client.headManifest(source).orElseThrow(() -> new RegistryException(
-            "resolve source " + source, 404, "MANIFEST_UNKNOWN", "no such image"));
-        sourceDigest = head.digest();
-        mediaType = head.mediaType();
-      }
+      // HEAD first, even for a digest: when every destination is already in sync this is all we
+      // read (Docker Hub does not count HEADs against the pull limit), and it proves the source exists.
+      ManifestHead head = client.headManifest(source).orElseThrow(() -> new RegistryException(
+          "resolve source " + source, 404, "MANIFEST_UNKNOWN", "no such image"));
+      Digest sourceDigest = source.digest().orElse(head.digest());
+      String mediaType = head.mediaType();
       ImageReference pinned = source.withDigest(sourceDigest);
       List<Target> targets = resolveTargets(pinned);
 
