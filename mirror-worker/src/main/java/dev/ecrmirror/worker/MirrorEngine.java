@@ -100,7 +100,6 @@ public final class MirrorEngine {
   /** One destination's state while the run goes on. */
   private static final class Target {
     final ImageReference ref;
-    final String pushReference;
     final long started = System.nanoTime();
     final Set<Digest> present = ConcurrentHashMap.newKeySet();
     final Set<Digest> presentManifests = ConcurrentHashMap.newKeySet();
@@ -109,9 +108,9 @@ public final class MirrorEngine {
     long bytes;
     volatile String error;
 
-    Target(ImageReference ref, String pushReference) {
+    /** {@code ref} names what to push: a tag, or a digest when the destination takes none. */
+    Target(ImageReference ref) {
       this.ref = ref;
-      this.pushReference = pushReference;
     }
 
     synchronized void countUpload(long size) {
@@ -226,9 +225,9 @@ public final class MirrorEngine {
       List<Target> out = new ArrayList<>();
       for (ImageReference dest : request.destinations()) {
         if (dest.tag().isPresent()) {
-          out.add(new Target(dest.withTag(dest.tag().get()), dest.tag().get()));
+          out.add(new Target(dest.withTag(dest.tag().get())));
         } else if (dest.digest().isPresent()) {
-          Target t = new Target(dest, dest.digest().get().toString());
+          Target t = new Target(dest);
           if (!request.platforms().isEmpty()) {
             t.fail("a destination named by digest cannot take a --platform copy (the rewritten index has "
                 + "a digest of its own): name a tag instead");
@@ -237,11 +236,11 @@ public final class MirrorEngine {
           }
           out.add(t);
         } else if (request.source().tag().isPresent()) {
-          out.add(new Target(dest.withTag(request.source().tag().get()), request.source().tag().get()));
+          out.add(new Target(dest.withTag(request.source().tag().get())));
         } else if (request.source().isBare()) {
-          out.add(new Target(dest.withTag("latest"), "latest"));
+          out.add(new Target(dest.withTag("latest")));
         } else {
-          out.add(new Target(dest.withDigest(pinned.digest().get()), pinned.digest().get().toString()));
+          out.add(new Target(dest.withDigest(pinned.digest().get())));
         }
       }
       return out;
@@ -515,7 +514,7 @@ public final class MirrorEngine {
           }
         }
         withPermit(() -> {
-          client.putManifest(t.ref, t.pushReference, tree.top());
+          client.putManifest(t.ref, t.ref.manifestReference(), tree.top());
           return null;
         });
       } catch (Exception e) {

@@ -31,12 +31,14 @@ public final class EcrCredentials implements CredentialProvider {
 
   private final Function<Region, EcrClient> clients;
   private final Clock clock;
-  private final Map<Region, EcrClient> clientCache = new ConcurrentHashMap<>();
   private final Map<Region, CachedToken> tokens = new ConcurrentHashMap<>();
 
   private record CachedToken(Credential credential, Instant refreshAt) {}
 
-  /** Uses {@code clients} to build the ECR client of a region (tests point it at a stub endpoint). */
+  /**
+   * Asks {@code clients} for a region's ECR client at each token fetch: {@link EcrClients} keeps
+   * one per region; tests point it at a stub.
+   */
   public EcrCredentials(Function<Region, EcrClient> clients, Clock clock) {
     this.clients = clients;
     this.clock = clock;
@@ -82,7 +84,7 @@ public final class EcrCredentials implements CredentialProvider {
   private CachedToken fetch(Region region) {
     AuthorizationData data;
     try {
-      EcrClient client = clientCache.computeIfAbsent(region, clients);
+      EcrClient client = clients.apply(region);
       data = client.getAuthorizationToken(b -> {}).authorizationData().stream().findFirst()
           .orElseThrow(() -> new IllegalStateException("ECR GetAuthorizationToken in " + region + " returned no token"));
     } catch (SdkException e) {
