@@ -7,10 +7,10 @@ import dev.ecrmirror.common.registry.RegistryClient.BlobStream;
 import dev.ecrmirror.common.registry.RegistryException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,57 +58,6 @@ final class BlobFanout {
     this.readTimeout = readTimeout;
   }
 
-  /**
-   * Watches one download: when a read has waited longer than the read timeout, closes the
-   * stream so the read fails and the download resumes, instead of hanging on a dead connection.
-   * Time the pump spends waiting on slow destinations does not count: only time inside a read.
-   */
-  private final class ReadWatchdog implements AutoCloseable {
-    private final InputStream in;
-    private final Thread thread;
-    private volatile long readSince;
-    private volatile boolean fired;
-
-    ReadWatchdog(InputStream in) {
-      this.in = in;
-      this.thread = Thread.ofVirtual().name("read-watchdog").start(this::watch);
-    }
-
-    void reading() {
-      readSince = System.nanoTime();
-    }
-
-    void done() {
-      readSince = 0;
-    }
-
-    boolean fired() {
-      return fired;
-    }
-
-    private void watch() {
-      long limit = readTimeout.toNanos();
-      try {
-        while (true) {
-          Thread.sleep(Math.max(10, Math.min(1000, readTimeout.toMillis() / 4)));
-          long since = readSince;
-          if (since != 0 && System.nanoTime() - since > limit) {
-            fired = true;
-            closeQuietly(in);
-            return;
-          }
-        }
-      } catch (InterruptedException e) {
-        // The download ended first.
-      }
-    }
-
-    @Override
-    public void close() {
-      thread.interrupt();
-    }
-  }
-
   long sourceBytesRead() {
     return sourceBytes.get();
   }
@@ -119,7 +68,7 @@ final class BlobFanout {
    */
   Map<ImageReference, RuntimeException> transfer(ImageReference source, Digest digest, long declaredSize,
       List<ImageReference> targets) throws InterruptedException {
-    BlobStream first = client.openBlob(source, digest, 0);
+    BlobStream first = client.openBlob(source, digest, 0, readTimeout);
     long size = declaredSize >= 0 ? declaredSize : first.length();
     if (size < 0) {
       closeQuietly(first.body());
@@ -135,7 +84,7 @@ final class BlobFanout {
         try {
           client.uploadBlob(target, digest, size, pipe);
         } finally {
-          pipe.readerDone();
+          pipe.uploadDone();
         }
         return null;
       }));
@@ -153,12 +102,24 @@ final class BlobFanout {
       for (ChunkPipe pipe : pipes) {
         pipe.fail(sourceFailure);
       }
+    } finally {
+      for (ChunkPipe pipe : pipes) {
+        pipe.abandon();
+      }
     }
     RegistryException sourceError = sourceFailure == null ? null : new RegistryException(
         "copy blob " + digest.shortHex() + " from " + source.name(), badContent ? 200 : 0,
         badContent ? "DIGEST_INVALID" : "", sourceFailure.getMessage(), sourceFailure);
     Map<ImageReference, RuntimeException> failures = new LinkedHashMap<>();
+    int index = 0;
     for (Map.Entry<ImageReference, Future<?>> e : running.entrySet()) {
+      if (pipes.get(index++).stalled()) {
+        // Blocked in a write the destination never takes: interrupting it drops the connection.
+        e.getValue().cancel(true);
+        failures.put(e.getKey(), new RegistryException("upload blob " + digest.shortHex() + " to " + e.getKey().name(),
+            0, "", "the registry took no bytes for 10 minutes"));
+        continue;
+      }
       try {
         e.getValue().get();
       } catch (ExecutionException ex) {
@@ -185,7 +146,7 @@ final class BlobFanout {
     int resumes = 0;
     while (true) {
       long skip = received - stream.offset();
-      try (InputStream in = stream.body(); ReadWatchdog watchdog = new ReadWatchdog(in)) {
+      try (InputStream in = stream.body()) {
         // Fill whole chunks: fewer, larger hand-offs; each chunk array is handed to every upload
         // as it is, never copied. A broken read keeps the bytes it already got.
         byte[] chunk = new byte[CHUNK];
@@ -194,14 +155,13 @@ final class BlobFanout {
         while (true) {
           int n;
           try {
-            watchdog.reading();
             n = in.read(chunk, filled, CHUNK - filled);
-          } catch (IOException e) {
-            broken = watchdog.fired()
-                ? new IOException("no bytes for " + readTimeout.toSeconds() + " s", e) : e;
+          } catch (SocketTimeoutException e) {
+            broken = new IOException("no bytes for " + readTimeout.toSeconds() + " s", e);
             n = -1;
-          } finally {
-            watchdog.done();
+          } catch (IOException e) {
+            broken = e;
+            n = -1;
           }
           if (n > 0) {
             sourceBytes.addAndGet(n);
@@ -235,7 +195,7 @@ final class BlobFanout {
         resumes++;
         LOG.warn("download of blob {} from {} broke after {} of {} bytes ({}); resuming", digest.shortHex(),
             source.name(), received, size, e.getMessage());
-        stream = client.openBlob(source, digest, received);
+        stream = client.openBlob(source, digest, received, readTimeout);
       }
     }
     if (!digest.matches(hash)) {

@@ -1,32 +1,32 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.registry.RegistryClient;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded hand-off of byte chunks from the thread reading a source blob to the HTTP request
- * uploading it to one destination, as a {@link Flow.Publisher} the HTTP client reads from directly:
- * the chunks are handed over, not copied. The writer can end the body cleanly, or fail it so that
- * the upload aborts instead of committing a short or corrupt blob.
+ * A bounded hand-off of byte chunks from the thread reading a source blob to the thread uploading
+ * it to one destination, which writes them to its connection as they come: the chunks are handed
+ * over, not copied. The reader of the source can end the body cleanly, or fail it so that the
+ * upload is dropped short of its length instead of committing a short or corrupt blob.
  */
-final class ChunkPipe implements Flow.Publisher<ByteBuffer> {
-  private static final ByteBuffer END = ByteBuffer.allocate(0);
+final class ChunkPipe implements RegistryClient.BlobBody {
+  private record Chunk(byte[] array, int offset, int length) {}
+
+  private static final Chunk END = new Chunk(new byte[0], 0, 0);
   private static final long STALL_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(10);
 
-  private final BlockingQueue<ByteBuffer> chunks;
-  private final AtomicBoolean subscribed = new AtomicBoolean();
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition demanded = lock.newCondition();
-  private long demand;
+  private final BlockingQueue<Chunk> chunks;
+  private final AtomicBoolean sent = new AtomicBoolean();
   private volatile IOException failure;
-  private volatile boolean readerGone;
+  private volatile boolean uploadGone;
+  private volatile boolean stalled;
+  private volatile boolean abandoned;
 
   ChunkPipe(int capacityChunks) {
     this.chunks = new ArrayBlockingQueue<>(capacityChunks);
@@ -38,9 +38,9 @@ final class ChunkPipe implements Flow.Publisher<ByteBuffer> {
    * (it failed, or it is stuck): the caller stops feeding this pipe and carries on with others.
    */
   boolean write(byte[] array, int offset, int length) throws InterruptedException {
-    ByteBuffer chunk = ByteBuffer.wrap(array, offset, length);
+    Chunk chunk = new Chunk(array, offset, length);
     long stalledSince = 0;
-    while (!readerGone) {
+    while (!uploadGone) {
       if (chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
         return true;
       }
@@ -48,7 +48,8 @@ final class ChunkPipe implements Flow.Publisher<ByteBuffer> {
         stalledSince = System.nanoTime();
       } else if (System.nanoTime() - stalledSince > STALL_LIMIT_NANOS) {
         // A destination that takes nothing for this long is stuck: drop it, keep the others going.
-        readerGone = true;
+        stalled = true;
+        uploadGone = true;
       }
     }
     return false;
@@ -65,92 +66,58 @@ final class ChunkPipe implements Flow.Publisher<ByteBuffer> {
     offerEnd();
   }
 
+  /** No more chunks will come, whatever happened to the source: an upload still waiting fails. */
+  void abandon() {
+    abandoned = true;
+  }
+
+  /** True when the upload took nothing for so long that it was given up. */
+  boolean stalled() {
+    return stalled;
+  }
+
   private void offerEnd() throws InterruptedException {
-    while (!readerGone && !chunks.offer(END, 100, TimeUnit.MILLISECONDS)) {
+    while (!uploadGone && !chunks.offer(END, 100, TimeUnit.MILLISECONDS)) {
       // Wait for room; an upload that has gone will not take it.
     }
   }
 
   /** Called when the upload stops, however it ended, so the writer never waits on it. */
-  void readerDone() {
-    readerGone = true;
-    lock.lock();
-    try {
-      demanded.signalAll();
-    } finally {
-      lock.unlock();
-    }
+  void uploadDone() {
+    uploadGone = true;
   }
 
+  /**
+   * Writes the chunks to the upload's connection as they arrive. Throws when the source failed, so
+   * the upload ends short of its declared length and the registry never completes it; and when
+   * asked a second time (a request re-sent after an auth challenge cannot replay the stream: the
+   * copy is tried again from the source).
+   */
   @Override
-  public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
-    if (!subscribed.compareAndSet(false, true)) {
-      // A request re-sent (after an auth challenge, say) cannot replay the stream: fail it, and
-      // the copy is tried again from the source.
-      subscriber.onSubscribe(new Flow.Subscription() {
-        @Override
-        public void request(long n) { }
-
-        @Override
-        public void cancel() { }
-      });
-      subscriber.onError(new IOException("the blob stream was already sent once"));
-      return;
+  public void writeTo(OutputStream out) throws IOException {
+    if (!sent.compareAndSet(false, true)) {
+      throw new IOException("the blob stream was already sent once");
     }
-    subscriber.onSubscribe(new Flow.Subscription() {
-      @Override
-      public void request(long n) {
-        lock.lock();
-        try {
-          demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-          demanded.signalAll();
-        } finally {
-          lock.unlock();
-        }
-      }
-
-      @Override
-      public void cancel() {
-        readerDone();
-      }
-    });
-    Thread.ofVirtual().name("upload-body").start(() -> deliver(subscriber));
-  }
-
-  private void deliver(Flow.Subscriber<? super ByteBuffer> subscriber) {
     try {
       while (true) {
-        lock.lock();
-        try {
-          while (demand == 0 && !readerGone) {
-            demanded.await();
-          }
-          if (readerGone) {
-            return;
-          }
-          demand--;
-        } finally {
-          lock.unlock();
-        }
-        ByteBuffer next = null;
-        while (next == null && !readerGone) {
-          next = chunks.poll(100, TimeUnit.MILLISECONDS);
-        }
+        Chunk next = chunks.poll(100, TimeUnit.MILLISECONDS);
         if (next == null) {
-          return;
+          if (abandoned) {
+            throw new IOException("the source stopped sending");
+          }
+          continue;
         }
         if (next == END) {
           if (failure != null) {
-            subscriber.onError(failure);
-          } else {
-            subscriber.onComplete();
+            throw new IOException(failure.getMessage(), failure);
           }
           return;
         }
-        subscriber.onNext(next);
+        out.write(next.array(), next.offset(), next.length());
       }
     } catch (InterruptedException e) {
-      subscriber.onError(new IOException("interrupted while waiting for source bytes", e));
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for source bytes");
     }
   }
 }

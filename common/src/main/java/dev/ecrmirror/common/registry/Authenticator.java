@@ -8,18 +8,15 @@ import dev.ecrmirror.common.auth.CredentialProvider;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,7 +29,9 @@ import java.util.stream.Collectors;
 final class Authenticator {
   private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 
-  private final Function<URI, HttpClient> http;
+  private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final Transport http;
   private final CredentialProvider credentials;
   private final String userAgent;
   private final Clock clock = Clock.systemUTC();
@@ -42,7 +41,7 @@ final class Authenticator {
 
   private record Token(String header, Instant expires) {}
 
-  Authenticator(Function<URI, HttpClient> http, CredentialProvider credentials, String userAgent) {
+  Authenticator(Transport http, CredentialProvider credentials, String userAgent) {
     this.http = http;
     this.credentials = credentials;
     this.userAgent = userAgent;
@@ -106,42 +105,42 @@ final class Authenticator {
     Optional<Credential> login = login(registry);
     String action = "get a token for " + registry + " from " + URI.create(realm).getHost()
         + (scopes.isEmpty() ? "" : " (" + String.join(" ", scopes) + ")");
-    HttpRequest request;
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("User-Agent", userAgent);
+    Transport.Request request;
     if (login.isPresent() && login.get().isIdentityToken()) {
       StringBuilder form = new StringBuilder(query);
       appendParam(form, "grant_type", "refresh_token");
       appendParam(form, "refresh_token", login.get().secret());
       appendParam(form, "client_id", "ecr-mirror");
-      request = HttpRequest.newBuilder(URI.create(realm)).timeout(Duration.ofSeconds(30))
-          .header("User-Agent", userAgent)
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form.toString())).build();
+      headers.put("Content-Type", "application/x-www-form-urlencoded");
+      request = Transport.Request.withBytes("POST", URI.create(realm), headers,
+          form.toString().getBytes(StandardCharsets.UTF_8), TOKEN_TIMEOUT);
     } else {
       String sep = realm.contains("?") ? "&" : "?";
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(query.isEmpty() ? realm : realm + sep + query))
-          .timeout(Duration.ofSeconds(30)).header("User-Agent", userAgent).GET();
-      login.ifPresent(c -> b.header("Authorization", c.basicHeader()));
-      request = b.build();
+      login.ifPresent(c -> headers.put("Authorization", c.basicHeader()));
+      request = Transport.Request.of("GET", URI.create(query.isEmpty() ? realm : realm + sep + query), headers,
+          TOKEN_TIMEOUT);
     }
-    HttpResponse<byte[]> response;
+    int status;
+    byte[] answer;
     try {
-      response = http.apply(request.uri()).send(request, HttpResponse.BodyHandlers.ofByteArray());
+      Transport.Response response = http.exchange(request);
+      status = response.status();
+      answer = response.bytes(1024 * 1024);
     } catch (IOException e) {
       throw new RegistryException(action, 0, "", e.getClass().getSimpleName() + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException(action, 0, "", "interrupted", e);
     }
-    if (response.statusCode() == 401 || response.statusCode() == 403) {
-      throw new RegistryException(action, response.statusCode(), "UNAUTHORIZED",
+    if (status == 401 || status == 403) {
+      throw new RegistryException(action, status, "UNAUTHORIZED",
           login.isPresent() ? "the registry rejected the login for user '" + login.get().username() + "'"
               : "the registry requires a login: add one to the auth file");
     }
-    if (response.statusCode() != 200) {
-      throw new RegistryException(action, response.statusCode(), "", "unexpected answer from the token service");
+    if (status != 200) {
+      throw new RegistryException(action, status, "", "unexpected answer from the token service");
     }
     try {
-      JsonNode body = Json.mapper().readTree(response.body());
+      JsonNode body = Json.mapper().readTree(answer);
       String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText("");
       if (token.isEmpty()) {
         throw new RegistryException(action, 200, "", "the token service answered without a token");

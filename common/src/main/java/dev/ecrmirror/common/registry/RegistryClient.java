@@ -6,29 +6,29 @@ import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.manifest.MediaTypes;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.registry.Transport.Request;
+import dev.ecrmirror.common.registry.Transport.Response;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
-import java.nio.channels.UnresolvedAddressException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLParameters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,56 +41,25 @@ import org.slf4j.LoggerFactory;
 public final class RegistryClient {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
   private static final Duration MANIFEST_TIMEOUT = Duration.ofSeconds(60);
+  /** How long a registry may take to answer once an upload's last byte is sent (it verifies and stores it). */
+  private static final Duration UPLOAD_ANSWER_TIMEOUT = Duration.ofMinutes(15);
+  /** How long a blob download may wait for its next bytes before it counts as broken. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
   private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+  private static final int MAX_ERROR_BYTES = 64 * 1024;
   private static final int LOW_RATE_LIMIT = 10;
 
-  private final HttpClient plainHttp;
-  private volatile HttpClient tls;
+  private final Transport transport = new Transport();
   private final RegistryOptions options;
   private final Authenticator auth;
   private final Set<String> chunkedOnly = ConcurrentHashMap.newKeySet();
 
   public RegistryClient(RegistryOptions options) {
     this.options = options;
-    this.plainHttp = plainHttpClient();
-    this.auth = new Authenticator(this::clientFor, options.credentials(), options.userAgent());
-  }
-
-  private static HttpClient.Builder builder() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(15))
-        .followRedirects(HttpClient.Redirect.NEVER);
-  }
-
-  /**
-   * The client for plain-HTTP registries (loopback, insecure). Building an HTTP client normally
-   * sets up the default TLS context, parsing the whole CA keystore, which a run that only talks
-   * plain HTTP never uses: give this one a context that is never initialized.
-   */
-  private static HttpClient plainHttpClient() {
-    return builder().sslContext(new NoTlsContext()).sslParameters(new SSLParameters()).build();
-  }
-
-  /** The client for a URI: TLS (verified, built on first use) for https, else the plain one. */
-  private HttpClient clientFor(URI uri) {
-    if (!"https".equals(uri.getScheme())) {
-      return plainHttp;
-    }
-    HttpClient c = tls;
-    if (c == null) {
-      synchronized (this) {
-        c = tls;
-        if (c == null) {
-          c = builder().build();
-          tls = c;
-        }
-      }
-    }
-    return c;
+    this.auth = new Authenticator(transport, options.credentials(), options.userAgent());
   }
 
   /** A manifest's identity as a HEAD request reports it. */
@@ -99,28 +68,34 @@ public final class RegistryClient {
   /** An open blob download; close the stream when done. */
   public record BlobStream(InputStream body, long length, long offset) {}
 
+  /** Writes an upload's bytes, exactly as many as the upload declares. */
+  @FunctionalInterface
+  public interface BlobBody {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
   /**
    * The digest of the manifest a reference points at, from a HEAD request (which Docker Hub does
    * not count against the pull limit), or empty when the registry has no such manifest.
    */
   public Optional<ManifestHead> headManifest(ImageReference ref) {
     String action = "check manifest " + ref;
-    HttpResponse<byte[]> response = send(action, ref, pull(ref), true,
-        () -> request(manifestUri(ref, ref.manifestReference())).method("HEAD", HttpRequest.BodyPublishers.noBody())
-            .header("Accept", MediaTypes.ACCEPT_ALL_MANIFESTS).timeout(MANIFEST_TIMEOUT),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() == 404) {
+    URI uri = manifestUri(ref, ref.manifestReference());
+    Response response = send(action, ref, pull(ref), true,
+        () -> Request.of("HEAD", uri, Map.of("Accept", MediaTypes.ACCEPT_ALL_MANIFESTS), MANIFEST_TIMEOUT));
+    response.discard();
+    if (response.status() == 404) {
       return Optional.empty();
     }
     expect(action, response, 200);
-    Optional<String> digest = response.headers().firstValue("Docker-Content-Digest");
+    Optional<String> digest = response.header("Docker-Content-Digest");
     if (digest.isEmpty()) {
       // Some registries omit the header on HEAD: the bytes are the only truth then.
       Manifest m = getManifest(ref);
       return Optional.of(new ManifestHead(m.digest(), m.mediaType(), m.size()));
     }
     return Optional.of(new ManifestHead(Digest.parse(digest.get()), contentType(response),
-        response.headers().firstValueAsLong("Content-Length").orElse(-1)));
+        response.longHeader("Content-Length").orElse(-1)));
   }
 
   /** The manifest a reference points at, as raw bytes; verified against the digest when pinned by one. */
@@ -131,18 +106,18 @@ public final class RegistryClient {
   /** The manifest {@code reference} (a tag or digest) in the repository of {@code repo}. */
   public Manifest getManifest(ImageReference repo, String reference) {
     String action = "get manifest " + repo.name() + (reference.contains(":") ? "@" : ":") + reference;
-    HttpResponse<byte[]> response = send(action, repo, pull(repo), true,
-        () -> request(manifestUri(repo, reference)).GET()
-            .header("Accept", MediaTypes.ACCEPT_ALL_MANIFESTS).timeout(MANIFEST_TIMEOUT),
-        HttpResponse.BodyHandlers.ofByteArray());
+    URI uri = manifestUri(repo, reference);
+    Response response = send(action, repo, pull(repo), true,
+        () -> Request.of("GET", uri, Map.of("Accept", MediaTypes.ACCEPT_ALL_MANIFESTS), MANIFEST_TIMEOUT));
     expect(action, response, 200);
-    if (response.body().length > MAX_MANIFEST_BYTES) {
+    byte[] bytes = read(action, response, MAX_MANIFEST_BYTES + 1);
+    if (bytes.length > MAX_MANIFEST_BYTES) {
       throw new RegistryException(action, 200, "SIZE_INVALID", "manifest larger than 4 MiB");
     }
-    Manifest manifest = Manifest.of(response.body(), contentType(response));
+    Manifest manifest = Manifest.of(bytes, contentType(response));
     if (reference.contains(":")) {
       Digest expected = Digest.parse(reference);
-      if (!expected.matches(response.body())) {
+      if (!expected.matches(bytes)) {
         throw new RegistryException(action, 200, "DIGEST_INVALID",
             "the registry served bytes whose digest is " + manifest.digest() + ", not " + expected);
       }
@@ -153,15 +128,14 @@ public final class RegistryClient {
   /** Pushes the manifest's bytes unchanged under {@code reference} (a tag, or its digest). */
   public void putManifest(ImageReference repo, String reference, Manifest manifest) {
     String action = "push manifest " + repo.name() + (reference.contains(":") ? "@" : ":") + reference;
-    byte[] body = manifest.bytes();
-    HttpResponse<byte[]> response = send(action, repo, push(repo), true,
-        () -> request(manifestUri(repo, reference)).PUT(HttpRequest.BodyPublishers.ofByteArray(body))
-            .header("Content-Type", manifest.mediaType()).timeout(MANIFEST_TIMEOUT),
-        HttpResponse.BodyHandlers.ofByteArray());
+    URI uri = manifestUri(repo, reference);
+    Response response = send(action, repo, push(repo), true, () -> Request.withBytes("PUT", uri,
+        Map.of("Content-Type", manifest.mediaType()), manifest.bytes(), MANIFEST_TIMEOUT));
     expect(action, response, 201, 200);
-    response.headers().firstValue("Docker-Content-Digest").map(Digest::parse).ifPresent(stored -> {
+    response.discard();
+    response.header("Docker-Content-Digest").map(Digest::parse).ifPresent(stored -> {
       if (!stored.equals(manifest.digest())) {
-        throw new RegistryException(action, response.statusCode(), "DIGEST_INVALID",
+        throw new RegistryException(action, response.status(), "DIGEST_INVALID",
             "the registry stored it as " + stored + ", not " + manifest.digest() + " (it rewrote the manifest)");
       }
     });
@@ -170,54 +144,93 @@ public final class RegistryClient {
   /** True when the repository already holds the blob. */
   public boolean blobExists(ImageReference repo, Digest digest) {
     String action = "check blob " + digest.shortHex() + " in " + repo.name();
-    HttpResponse<byte[]> response = send(action, repo, pull(repo), true,
-        () -> request(blobUri(repo, digest)).method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(MANIFEST_TIMEOUT),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() == 404) {
+    URI uri = blobUri(repo, digest);
+    Response response = send(action, repo, pull(repo), true, () -> Request.of("HEAD", uri, Map.of(), MANIFEST_TIMEOUT));
+    response.discard();
+    if (response.status() == 404) {
       return false;
     }
     // A redirect means the registry serves the blob from elsewhere: it exists.
-    if (response.statusCode() >= 300 && response.statusCode() < 400) {
+    if (response.status() >= 300 && response.status() < 400) {
       return true;
     }
     expect(action, response, 200);
     return true;
   }
 
+  /** {@link #openBlob(ImageReference, Digest, long, Duration)} with the default read timeout. */
+  public BlobStream openBlob(ImageReference repo, Digest digest, long offset) {
+    return openBlob(repo, digest, offset, DEFAULT_READ_TIMEOUT);
+  }
+
   /**
    * Opens a blob for reading from {@code offset} (a Range request; a registry that ignores Range
    * is read from the start, and {@link BlobStream#offset()} says so). Redirects to another host
-   * (ECR serves layers from S3) are followed without our {@code Authorization} header.
+   * (ECR serves layers from S3) are followed without our {@code Authorization} header. A read of
+   * the body that waits longer than {@code readTimeout} fails with a {@link SocketTimeoutException}.
    */
-  public BlobStream openBlob(ImageReference repo, Digest digest, long offset) {
+  public BlobStream openBlob(ImageReference repo, Digest digest, long offset, Duration readTimeout) {
     String action = "download blob " + digest.shortHex() + " from " + repo.name();
     URI uri = blobUri(repo, digest);
     String origin = uri.getAuthority();
+    Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       URI target = uri;
       boolean sameHost = target.getAuthority().equals(origin);
-      HttpResponse<InputStream> response = send(action, repo, sameHost ? pull(repo) : null, true, () -> {
-        HttpRequest.Builder b = request(target).GET();
-        if (offset > 0) {
-          b.header("Range", "bytes=" + offset + "-");
-        }
-        return b;
-      }, HttpResponse.BodyHandlers.ofInputStream());
-      int status = response.statusCode();
+      Response response = send(action, repo, sameHost ? pull(repo) : null, true,
+          () -> Request.of("GET", target, headers, readTimeout));
+      int status = response.status();
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
-        String location = response.headers().firstValue("Location").orElseThrow(() ->
+        String location = response.header("Location").orElseThrow(() ->
             new RegistryException(action, status, "", "redirect without a Location"));
-        closeQuietly(response.body());
+        response.discard();
         uri = target.resolve(location);
         continue;
       }
       if (status == 200 || (status == 206 && offset > 0)) {
-        long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-        return new BlobStream(response.body(), length, status == 206 ? offset : 0);
+        long length = response.longHeader("Content-Length").orElse(-1);
+        return new BlobStream(new BlobBodyStream(response), length, status == 206 ? offset : 0);
       }
-      throw error(action, status, readError(response.body()));
+      throw error(action, status, readError(response));
     }
     throw new RegistryException(action, 0, "", "more than " + MAX_REDIRECTS + " redirects");
+  }
+
+  /**
+   * A download's body. Closed before its end (the copy failed, or the read timed out), it drops
+   * the connection rather than drain or keep a connection in an unknown state.
+   */
+  private static final class BlobBodyStream extends FilterInputStream {
+    private final Response response;
+    private boolean ended;
+
+    BlobBodyStream(Response response) {
+      super(response.body());
+      this.response = response;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      ended |= b < 0;
+      return b;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      int n = super.read(buffer, offset, length);
+      ended |= n < 0;
+      return n;
+    }
+
+    @Override
+    public void close() {
+      if (ended) {
+        response.close();
+      } else {
+        response.abort();
+      }
+    }
   }
 
   /**
@@ -229,13 +242,15 @@ public final class RegistryClient {
     URI uri = base(repo).resolve("/v2/" + repo.repository() + "/blobs/uploads/?mount="
         + encode(digest.toString()) + "&from=" + encode(from.repository()));
     List<String> scopes = List.of(scope(repo, "pull,push"), scope(from, "pull"));
-    HttpResponse<byte[]> response = send(action, repo, scopes, true,
-        () -> request(uri).POST(HttpRequest.BodyPublishers.noBody()).timeout(MANIFEST_TIMEOUT),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (response.statusCode() == 201) {
+    Response response = send(action, repo, scopes, true,
+        () -> Request.withBytes("POST", uri, Map.of(), new byte[0], MANIFEST_TIMEOUT));
+    if (response.status() == 201) {
+      response.discard();
       return true;
     }
     expect(action, response, 202);
+    // A session opened for an upload we do not make here: the registry expires it.
+    response.discard();
     return false;
   }
 
@@ -243,48 +258,50 @@ public final class RegistryClient {
    * Uploads a blob in one PUT after the POST that opens the session (ECR's chunked PATCH is
    * unreliable). A registry that refuses a PUT with a body is remembered, and from then on gets the
    * body in one PATCH followed by an empty PUT: the chunked protocol, as a fallback. The body is
-   * streamed; the registry verifies the digest it is given. Not retried here: the caller owns the
-   * stream and must reopen it to try again.
+   * streamed; the registry verifies the digest it is given, and a body that fails mid-way is never
+   * completed (the connection is dropped short of its declared length). Not retried here: the
+   * caller owns the bytes and must offer them again to try again.
    */
-  public void uploadBlob(ImageReference repo, Digest digest, long size, Flow.Publisher<ByteBuffer> body) {
+  public void uploadBlob(ImageReference repo, Digest digest, long size, BlobBody body) {
     String action = "upload blob " + digest.shortHex() + " (" + size + " bytes) to " + repo.name();
     URI start = base(repo).resolve("/v2/" + repo.repository() + "/blobs/uploads/");
-    HttpResponse<byte[]> opened = send(action, repo, push(repo), true,
-        () -> request(start).POST(HttpRequest.BodyPublishers.noBody()).timeout(MANIFEST_TIMEOUT),
-        HttpResponse.BodyHandlers.ofByteArray());
+    Response opened = send(action, repo, push(repo), true,
+        () -> Request.withBytes("POST", start, Map.of(), new byte[0], MANIFEST_TIMEOUT));
     expect(action, opened, 202);
+    opened.discard();
     URI session = uploadLocation(action, start, opened);
-    // A zero-length blob (an empty file) has no body to stream; the HTTP client rejects length 0.
-    HttpRequest.BodyPublisher publisher = size == 0
-        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.fromPublisher(body, size);
+    Map<String, String> octets = Map.of("Content-Type", "application/octet-stream");
     if (chunkedOnly.contains(repo.registry())) {
-      HttpResponse<byte[]> patched = send(action, repo, push(repo), false,
-          () -> request(session).method("PATCH", publisher).header("Content-Type", "application/octet-stream"),
-          HttpResponse.BodyHandlers.ofByteArray());
+      Response patched = send(action, repo, push(repo), false,
+          () -> new Request("PATCH", session, octets, size, body::writeTo, UPLOAD_ANSWER_TIMEOUT));
       expect(action, patched, 202, 204);
+      patched.discard();
       URI next = uploadLocation(action, session, patched);
-      HttpResponse<byte[]> done = send(action, repo, push(repo), true,
-          () -> request(withDigest(next, digest)).PUT(HttpRequest.BodyPublishers.noBody()).timeout(MANIFEST_TIMEOUT),
-          HttpResponse.BodyHandlers.ofByteArray());
+      Response done = send(action, repo, push(repo), true,
+          () -> Request.withBytes("PUT", withDigest(next, digest), Map.of(), new byte[0], MANIFEST_TIMEOUT));
       expect(action, done, 201, 204);
+      done.discard();
       return;
     }
-    HttpResponse<byte[]> done = send(action, repo, push(repo), false,
-        () -> request(withDigest(session, digest)).PUT(publisher).header("Content-Type", "application/octet-stream"),
-        HttpResponse.BodyHandlers.ofByteArray());
-    if (done.statusCode() == 405 || done.statusCode() == 501
-        || (done.statusCode() == 400 && readError(done.body()).code().equals("UNSUPPORTED"))) {
-      chunkedOnly.add(repo.registry());
-      // A retryable failure: the caller reopens the stream and the next try goes chunked.
-      throw new RegistryException(action, 0, "UNSUPPORTED",
-          "the registry refused a single-PUT upload (HTTP " + done.statusCode() + "); switching to chunked uploads");
+    Response done = send(action, repo, push(repo), false,
+        () -> new Request("PUT", withDigest(session, digest), octets, size, body::writeTo, UPLOAD_ANSWER_TIMEOUT));
+    if (done.status() == 405 || done.status() == 501 || done.status() == 400) {
+      ErrorBody refusal = readError(done);
+      if (done.status() != 400 || refusal.code().equals("UNSUPPORTED")) {
+        chunkedOnly.add(repo.registry());
+        // A retryable failure: the caller offers the bytes again and the next try goes chunked.
+        throw new RegistryException(action, 0, "UNSUPPORTED",
+            "the registry refused a single-PUT upload (HTTP " + done.status() + "); switching to chunked uploads");
+      }
+      throw error(action, done.status(), refusal);
     }
     expect(action, done, 201, 204);
+    done.discard();
   }
 
-  private static URI uploadLocation(String action, URI base, HttpResponse<byte[]> response) {
-    String location = response.headers().firstValue("Location").orElseThrow(() ->
-        new RegistryException(action, response.statusCode(), "", "the registry answered the upload without a Location"));
+  private static URI uploadLocation(String action, URI base, Response response) {
+    String location = response.header("Location").orElseThrow(() ->
+        new RegistryException(action, response.status(), "", "the registry answered the upload without a Location"));
     return base.resolve(location);
   }
 
@@ -294,35 +311,40 @@ public final class RegistryClient {
 
   // ---- transport ----
 
-  private <T> HttpResponse<T> send(String action, ImageReference repo, List<String> scopes, boolean retry,
-      Supplier<HttpRequest.Builder> builder, HttpResponse.BodyHandler<T> handler) {
+  /**
+   * Sends a request with the login its scopes need, answering one auth challenge and retrying
+   * 408, 429, 5xx and broken connections with backoff. The caller reads or discards the body.
+   */
+  private Response send(String action, ImageReference repo, List<String> scopes, boolean retry,
+      Supplier<Request> request) {
     String registry = repo.registry();
     int attempts = retry ? options.retryTimes() + 1 : 1;
     boolean reauthenticated = false;
     for (int attempt = 1; ; attempt++) {
-      HttpRequest.Builder b = builder.get();
+      Request r = request.get();
+      Map<String, String> headers = new LinkedHashMap<>(r.headers());
+      headers.put("User-Agent", options.userAgent());
       if (scopes != null) {
-        auth.headerFor(registry, scopes).ifPresent(h -> b.header("Authorization", h));
+        auth.headerFor(registry, scopes).ifPresent(h -> headers.put("Authorization", h));
       }
-      HttpResponse<T> response;
+      Response response;
       try {
-        HttpRequest built = b.build();
-        response = clientFor(built.uri()).send(built, handler);
+        response = transport.exchange(new Request(r.method(), r.uri(), headers, r.length(), r.body(), r.readTimeout()));
       } catch (IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new RegistryException(action, 0, "", "interrupted", e);
+        }
         RegistryException failure = new RegistryException(action, 0, "", connectionProblem(repo, e), e);
         if (attempt >= attempts) {
           throw failure;
         }
         sleep(backoff(attempt, Optional.empty()), action, failure);
         continue;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RegistryException(action, 0, "", "interrupted", e);
       }
-      int status = response.statusCode();
+      int status = response.status();
       if (status == 401 && scopes != null && !reauthenticated) {
-        String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
-        discard(response.body());
+        String challenge = response.header("WWW-Authenticate").orElse("");
+        response.discard();
         Optional<String> header = auth.onChallenge(registry, challenge, scopes);
         if (header.isPresent()) {
           reauthenticated = true;
@@ -333,11 +355,11 @@ public final class RegistryClient {
             ? "the registry rejected the login" : "the registry requires a login: add one to the auth file");
       }
       if ((status == 408 || status == 429 || status >= 500) && attempt < attempts) {
-        RegistryException failure = error(action, status, readError(response.body()));
-        sleep(backoff(attempt, response.headers().firstValue("Retry-After")), action, failure);
+        RegistryException failure = error(action, status, readError(response));
+        sleep(backoff(attempt, response.header("Retry-After")), action, failure);
         continue;
       }
-      response.headers().firstValue("ratelimit-remaining").ifPresent(left -> noteRateLimit(registry, left));
+      response.header("ratelimit-remaining").ifPresent(left -> noteRateLimit(registry, left));
       return response;
     }
   }
@@ -388,16 +410,19 @@ public final class RegistryClient {
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    if (e instanceof HttpConnectTimeoutException) {
+    if (e instanceof Transport.ConnectTimeoutException) {
       return "cannot reach registry " + host + ": connection timed out";
     }
-    if (e instanceof HttpTimeoutException) {
+    if (e instanceof SocketTimeoutException) {
       return "registry " + host + " did not answer in time";
     }
     if (e instanceof ConnectException || root instanceof ConnectException) {
       return "cannot reach registry " + host + ": connection refused";
     }
-    if (root instanceof UnresolvedAddressException || root instanceof java.net.UnknownHostException) {
+    if (root instanceof NoRouteToHostException) {
+      return "cannot reach registry " + host + ": no route to host";
+    }
+    if (root instanceof UnknownHostException) {
       return "cannot reach registry " + host + ": unknown host";
     }
     if (root instanceof javax.net.ssl.SSLException) {
@@ -406,10 +431,6 @@ public final class RegistryClient {
     }
     String message = e.getMessage() != null ? e.getMessage() : root.getClass().getSimpleName();
     return "connection to " + host + " failed: " + message;
-  }
-
-  private HttpRequest.Builder request(URI uri) {
-    return HttpRequest.newBuilder(uri).header("User-Agent", options.userAgent());
   }
 
   /** The API base: plain HTTP for loopback and registries the user marked insecure, HTTPS otherwise. */
@@ -447,17 +468,26 @@ public final class RegistryClient {
     return URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
-  private static String contentType(HttpResponse<?> response) {
-    return response.headers().firstValue("Content-Type").orElse("");
+  private static String contentType(Response response) {
+    return response.header("Content-Type").orElse("");
   }
 
-  private static void expect(String action, HttpResponse<byte[]> response, int... ok) {
+  /** Throws the registry's error unless the status is one of {@code ok}; the body is consumed then. */
+  private static void expect(String action, Response response, int... ok) {
     for (int status : ok) {
-      if (response.statusCode() == status) {
+      if (response.status() == status) {
         return;
       }
     }
-    throw error(action, response.statusCode(), readError(response.body()));
+    throw error(action, response.status(), readError(response));
+  }
+
+  private static byte[] read(String action, Response response, int limit) {
+    try {
+      return response.bytes(limit);
+    } catch (IOException e) {
+      throw new RegistryException(action, response.status(), "", "the answer broke off: " + e.getMessage(), e);
+    }
   }
 
   private record ErrorBody(String code, String message) {}
@@ -475,17 +505,12 @@ public final class RegistryClient {
     return new RegistryException(action, status, body.code(), detail);
   }
 
-  private static ErrorBody readError(Object body) {
+  /** The spec's error JSON from a failed answer's body (which this consumes), or nothing when it has none. */
+  private static ErrorBody readError(Response response) {
     byte[] bytes;
-    if (body instanceof byte[] b) {
-      bytes = b;
-    } else if (body instanceof InputStream in) {
-      try (in) {
-        bytes = in.readNBytes(64 * 1024);
-      } catch (IOException e) {
-        return new ErrorBody("", "");
-      }
-    } else {
+    try {
+      bytes = response.bytes(MAX_ERROR_BYTES);
+    } catch (IOException e) {
       return new ErrorBody("", "");
     }
     if (bytes.length == 0) {
@@ -500,19 +525,5 @@ public final class RegistryClient {
       // Not the spec's error JSON (a proxy's HTML page, say): report the status alone.
     }
     return new ErrorBody("", "");
-  }
-
-  private static void discard(Object body) {
-    if (body instanceof InputStream in) {
-      closeQuietly(in);
-    }
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException e) {
-      // Nothing to do: the connection is dropped either way.
-    }
   }
 }

@@ -1,0 +1,227 @@
+package dev.ecrmirror.common.registry;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * One HTTP/1.1 exchange at a time, blocking, on {@link HttpURLConnection}: the JDK's own client,
+ * kept-alive connections, TLS verified by the JDK's trust store. Blocking I/O keeps a blob's bytes
+ * on one short path (socket, caller's array, socket) with little code for the JIT to compile and
+ * no TLS set-up for plain-HTTP registries. Redirects are never followed here: the registry client
+ * decides which headers go to another host.
+ *
+ * <p>{@code HttpURLConnection} cannot send PATCH, which only the chunked-upload fallback needs:
+ * that one request goes through {@code java.net.http}, built on first use.
+ */
+final class Transport {
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Writes a request body of the length the request declares, straight to the connection. */
+  @FunctionalInterface
+  interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * @param length the body's length in bytes; -1 with no body
+   * @param readTimeout how long any one read of the answer may wait for bytes
+   */
+  record Request(String method, URI uri, Map<String, String> headers, long length, Body body, Duration readTimeout) {
+    static Request of(String method, URI uri, Map<String, String> headers, Duration readTimeout) {
+      return new Request(method, uri, headers, -1, null, readTimeout);
+    }
+
+    static Request withBytes(String method, URI uri, Map<String, String> headers, byte[] bytes, Duration readTimeout) {
+      return new Request(method, uri, headers, bytes.length, out -> out.write(bytes), readTimeout);
+    }
+  }
+
+  /** A connection timed out before the request could be sent (not a slow answer). */
+  static final class ConnectTimeoutException extends SocketTimeoutException {
+    private static final long serialVersionUID = 1L;
+
+    ConnectTimeoutException(String message) {
+      super(message);
+    }
+  }
+
+  /** An answer: status and headers, and a body to read or discard. Closing it frees the connection. */
+  static final class Response implements Closeable {
+    private final int status;
+    private final Function<String, Optional<String>> headers;
+    private final InputStream body;
+    private final Runnable abort;
+
+    Response(int status, Function<String, Optional<String>> headers, InputStream body, Runnable abort) {
+      this.status = status;
+      this.headers = headers;
+      this.body = body;
+      this.abort = abort;
+    }
+
+    int status() {
+      return status;
+    }
+
+    Optional<String> header(String name) {
+      return headers.apply(name);
+    }
+
+    OptionalLong longHeader(String name) {
+      Optional<String> value = header(name);
+      if (value.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      try {
+        return OptionalLong.of(Long.parseLong(value.get().trim()));
+      } catch (NumberFormatException e) {
+        return OptionalLong.empty();
+      }
+    }
+
+    /** The body as a stream; the caller reads it and closes the response. */
+    InputStream body() {
+      return body;
+    }
+
+    /** Reads the body (up to {@code limit} bytes) and frees the connection. */
+    byte[] bytes(int limit) throws IOException {
+      try (this) {
+        return body.readNBytes(limit);
+      }
+    }
+
+    /** Reads and drops what is left of a small body, so the connection can be used again. */
+    void discard() {
+      try (this) {
+        body.skipNBytes(Long.MAX_VALUE);
+      } catch (IOException | RuntimeException e) {
+        abort();
+      }
+    }
+
+    /** Drops the connection: nothing more is read from it or written to it. */
+    void abort() {
+      abort.run();
+    }
+
+    @Override
+    public void close() {
+      try {
+        body.close();
+      } catch (IOException e) {
+        abort();
+      }
+    }
+  }
+
+  private volatile HttpClient patchClient;
+
+  /**
+   * Sends the request and reads the status line and headers. A failure to write the body (the
+   * body writer threw, or the server hung up) drops the connection, so a body shorter than the
+   * length the request declared is never taken for a whole one.
+   */
+  Response exchange(Request request) throws IOException {
+    if (request.method().equals("PATCH")) {
+      return viaHttpClient(request);
+    }
+    HttpURLConnection c = (HttpURLConnection) request.uri().toURL().openConnection();
+    try {
+      c.setInstanceFollowRedirects(false);
+      c.setUseCaches(false);
+      c.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
+      c.setReadTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, request.readTimeout().toMillis())));
+      c.setRequestMethod(request.method());
+      c.setRequestProperty("Accept", "*/*");
+      request.headers().forEach(c::setRequestProperty);
+      if (request.body() != null) {
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(request.length());
+      }
+      try {
+        c.connect();
+      } catch (SocketTimeoutException e) {
+        throw new ConnectTimeoutException("connect timed out");
+      }
+      if (request.body() != null) {
+        try (OutputStream out = c.getOutputStream()) {
+          request.body().writeTo(out);
+        }
+      }
+      int status = c.getResponseCode();
+      if (status < 0) {
+        throw new IOException("the answer is not HTTP");
+      }
+      InputStream body = status < 400 ? c.getInputStream() : c.getErrorStream();
+      return new Response(status, name -> Optional.ofNullable(c.getHeaderField(name)),
+          body != null ? body : InputStream.nullInputStream(), c::disconnect);
+    } catch (IOException | RuntimeException | Error e) {
+      c.disconnect();
+      throw e;
+    }
+  }
+
+  /** PATCH through {@code java.net.http}, the body piped from its writer on a thread of its own. */
+  private Response viaHttpClient(Request request) throws IOException {
+    PipedInputStream in = new PipedInputStream(256 * 1024);
+    PipedOutputStream out = new PipedOutputStream(in);
+    Thread writer = Thread.ofVirtual().name("patch-body").start(() -> {
+      try (out) {
+        request.body().writeTo(out);
+      } catch (IOException e) {
+        // The reader sees fewer bytes than declared, and the client fails the request.
+      }
+    });
+    HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
+        .method(request.method(), HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublishers.ofInputStream(() -> in), request.length()));
+    request.headers().forEach(b::header);
+    try {
+      HttpResponse<InputStream> response = patchClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      InputStream body = response.body();
+      return new Response(response.statusCode(), response.headers()::firstValue, body, () -> {
+        try {
+          body.close();
+        } catch (IOException e) {
+          // Closing a dropped connection's stream has nothing left to report.
+        }
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    } finally {
+      writer.interrupt();
+    }
+  }
+
+  private HttpClient patchClient() {
+    HttpClient c = patchClient;
+    if (c == null) {
+      synchronized (this) {
+        c = patchClient;
+        if (c == null) {
+          c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+              .followRedirects(HttpClient.Redirect.NEVER).build();
+          patchClient = c;
+        }
+      }
+    }
+    return c;
+  }
+}
