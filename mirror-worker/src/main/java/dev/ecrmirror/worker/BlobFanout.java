@@ -114,8 +114,8 @@ final class BlobFanout {
     int index = 0;
     for (Map.Entry<ImageReference, Future<?>> e : running.entrySet()) {
       if (pipes.get(index++).stalled()) {
-        // Blocked in a write the destination never takes: interrupting it drops the connection.
-        e.getValue().cancel(true);
+        // Its connection was dropped when it stalled; the upload's own error would only say so.
+        awaitQuietly(e.getValue());
         failures.put(e.getKey(), new RegistryException("upload blob " + digest.shortHex() + " to " + e.getKey().name(),
             0, "", "the registry took no bytes for 10 minutes"));
         continue;
@@ -228,6 +228,14 @@ final class BlobFanout {
       }
     }
     return anyAlive ? total : -1;
+  }
+
+  private static void awaitQuietly(Future<?> upload) throws InterruptedException {
+    try {
+      upload.get();
+    } catch (ExecutionException e) {
+      // Reported as the stall it was.
+    }
   }
 
   private static void closeQuietly(InputStream in) {

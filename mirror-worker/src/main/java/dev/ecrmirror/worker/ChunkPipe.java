@@ -27,6 +27,7 @@ final class ChunkPipe implements RegistryClient.BlobBody {
   private volatile boolean uploadGone;
   private volatile boolean stalled;
   private volatile boolean abandoned;
+  private volatile Runnable abortUpload = () -> { };
 
   ChunkPipe(int capacityChunks) {
     this.chunks = new ArrayBlockingQueue<>(capacityChunks);
@@ -50,6 +51,7 @@ final class ChunkPipe implements RegistryClient.BlobBody {
         // A destination that takes nothing for this long is stuck: drop it, keep the others going.
         stalled = true;
         uploadGone = true;
+        abortUpload.run();
       }
     }
     return false;
@@ -85,6 +87,11 @@ final class ChunkPipe implements RegistryClient.BlobBody {
   /** Called when the upload stops, however it ended, so the writer never waits on it. */
   void uploadDone() {
     uploadGone = true;
+  }
+
+  @Override
+  public void abortWith(Runnable abort) {
+    abortUpload = abort;
   }
 
   /**

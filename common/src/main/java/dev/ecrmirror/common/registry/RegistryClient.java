@@ -72,6 +72,12 @@ public final class RegistryClient {
   @FunctionalInterface
   public interface BlobBody {
     void writeTo(OutputStream out) throws IOException;
+
+    /**
+     * Called before the bytes are written with a way to drop the connection from another thread:
+     * a write the registry never takes blocks, and only this ends it.
+     */
+    default void abortWith(Runnable abort) { }
   }
 
   /**
@@ -273,7 +279,7 @@ public final class RegistryClient {
     Map<String, String> octets = Map.of("Content-Type", "application/octet-stream");
     if (chunkedOnly.contains(repo.registry())) {
       Response patched = send(action, repo, push(repo), false,
-          () -> new Request("PATCH", session, octets, size, body::writeTo, UPLOAD_ANSWER_TIMEOUT));
+          () -> new Request("PATCH", session, octets, size, body, UPLOAD_ANSWER_TIMEOUT));
       expect(action, patched, 202, 204);
       patched.discard();
       URI next = uploadLocation(action, session, patched);
@@ -284,7 +290,7 @@ public final class RegistryClient {
       return;
     }
     Response done = send(action, repo, push(repo), false,
-        () -> new Request("PUT", withDigest(session, digest), octets, size, body::writeTo, UPLOAD_ANSWER_TIMEOUT));
+        () -> new Request("PUT", withDigest(session, digest), octets, size, body, UPLOAD_ANSWER_TIMEOUT));
     if (done.status() == 405 || done.status() == 501 || done.status() == 400) {
       ErrorBody refusal = readError(done);
       if (done.status() != 400 || refusal.code().equals("UNSUPPORTED")) {

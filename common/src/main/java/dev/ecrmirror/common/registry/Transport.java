@@ -31,17 +31,11 @@ import java.util.function.Function;
 final class Transport {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
-  /** Writes a request body of the length the request declares, straight to the connection. */
-  @FunctionalInterface
-  interface Body {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
   /**
    * @param length the body's length in bytes; -1 with no body
    * @param readTimeout how long any one read of the answer may wait for bytes
    */
-  record Request(String method, URI uri, Map<String, String> headers, long length, Body body, Duration readTimeout) {
+  record Request(String method, URI uri, Map<String, String> headers, long length, RegistryClient.BlobBody body, Duration readTimeout) {
     static Request of(String method, URI uri, Map<String, String> headers, Duration readTimeout) {
       return new Request(method, uri, headers, -1, null, readTimeout);
     }
@@ -160,6 +154,7 @@ final class Transport {
         throw new ConnectTimeoutException("connect timed out");
       }
       if (request.body() != null) {
+        request.body().abortWith(c::disconnect);
         try (OutputStream out = c.getOutputStream()) {
           request.body().writeTo(out);
         }
@@ -181,7 +176,7 @@ final class Transport {
   private Response viaHttpClient(Request request) throws IOException {
     PipedInputStream in = new PipedInputStream(256 * 1024);
     PipedOutputStream out = new PipedOutputStream(in);
-    Thread writer = Thread.ofVirtual().name("patch-body").start(() -> {
+    Thread writer = Thread.ofPlatform().daemon().name("patch-body").start(() -> {
       try (out) {
         request.body().writeTo(out);
       } catch (IOException e) {
