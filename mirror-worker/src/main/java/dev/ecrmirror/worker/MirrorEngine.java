@@ -11,6 +11,7 @@ import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.worker.DestinationResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -418,11 +419,24 @@ public final class MirrorEngine {
       }
       awaitAll(transfers, work);
 
-      List<Future<?>> pushes = new ArrayList<>();
+      // Tags of one repository are pushed one after another. They share their child manifests, and
+      // a registry checking an index's children while another request writes the same child's link
+      // can read it half-written and reject the index (docker-registry answers DIGEST_INVALID).
+      Map<String, List<Target>> byRepository = new LinkedHashMap<>();
       for (Target t : work) {
         if (t.error == null) {
-          pushes.add(threads.submit(() -> pushManifests(tree, t)));
+          byRepository.computeIfAbsent(t.ref.registry() + "/" + t.ref.repository(), k -> new ArrayList<>()).add(t);
         }
+      }
+      List<Future<?>> pushes = new ArrayList<>();
+      for (List<Target> tags : byRepository.values()) {
+        pushes.add(threads.submit(() -> {
+          Set<Digest> pushed = new HashSet<>();
+          for (Target t : tags) {
+            pushManifests(tree, t, pushed);
+          }
+          return null;
+        }));
       }
       awaitAll(pushes, work);
     }
@@ -506,14 +520,16 @@ public final class MirrorEngine {
       return false;
     }
 
-    private Void pushManifests(Tree tree, Target t) {
+    /** Pushes the child manifests the repository lacks ({@code pushed}: already pushed there in this run), then the top. */
+    private void pushManifests(Tree tree, Target t, Set<Digest> pushed) {
       try {
         for (Manifest child : tree.children()) {
-          if (!t.presentManifests.contains(child.digest())) {
+          if (!t.presentManifests.contains(child.digest()) && !pushed.contains(child.digest())) {
             withPermit(() -> {
               client.putManifest(t.ref, child.digest().toString(), child);
               return null;
             });
+            pushed.add(child.digest());
           }
         }
         withPermit(() -> {
@@ -523,7 +539,6 @@ public final class MirrorEngine {
       } catch (Exception e) {
         t.fail(e.getMessage());
       }
-      return null;
     }
 
     private <T> T withPermit(Callable<T> task) throws Exception {

@@ -195,7 +195,7 @@ class MirrorWorkerIT {
 
     Run run = run("--json", ref(src(), "tags/app:1"), ref(registries.get(1), "tags/app:1"), ref(registries.get(1), "tags/app:stable"));
 
-    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
     JsonNode result = readJson(run.out());
     assertThat(result.at("/destinations/0/blobsUploaded").asInt()).isEqualTo(5);
     assertThat(result.at("/destinations/1/blobsUploaded").asInt()).isZero();
