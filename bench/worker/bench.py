@@ -192,6 +192,12 @@ class Registry:
     def log_offset(self):
         return os.path.getsize(self.log_path)
 
+    def cpu(self):
+        """CPU seconds (user + system) the registry process has used so far."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def bytes_served_since(self, offset):
         """Sums the response sizes of the access-log lines written after offset (combined log format)."""
         time.sleep(0.3)  # the registry logs a request after its last byte is written
@@ -649,7 +655,8 @@ def run_bench(args, java):
     R = {"worker1": [], "skopeo1": [], "worker3": [], "skopeo3": [], "worker_sync": [], "skopeo_sync": [],
          "worker_sync3": [], "skopeo_sync3": [], "src_worker3": [], "src_skopeo3": [], "src_worker1": [],
          "src_skopeo1": [], "worker_reported_src": [], "cpu_worker1": [], "cpu_skopeo1": [],
-         "cpu_worker3": [], "cpu_skopeo3": [], "rss_worker1": [], "rss_skopeo1": [], "phases1": [], "phases3": []}
+         "cpu_worker3": [], "cpu_skopeo3": [], "rss_worker1": [], "rss_skopeo1": [], "phases1": [], "phases3": [],
+         "reg_cpu_worker1": [], "reg_cpu_skopeo1": [], "reg_cpu_worker3": [], "reg_cpu_skopeo3": []}
     dest_repo = "mirror/app"
 
     # In-sync destinations for case 3, filled once with the worker (and checked).
@@ -667,6 +674,7 @@ def run_bench(args, java):
             d = Registry(f"d1-{who}")
             dref = f"{d.host}/{dest_repo}:{tag}"
             off = src.log_offset()
+            reg_cpu = src.cpu() + d.cpu()
             if who == "worker":
                 r = tools.worker(src_ref, [dref])
                 verify(d.host, dest_repo, tag, want, "worker, one destination")
@@ -678,6 +686,7 @@ def run_bench(args, java):
             R[f"{who}1"].append(r["wall"])
             R[f"cpu_{who}1"].append(r["user"] + r["sys"])
             R[f"rss_{who}1"].append(r["rss_mb"])
+            R[f"reg_cpu_{who}1"].append(src.cpu() + d.cpu() - reg_cpu)
             R[f"src_{who}1"].append(src.bytes_served_since(off)[0])
             d.stop()
             log(f"  one destination, {who}: {r['wall']:.2f} s")
@@ -686,6 +695,7 @@ def run_bench(args, java):
             ds = [Registry(f"d3-{who}-{k}") for k in range(3)]
             drefs = [f"{x.host}/{dest_repo}:{tag}" for x in ds]
             off = src.log_offset()
+            reg_cpu = src.cpu() + sum(x.cpu() for x in ds)
             if who == "worker":
                 r = tools.worker(src_ref, drefs)
                 wall, cpu = r["wall"], r["user"] + r["sys"]
@@ -702,6 +712,7 @@ def run_bench(args, java):
                 verify(x.host, dest_repo, tag, want, f"{who}, three destinations")
             R[f"{who}3"].append(wall)
             R[f"cpu_{who}3"].append(cpu)
+            R[f"reg_cpu_{who}3"].append(src.cpu() + sum(x.cpu() for x in ds) - reg_cpu)
             R[f"src_{who}3"].append(src.bytes_served_since(off)[0])
             for x in ds:
                 x.stop()
@@ -709,12 +720,12 @@ def run_bench(args, java):
 
             # 3. nothing to do: one and three destinations already in sync
             if who == "worker":
-                r = tools.worker(src_ref, sync_refs[:1])
-                st = [d.get("status") for d in (r.get("json") or {}).get("destinations", [])]
-                if st and any(s != "in_sync" for s in st):
-                    log(f"  note: worker status for an in-sync destination: {st}")
+                # The default output, as a user sees it (skopeo's is its default too).
+                r = tools.worker(src_ref, sync_refs[:1], args=())
+                if r["out"].count("in sync") != 1:
+                    log(f"  note: the worker did not report the destination in sync:\n{r['out']}")
                 R["worker_sync"].append(r["wall"])
-                r = tools.worker(src_ref, sync_refs)
+                r = tools.worker(src_ref, sync_refs, args=())
                 R["worker_sync3"].append(r["wall"])
             else:
                 r = tools.skopeo(src_ref, sync_refs[0])
@@ -734,7 +745,7 @@ def run_bench(args, java):
     jsa = os.path.join(CACHE, "worker.jsa")
     if os.path.exists(jsa):
         os.unlink(jsa)
-    dump = tools.worker(src_ref, sync_refs[:1], flags=(f"-XX:ArchiveClassesAtExit={jsa}",))
+    dump = tools.worker(src_ref, sync_refs[:1], flags=(f"-XX:ArchiveClassesAtExit={jsa}",), args=())
     cds_ok = os.path.exists(jsa)
     variants = {"default": ()}
     if cds_ok:
@@ -749,7 +760,7 @@ def run_bench(args, java):
         startup["version_" + name] = []
     for i in range(args.runs):
         for name, flags in variants.items():
-            startup[name].append(tools.worker(src_ref, sync_refs[:1], flags=flags)["wall"])
+            startup[name].append(tools.worker(src_ref, sync_refs[:1], flags=flags, args=())["wall"])
             startup["version_" + name].append(tools.worker(None, [], flags=flags, args=("--version",))["wall"])
     cds_share = None
     if cds_ok:
@@ -996,6 +1007,8 @@ def report(res, args):
     det("one destination, peak RSS", R["rss_worker1"], R["rss_skopeo1"], "MB")
     det("three destinations, wall", R["worker3"], R["skopeo3"])
     det("three destinations, CPU (user+sys)", R["cpu_worker3"], R["cpu_skopeo3"])
+    det("one destination, the registries' CPU (source + destination)", R["reg_cpu_worker1"], R["reg_cpu_skopeo1"])
+    det("three destinations, the registries' CPU (source + 3 destinations)", R["reg_cpu_worker3"], R["reg_cpu_skopeo3"])
     det("nothing to do, one destination, wall", R["worker_sync"], R["skopeo_sync"])
     det("nothing to do, three destinations, wall", R["worker_sync3"], R["skopeo_sync3"])
     secs = [d["seconds"] for j in R["phases1"] for d in j.get("destinations", [])[:1] if "seconds" in d]

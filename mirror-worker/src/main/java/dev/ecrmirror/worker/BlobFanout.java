@@ -5,6 +5,7 @@ import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryClient.BlobStream;
 import dev.ecrmirror.common.registry.RegistryException;
+import dev.ecrmirror.worker.ChunkPool.Chunk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
@@ -31,11 +32,14 @@ final class BlobFanout {
   private static final Logger LOG = LoggerFactory.getLogger(BlobFanout.class);
   private static final int CHUNK = 128 * 1024;
   private static final int PIPE_CHUNKS = 8;
+  /** Idle arrays kept for reuse: enough for the default six transfers at once. */
+  private static final int POOL_IDLE = 96;
 
   private final RegistryClient client;
   private final ExecutorService uploads;
   private final int resumeAttempts;
   private final AtomicLong sourceBytes = new AtomicLong();
+  private final ChunkPool pool = new ChunkPool(CHUNK, POOL_IDLE);
 
   /** Content that can never be right, however often it is read again. */
   private static final class BadContentException extends IOException {
@@ -149,13 +153,13 @@ final class BlobFanout {
       try (InputStream in = stream.body()) {
         // Fill whole chunks: fewer, larger hand-offs; each chunk array is handed to every upload
         // as it is, never copied. A broken read keeps the bytes it already got.
-        byte[] chunk = new byte[CHUNK];
+        byte[] chunk = pool.take();
         int filled = 0;
         IOException broken = null;
         while (true) {
           int n;
           try {
-            n = in.read(chunk, filled, CHUNK - filled);
+            n = in.read(chunk, filled, chunk.length - filled);
           } catch (SocketTimeoutException e) {
             broken = new IOException("no bytes for " + readTimeout.toSeconds() + " s", e);
             n = -1;
@@ -167,20 +171,23 @@ final class BlobFanout {
             sourceBytes.addAndGet(n);
             filled += n;
           }
-          if (filled == CHUNK || (n < 0 && filled > 0)) {
-            long total = emit(chunk, filled, skip, received, size, digest, hash, pipes, targets);
+          if (filled == chunk.length || (n < 0 && filled > 0)) {
+            byte[] full = chunk;
+            chunk = null; // from here on the chunk's holders own it
+            long total = emit(full, filled, skip, received, size, digest, hash, pipes, targets);
             if (total < 0) {
               return; // every upload failed already; their errors say why
             }
             skip = Math.max(0, skip - filled);
             received = total;
-            chunk = new byte[CHUNK];
+            chunk = pool.take();
             filled = 0;
           }
           if (n < 0) {
             break;
           }
         }
+        pool.give(chunk);
         if (broken != null) {
           throw broken;
         }
@@ -220,12 +227,20 @@ final class BlobFanout {
     if (total > size) {
       throw new BadContentException("blob " + digest + " is longer than the " + size + " bytes its descriptor says");
     }
+    Chunk shared = new Chunk(chunk, from, count, pool);
     boolean anyAlive = false;
-    for (int i = 0; i < pipes.size(); i++) {
-      if (pipes.get(i).write(chunk, from, count)) {
-        anyAlive = true;
-        progress.advance(targets.get(i), count);
+    try {
+      for (int i = 0; i < pipes.size(); i++) {
+        shared.retain();
+        if (pipes.get(i).write(shared)) {
+          anyAlive = true;
+          progress.advance(targets.get(i), count);
+        } else {
+          shared.release();
+        }
       }
+    } finally {
+      shared.release();
     }
     return anyAlive ? total : -1;
   }

@@ -1,6 +1,7 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.worker.ChunkPool.Chunk;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -16,9 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * upload is dropped short of its length instead of committing a short or corrupt blob.
  */
 final class ChunkPipe implements RegistryClient.BlobBody {
-  private record Chunk(byte[] array, int offset, int length) {}
-
-  private static final Chunk END = new Chunk(new byte[0], 0, 0);
+  private static final Chunk END = new Chunk(new byte[0], 0, 0, null);
   private static final long STALL_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(10);
 
   private final BlockingQueue<Chunk> chunks;
@@ -34,12 +33,11 @@ final class ChunkPipe implements RegistryClient.BlobBody {
   }
 
   /**
-   * Hands {@code length} bytes of {@code array} from {@code offset} to the upload, waiting while the
-   * pipe is full. The array must not change afterwards. Returns false when the upload has gone
-   * (it failed, or it is stuck): the caller stops feeding this pipe and carries on with others.
+   * Hands a chunk to the upload, waiting while the pipe is full; the upload releases it once
+   * written. Returns false when the upload has gone (it failed, or it is stuck) and the chunk was
+   * not taken: the caller stops feeding this pipe and carries on with others.
    */
-  boolean write(byte[] array, int offset, int length) throws InterruptedException {
-    Chunk chunk = new Chunk(array, offset, length);
+  boolean write(Chunk chunk) throws InterruptedException {
     long stalledSince = 0;
     while (!uploadGone) {
       if (chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
@@ -84,9 +82,17 @@ final class ChunkPipe implements RegistryClient.BlobBody {
     }
   }
 
-  /** Called when the upload stops, however it ended, so the writer never waits on it. */
+  /**
+   * Called when the upload stops, however it ended, so the writer never waits on it; the chunks it
+   * will not write are released.
+   */
   void uploadDone() {
     uploadGone = true;
+    for (Chunk left = chunks.poll(); left != null; left = chunks.poll()) {
+      if (left != END) {
+        left.release();
+      }
+    }
   }
 
   @Override
@@ -120,7 +126,11 @@ final class ChunkPipe implements RegistryClient.BlobBody {
           }
           return;
         }
-        out.write(next.array(), next.offset(), next.length());
+        try {
+          out.write(next.array(), next.offset(), next.length());
+        } finally {
+          next.release();
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
