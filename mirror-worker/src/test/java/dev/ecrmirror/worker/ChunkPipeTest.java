@@ -1,0 +1,109 @@
+package dev.ecrmirror.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ecrmirror.worker.ChunkPool.Chunk;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The hand-off of source bytes to uploads: what each upload writes, and when an array may be reused. */
+class ChunkPipeTest {
+  private final ChunkPool pool = new ChunkPool(16, 8);
+
+  private Chunk chunk(String text) {
+    byte[] array = pool.take();
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(bytes, 0, array, 0, bytes.length);
+    return new Chunk(array, 0, bytes.length, pool);
+  }
+
+  /** Hands a chunk to every pipe as the fan-out does: one hold per pipe that took it, then drops its own. */
+  private static void handOut(Chunk chunk, ChunkPipe... pipes) throws InterruptedException {
+    for (ChunkPipe pipe : pipes) {
+      chunk.retain();
+      if (!pipe.write(chunk)) {
+        chunk.release();
+      }
+    }
+    chunk.release();
+  }
+
+  @Test
+  void eachUploadWritesEveryChunkInOrder() throws Exception {
+    ChunkPipe a = new ChunkPipe(4);
+    ChunkPipe b = new ChunkPipe(4);
+    handOut(chunk("hello "), a, b);
+    handOut(chunk("world"), a, b);
+    a.close();
+    b.close();
+
+    ByteArrayOutputStream outA = new ByteArrayOutputStream();
+    ByteArrayOutputStream outB = new ByteArrayOutputStream();
+    a.writeTo(outA);
+    b.writeTo(outB);
+
+    assertThat(outA.toString(StandardCharsets.UTF_8)).isEqualTo("hello world");
+    assertThat(outB.toString(StandardCharsets.UTF_8)).isEqualTo("hello world");
+  }
+
+  @Test
+  void anArrayIsReusedOnlyAfterEveryUploadWroteIt() throws Exception {
+    ChunkPipe a = new ChunkPipe(4);
+    ChunkPipe b = new ChunkPipe(4);
+    Chunk shared = chunk("shared");
+    handOut(shared, a, b);
+    a.close();
+    a.writeTo(new ByteArrayOutputStream());
+
+    assertThat(pool.take()).as("b has not written it yet").isNotSameAs(shared.array());
+
+    b.close();
+    b.writeTo(new ByteArrayOutputStream());
+
+    assertThat(pool.take()).isSameAs(shared.array());
+  }
+
+  @Test
+  void anUploadThatEndsEarlyGivesBackWhatItDidNotWrite() throws Exception {
+    ChunkPipe gone = new ChunkPipe(4);
+    Chunk queued = chunk("never written");
+    handOut(queued, gone);
+
+    gone.uploadDone();
+
+    assertThat(pool.take()).isSameAs(queued.array());
+    assertThat(gone.write(chunk("late"))).as("a gone upload takes nothing more").isFalse();
+  }
+
+  @Test
+  void aFailedSourceFailsTheUploadInsteadOfEndingItCleanly() throws Exception {
+    ChunkPipe pipe = new ChunkPipe(4);
+    handOut(chunk("partial"), pipe);
+    pipe.fail(new IOException("source connection reset"));
+
+    assertThatThrownBy(() -> pipe.writeTo(new ByteArrayOutputStream()))
+        .isInstanceOf(IOException.class).hasMessageContaining("source connection reset");
+  }
+
+  @Test
+  void theBodyCannotBeSentTwice() throws Exception {
+    ChunkPipe pipe = new ChunkPipe(4);
+    pipe.close();
+    pipe.writeTo(new ByteArrayOutputStream());
+
+    assertThatThrownBy(() -> pipe.writeTo(new ByteArrayOutputStream()))
+        .isInstanceOf(IOException.class).hasMessageContaining("already sent once");
+  }
+
+  @Test
+  void anAbandonedPipeStopsItsWaitingUpload() {
+    ChunkPipe pipe = new ChunkPipe(4);
+    pipe.abandon();
+
+    assertThatThrownBy(() -> pipe.writeTo(new ByteArrayOutputStream()))
+        .isInstanceOf(IOException.class).hasMessageContaining("stopped sending");
+  }
+}
