@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
-import dev.ecrmirror.common.aws.EcrRepositories;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -164,8 +163,7 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       MirrorEngine engine = new MirrorEngine(client, jobs, registry.retryTimes())
           .withReadTimeout(Duration.ofSeconds(readTimeoutSeconds));
       if (createRepository && !dryRun) {
-        EcrRepositories repositories = new EcrRepositories(EcrClients.fromEnvironment(System.getenv()));
-        engine = engine.withDestinationSetup(repositories::ensureExists);
+        engine = engine.withDestinationSetup(new EcrRepositorySetup(EcrClients.fromEnvironment(System.getenv())));
       }
       report = engine.mirror(request, progress);
     } catch (RegistryException e) {
