@@ -125,8 +125,10 @@ public final class ImagesCli implements Callable<Integer> {
   @Option(names = {"-v", "--verbose"}, description = "Show jib's progress messages, not only its warnings.")
   boolean verbose;
 
+  final RegistryCliOptions registry = new RegistryCliOptions();
+
   @Mixin
-  RegistryCliOptions registry;
+  CommandSpec registryOptions = registry.mixin();
 
   @Spec
   CommandSpec spec;

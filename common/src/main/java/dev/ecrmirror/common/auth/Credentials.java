@@ -1,6 +1,8 @@
 package dev.ecrmirror.common.auth;
 
+import dev.ecrmirror.common.aws.EcrClients;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,8 @@ public final class Credentials {
   /**
    * The chain: the {@code --auth-file} if given, then {@value #AUTH_JSON_ENV}, then
    * {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json}, then ECR tokens for ECR hosts.
+   * The config files are read now, so a broken one is reported before any work starts; the ECR
+   * provider is set up only when a registry first asks for a login.
    */
   public static CredentialProvider defaultChain(Optional<Path> authFile, Map<String, String> env) {
     List<CredentialProvider> chain = new ArrayList<>();
@@ -27,7 +31,9 @@ public final class Credentials {
     if (authFile.isEmpty()) {
       DockerConfigCredentials.fromDefaultLocation().ifPresent(chain::add);
     }
-    chain.add(EcrCredentials.withDefaultClients());
+    // The endpoint is read now, so a bad one is reported at start like a broken config file.
+    EcrClients ecrClients = EcrClients.fromEnvironment(System.getenv());
+    chain.add(new FirstUseProvider(() -> new EcrCredentials(ecrClients, Clock.systemUTC())));
     return CredentialProvider.chain(chain);
   }
 }

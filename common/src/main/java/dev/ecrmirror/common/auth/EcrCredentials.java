@@ -44,11 +44,6 @@ public final class EcrCredentials implements CredentialProvider {
     this.clock = clock;
   }
 
-  /** The production provider: SDK defaults for credentials, one client per region. */
-  public static EcrCredentials withDefaultClients() {
-    return new EcrCredentials(EcrClients.fromEnvironment(System.getenv()), Clock.systemUTC());
-  }
-
   /** The region of an ECR registry host, e.g. {@code eu-west-1} for {@code 1234….dkr.ecr.eu-west-1.amazonaws.com}. */
   public static Optional<Region> regionOf(String registry) {
     Matcher m = ECR_HOST.matcher(registry.toLowerCase(java.util.Locale.ROOT));

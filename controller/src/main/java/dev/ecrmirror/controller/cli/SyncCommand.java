@@ -47,8 +47,10 @@ final class SyncCommand implements Callable<Integer> {
   @Mixin
   TableOptions where;
 
+  final RegistryCliOptions registry = new RegistryCliOptions();
+
   @Mixin
-  RegistryCliOptions registry;
+  CommandSpec registryOptions = registry.mixin();
 
   @Option(names = "--dry-run", description = "Print the plan (row, drifted destinations, why); write and submit nothing.")
   boolean dryRun;
