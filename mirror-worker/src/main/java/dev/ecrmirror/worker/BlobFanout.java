@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
@@ -19,8 +20,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads one source blob once and streams it to every destination that needs it, at the same time.
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * mid-way resumes with a Range request (or re-reads and skips, where Range is not supported).
  */
 final class BlobFanout {
-  private static final Logger LOG = LoggerFactory.getLogger(BlobFanout.class);
+  private static final LazyLogger LOG = LazyLogger.of(BlobFanout.class);
   private static final int CHUNK = 128 * 1024;
   private static final int PIPE_CHUNKS = 8;
   /** Idle arrays kept for reuse: enough for the default six transfers at once. */
@@ -200,7 +199,7 @@ final class BlobFanout {
           throw e;
         }
         resumes++;
-        LOG.warn("download of blob {} from {} broke after {} of {} bytes ({}); resuming", digest.shortHex(),
+        LOG.get().warn("download of blob {} from {} broke after {} of {} bytes ({}); resuming", digest.shortHex(),
             source.name(), received, size, e.getMessage());
         stream = client.openBlob(source, digest, received, readTimeout);
       }

@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.manifest.Platform;
@@ -11,6 +12,7 @@ import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.worker.DestinationResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -28,8 +30,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Copies one image, every platform and byte for byte, to many destinations in one pass.
@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * no tag ever points at an incomplete image; one failing destination does not stop the others.
  */
 public final class MirrorEngine {
-  private static final Logger LOG = LoggerFactory.getLogger(MirrorEngine.class);
+  private static final LazyLogger LOG = LazyLogger.of(MirrorEngine.class);
   private static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
 
   private final RegistryClient client;
@@ -283,7 +283,7 @@ public final class MirrorEngine {
       boolean rewritten = false;
       if (!request.platforms().isEmpty()) {
         if (!top.isIndex()) {
-          LOG.warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
+          LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
               pinned, top.mediaType());
         } else {
           Manifest filtered = filterPlatforms(top, pinned);
@@ -404,7 +404,11 @@ public final class MirrorEngine {
       }
 
       List<Future<?>> transfers = new ArrayList<>();
-      for (Descriptor blob : tree.blobs().values()) {
+      // Largest first: the longest transfers start at once, and the small ones fill in around them
+      // instead of one big layer starting last and running alone.
+      List<Descriptor> bySize = new ArrayList<>(tree.blobs().values());
+      bySize.sort(Comparator.comparingLong(Descriptor::size).reversed());
+      for (Descriptor blob : bySize) {
         List<Target> needing = work.stream().filter(t -> t.error == null && !t.present.contains(blob.digest())).toList();
         if (!needing.isEmpty()) {
           transfers.add(submit(() -> {
@@ -476,7 +480,7 @@ public final class MirrorEngine {
             if (failure == null) {
               t.countUpload(blob.size());
             } else if (canRetry && retryable(failure)) {
-              LOG.warn("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
+              LOG.get().warn("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
               next.add(t);
             } else {
               t.fail(failure.getMessage());
@@ -515,7 +519,7 @@ public final class MirrorEngine {
           return true;
         }
       } catch (RuntimeException e) {
-        LOG.debug("mount of {} into {} failed, uploading instead: {}", digest.shortHex(), t.ref.name(), e.getMessage());
+        LOG.get().debug("mount of {} into {} failed, uploading instead: {}", digest.shortHex(), t.ref.name(), e.getMessage());
       }
       return false;
     }

@@ -1,12 +1,11 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.LazyLogger;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Shows a run's progress: on a terminal, one live line redrawn in place; off a terminal (Batch,
@@ -14,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * live line so the summary that follows starts clean.
  */
 final class ProgressReporter implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger("progress");
+  private static final LazyLogger LOG = LazyLogger.named("progress");
 
   private final Progress progress;
   private final PrintWriter terminal;
@@ -40,7 +39,7 @@ final class ProgressReporter implements AutoCloseable {
 
   /** A log line every {@code interval}. */
   static ProgressReporter logging(Progress progress, Duration interval) {
-    return logging(progress, interval, LOG::info);
+    return logging(progress, interval, line -> LOG.get().info(line));
   }
 
   /** A line to {@code log} every {@code interval}. */

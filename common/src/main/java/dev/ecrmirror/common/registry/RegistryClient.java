@@ -2,6 +2,7 @@ package dev.ecrmirror.common.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecrmirror.common.Json;
+import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.manifest.MediaTypes;
 import dev.ecrmirror.common.ref.Digest;
@@ -29,8 +30,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A thread-safe client for the OCI distribution API on any number of registries: manifests as raw
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * @see <a href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md">OCI distribution spec</a>
  */
 public final class RegistryClient {
-  private static final Logger LOG = LoggerFactory.getLogger(RegistryClient.class);
+  private static final LazyLogger LOG = LazyLogger.of(RegistryClient.class);
   private static final Duration MANIFEST_TIMEOUT = Duration.ofSeconds(60);
   /** How long a registry may take to answer once an upload's last byte is sent (it verifies and stores it). */
   private static final Duration UPLOAD_ANSWER_TIMEOUT = Duration.ofMinutes(15);
@@ -376,12 +375,12 @@ public final class RegistryClient {
     try {
       int left = Integer.parseInt(count);
       if (left < LOW_RATE_LIMIT) {
-        LOG.warn("{}: only {} pulls left in the rate-limit window (log in to raise the limit)", registry, left);
+        LOG.get().warn("{}: only {} pulls left in the rate-limit window (log in to raise the limit)", registry, left);
       } else {
-        LOG.debug("{}: {} pulls left in the rate-limit window", registry, left);
+        LOG.get().debug("{}: {} pulls left in the rate-limit window", registry, left);
       }
     } catch (NumberFormatException e) {
-      LOG.debug("{}: rate limit header {}", registry, header);
+      LOG.get().debug("{}: rate limit header {}", registry, header);
     }
   }
 
@@ -401,7 +400,7 @@ public final class RegistryClient {
   }
 
   private static void sleep(Duration delay, String action, RegistryException cause) {
-    LOG.warn("{}; retrying in {} ms", cause.getMessage(), delay.toMillis());
+    LOG.get().warn("{}; retrying in {} ms", cause.getMessage(), delay.toMillis());
     try {
       Thread.sleep(delay);
     } catch (InterruptedException e) {
