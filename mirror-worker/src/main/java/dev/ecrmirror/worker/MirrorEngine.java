@@ -201,6 +201,7 @@ public final class MirrorEngine {
         }
       }
       if (!work.isEmpty()) {
+        DigestWarmup.start(sourceDigest);
         if (tree == null) {
           tree = loadTree(pinned);
           mediaType = tree.top().mediaType();
