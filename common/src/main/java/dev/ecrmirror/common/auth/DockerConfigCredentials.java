@@ -57,7 +57,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
   /** Parses config.json content; {@code origin} names where it came from, for error messages. */
   public static DockerConfigCredentials fromJson(String origin, String json) {
     try {
-      JsonNode root = Json.mapper().readTree(json);
+      JsonNode root = Json.readTree(json);
       if (root == null || !root.isObject()) {
         throw new IllegalArgumentException("auth config " + origin + " is not a JSON object");
       }
@@ -157,7 +157,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
         // "credentials not found in native keychain": the helper has nothing for this registry.
         return Optional.empty();
       }
-      JsonNode answer = Json.mapper().readTree(out);
+      JsonNode answer = Json.readTree(out);
       String user = answer.path("Username").asText("");
       String secret = answer.path("Secret").asText("");
       if (secret.isEmpty()) {

@@ -43,7 +43,7 @@ public final class Manifest {
 
   private static Optional<String> sniffMediaType(byte[] bytes) {
     try {
-      JsonNode root = Json.mapper().readTree(bytes);
+      JsonNode root = Json.readTree(bytes);
       if (root.hasNonNull("mediaType")) {
         return Optional.of(root.get("mediaType").asText());
       }
@@ -118,7 +118,7 @@ public final class Manifest {
 
   private JsonNode parseTree() {
     try {
-      return Json.mapper().readTree(bytes);
+      return Json.readTree(bytes);
     } catch (IOException e) {
       throw new IllegalArgumentException("manifest " + digest + " (" + mediaType + ") is not valid JSON: " + e.getMessage(), e);
     }

@@ -140,7 +140,7 @@ final class Authenticator {
       throw new RegistryException(action, status, "", "unexpected answer from the token service");
     }
     try {
-      JsonNode body = Json.mapper().readTree(answer);
+      JsonNode body = Json.readTree(answer);
       String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText("");
       if (token.isEmpty()) {
         throw new RegistryException(action, 200, "", "the token service answered without a token");

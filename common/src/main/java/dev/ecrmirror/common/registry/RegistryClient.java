@@ -522,7 +522,7 @@ public final class RegistryClient {
       return new ErrorBody("", "");
     }
     try {
-      JsonNode first = Json.mapper().readTree(bytes).path("errors").path(0);
+      JsonNode first = Json.readTree(bytes).path("errors").path(0);
       if (first.isObject()) {
         return new ErrorBody(first.path("code").asText(""), first.path("message").asText(""));
       }
