@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.auth.EcrCredentials;
 import dev.ecrmirror.common.aws.EcrClients;
 import dev.ecrmirror.common.aws.EcrRepositories;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -7,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The destination set-up that creates missing ECR repositories, with the AWS SDK types behind it
- * loaded only when a destination is first about to receive a copy: a run with every destination
- * already in sync never needs them.
+ * loaded only when an ECR destination is first about to receive a copy: a run with every
+ * destination already in sync, or none in ECR, never needs them.
  */
 final class EcrRepositorySetup implements Consumer<ImageReference> {
   private final EcrClients clients;
@@ -20,6 +21,9 @@ final class EcrRepositorySetup implements Consumer<ImageReference> {
 
   @Override
   public void accept(ImageReference destination) {
+    if (!EcrCredentials.isEcr(destination.registry())) {
+      return; // other registries create repositories on push, or not at all
+    }
     EcrRepositories r = repositories;
     if (r == null) {
       synchronized (this) {

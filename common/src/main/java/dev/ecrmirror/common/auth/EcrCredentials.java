@@ -52,7 +52,7 @@ public final class EcrCredentials implements CredentialProvider {
 
   /** True when the registry host is an ECR private registry. */
   public static boolean isEcr(String registry) {
-    return regionOf(registry).isPresent();
+    return ECR_HOST.matcher(registry.toLowerCase(java.util.Locale.ROOT)).matches();
   }
 
   @Override
