@@ -607,6 +607,13 @@ def snapshot_jar(workdir):
     raise BenchError("the worker jar kept changing for minutes; is a build running?")
 
 
+def java_feature(java):
+    """The feature version (21, 25, ...) of the java executable."""
+    out = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    m = re.search(r'version "(\d+)', out)
+    return int(m.group(1)) if m else 0
+
+
 def machine_info(java):
     mem_kb = 0
     for line in open("/proc/meminfo"):
@@ -773,6 +780,32 @@ def run_bench(args, java):
     for x in sync:
         verify(x.host, dest_repo, tag, want, "start-up runs")
 
+    # 7. the JDK's AOT cache (JDK 25+): what JIT warm-up and class loading cost, measured by taking
+    # them away. Trained once on a copy to a fresh registry, then used for copies and in-sync runs.
+    aot = {}
+    if java_feature(java) >= 25:
+        cache = os.path.join(CACHE, "worker.aot")
+        if os.path.exists(cache):
+            os.unlink(cache)
+        d = Registry("aot-train")
+        tools.worker(src_ref, [f"{d.host}/{dest_repo}:{tag}"], flags=(f"-XX:AOTCacheOutput={cache}",), args=())
+        d.stop()
+        if os.path.exists(cache):
+            log(f"AOT cache: {args.runs} copies and in-sync runs with it")
+            aot = {"one": [], "one_skopeo": [], "sync": [], "mb": os.path.getsize(cache) / 1e6}
+            for i in range(args.runs):
+                d = Registry("aot")
+                r = tools.worker(src_ref, [f"{d.host}/{dest_repo}:{tag}"], flags=(f"-XX:AOTCache={cache}",), args=())
+                verify(d.host, dest_repo, tag, want, "worker with AOT cache")
+                d.stop()
+                aot["one"].append(r["wall"])
+                d = Registry("aot-skopeo")
+                aot["one_skopeo"].append(tools.skopeo(src_ref, f"{d.host}/{dest_repo}:{tag}")["wall"])
+                d.stop()
+                aot["sync"].append(tools.worker(src_ref, sync_refs[:1], flags=(f"-XX:AOTCache={cache}",), args=())["wall"])
+        else:
+            log("the AOT cache was not written; skipping its runs")
+
     # 5. peak RSS with a single 1 GiB layer, one destination
     mem = {}
     if big:
@@ -799,7 +832,7 @@ def run_bench(args, java):
     changed = jar_fingerprint(JAR)[0] != jar_sha if os.path.exists(JAR) else True
     info["load_end"] = os.getloadavg()
     return {"info": info, "app": app, "big": big, "R": R, "startup": startup, "mem": mem, "cds_share": cds_share,
-            "jar_changed": changed}
+            "aot": aot, "jar_changed": changed}
 
 
 def thread_cpu(cmd):
@@ -1036,6 +1069,18 @@ def report(res, args):
         out.append(f"CDS archive made by one in-sync run with `-XX:ArchiveClassesAtExit=bench/worker/.cache/worker.jsa` "
                    f"({st.get('jsa_mb', 0):.0f} MB); with it {sh} of {tot} loaded classes come from the archive "
                    "(base JDK archive + dynamic archive).\n")
+    aot = res.get("aot")
+    if aot:
+        out.append("### With the JDK's AOT cache (`-XX:AOTCache`, JDK 25)\n")
+        out.append(f"Trained by one copy with `-XX:AOTCacheOutput=bench/worker/.cache/worker.aot` ({aot['mb']:.0f} MB); "
+                   "skopeo measured alongside, each copy to a fresh registry.\n")
+        out.append("| case | ecr-mirror with the cache | skopeo | ratio |")
+        out.append("|---|---|---|---|")
+        out.append(f"| one destination, wall | {med(aot['one']):.2f} s ({spread(aot['one'])}) | "
+                   f"{med(aot['one_skopeo']):.2f} s ({spread(aot['one_skopeo'])}) | {fmt_ratio(med(aot['one']), med(aot['one_skopeo']))} |")
+        out.append(f"| nothing to do, one destination, wall | {med(aot['sync']):.2f} s ({spread(aot['sync'])}) | "
+                   f"{med(R['skopeo_sync']):.2f} s | {fmt_ratio(med(aot['sync']), med(R['skopeo_sync']))} |")
+        out.append("")
     if mem_lines:
         out.append("### Peak RSS, one 1 GiB layer, one destination\n")
         out.append("| JVM flags | peak RSS MB (median) | min–max | wall s |")
