@@ -20,6 +20,7 @@ import picocli.CommandLine;
 
 /** The {@code mirror-worker} command: copy one image to one or more destinations. */
 public final class MirrorWorkerCli implements Callable<Integer> {
+  private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
   private final WorkerOptions options = new WorkerOptions();
   private final CommandSpec spec = options.commandSpec(this);
 
@@ -29,6 +30,11 @@ public final class MirrorWorkerCli implements Callable<Integer> {
 
   /** The configured command line: usage errors print one line and exit 2. */
   public static CommandLine commandLine() {
+    // No option takes a date, time or SQL type: picocli need not look up converters for them, which
+    // loads the java.sql module and the java.time formatters on every run.
+    if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+      System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
+    }
     CommandLine cli = new CommandLine(new MirrorWorkerCli().spec);
     cli.setParameterExceptionHandler((e, args) -> {
       e.getCommandLine().getErr().println("mirror-worker: " + e.getMessage() + " (see --help)");
