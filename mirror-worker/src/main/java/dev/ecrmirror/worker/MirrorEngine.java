@@ -51,7 +51,7 @@ public final class MirrorEngine {
   private final Duration readTimeout;
 
   /** A blob download that receives nothing for this long is dropped and resumed. */
-  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(120);
+  public static final Duration DEFAULT_READ_TIMEOUT = RegistryClient.DEFAULT_READ_TIMEOUT;
 
   /** {@code jobs} bounds the registry operations (blob checks, transfers, pushes) run at once. */
   public MirrorEngine(RegistryClient client, int jobs) {
