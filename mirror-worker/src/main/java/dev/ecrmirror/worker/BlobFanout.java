@@ -204,8 +204,14 @@ final class BlobFanout {
         stream = client.openBlob(source, digest, received, readTimeout);
       }
     }
+    if (size == 0) {
+      verify(digest, hash); // no bytes came, so emit never checked
+    }
+  }
+
+  private static void verify(Digest digest, MessageDigest hash) throws BadContentException {
     if (!digest.matches(hash)) {
-      throw new BadContentException("blob " + digest + " from " + source.name() + " does not match its digest: refusing to push it");
+      throw new BadContentException("blob " + digest + " does not match its digest: refusing to push it");
     }
   }
 
@@ -225,6 +231,11 @@ final class BlobFanout {
     long total = received + count;
     if (total > size) {
       throw new BadContentException("blob " + digest + " is longer than the " + size + " bytes its descriptor says");
+    }
+    if (total == size) {
+      // The last bytes go to no upload before the whole blob checks out: an upload cannot complete
+      // with wrong content, even to a registry that would not check the digest itself.
+      verify(digest, hash);
     }
     Chunk shared = new Chunk(chunk, from, count, pool);
     boolean anyAlive = false;

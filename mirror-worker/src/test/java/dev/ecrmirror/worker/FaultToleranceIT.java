@@ -222,11 +222,9 @@ class FaultToleranceIT {
     assertMirrored(repo, registries.get(2));
   }
 
-  @Test
-  void corruptSourceBlobIsNeverPushed() throws Exception {
-    String repo = freshImage();
-    // Serve garbage of the right length for every blob: the digest check must refuse it.
-    try (StubHttpServer liar = StubHttpServer.start(request -> {
+  /** A source that serves the real manifests but garbage of the right length for every blob. */
+  private StubHttpServer liarSource() throws Exception {
+    return StubHttpServer.start(request -> {
       HttpClient http = HttpClient.newHttpClient();
       HttpRequest.Builder b = HttpRequest.newBuilder(src().baseUri().resolve(request.uri().toString()))
           .method(request.method(), HttpRequest.BodyPublishers.noBody());
@@ -243,12 +241,45 @@ class FaultToleranceIT {
         body[body.length / 2] ^= 0x5a;
       }
       return new Response(real.statusCode(), headers, body);
-    })) {
+    });
+  }
+
+  @Test
+  void corruptSourceBlobIsNeverPushed() throws Exception {
+    String repo = freshImage();
+    try (StubHttpServer liar = liarSource()) {
       Run run = MirrorWorkerIT.run("--retry-times", "1", liar.host() + "/" + repo + ":1", registries.get(1).host() + "/" + repo + ":1");
 
       assertThat(run.exit()).isEqualTo(1);
       assertThat(run.out()).contains("does not match its digest");
       assertThat(RegistryContents.manifest(registries.get(1).baseUri(), repo, "1")).isEmpty();
+    }
+  }
+
+  @Test
+  void aCorruptBlobNeverReachesEvenARegistryThatTrustsTheDigestItIsGiven() throws Exception {
+    String repo = freshImage();
+    // A destination that stores whatever it is sent: only the worker's own check stands between
+    // the corrupt bytes and a committed blob. It records only requests whose body arrived whole.
+    try (StubHttpServer liar = liarSource();
+        StubHttpServer trusting = StubHttpServer.start(request -> {
+          String path = request.uri().getPath();
+          if (request.method().equals("HEAD")) {
+            return new Response(404, Map.of(), new byte[0]);
+          }
+          if (request.method().equals("POST") && path.endsWith("/blobs/uploads/")) {
+            return new Response(202, Map.of("Location", path + "session"), new byte[0]);
+          }
+          return new Response(201, Map.of(), new byte[0]);
+        })) {
+      Run run = MirrorWorkerIT.run("--retry-times", "1", liar.host() + "/" + repo + ":1", trusting.host() + "/" + repo + ":1");
+
+      assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(1);
+      assertThat(run.out()).contains("does not match its digest");
+      assertThat(trusting.requests()).as("blob uploads whose whole body arrived")
+          .noneMatch(r -> r.method().equals("PUT") && r.uri().getPath().contains("/blobs/uploads/") && r.body().length > 0);
+      assertThat(trusting.requests()).as("manifest pushes").noneMatch(r -> r.uri().getPath().contains("/manifests/")
+          && r.method().equals("PUT"));
     }
   }
 
