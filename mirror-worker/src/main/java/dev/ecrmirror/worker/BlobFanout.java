@@ -120,7 +120,7 @@ final class BlobFanout {
         // Its connection was dropped when it stalled; the upload's own error would only say so.
         awaitQuietly(e.getValue());
         failures.put(e.getKey(), new RegistryException("upload blob " + digest.shortHex() + " to " + e.getKey().name(),
-            0, "", "the registry took no bytes for 10 minutes"));
+            0, "", "the registry took no bytes for " + ChunkPipe.STALL_LIMIT.toMinutes() + " minutes"));
         continue;
       }
       try {

@@ -5,6 +5,7 @@ import dev.ecrmirror.worker.ChunkPool.Chunk;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ChunkPipe implements RegistryClient.BlobBody {
   private static final Chunk END = new Chunk(new byte[0], 0, 0, null);
-  private static final long STALL_LIMIT_NANOS = TimeUnit.MINUTES.toNanos(10);
+  /** How long an upload may take nothing before it is dropped. */
+  static final Duration STALL_LIMIT = Duration.ofMinutes(10);
 
   private final BlockingQueue<Chunk> chunks;
   private final AtomicBoolean sent = new AtomicBoolean();
@@ -28,8 +30,15 @@ final class ChunkPipe implements RegistryClient.BlobBody {
   private volatile boolean abandoned;
   private volatile Runnable abortUpload = () -> { };
 
+  private final long stallLimitNanos;
+
   ChunkPipe(int capacityChunks) {
+    this(capacityChunks, STALL_LIMIT);
+  }
+
+  ChunkPipe(int capacityChunks, Duration stallLimit) {
     this.chunks = new ArrayBlockingQueue<>(capacityChunks);
+    this.stallLimitNanos = stallLimit.toNanos();
   }
 
   /**
@@ -45,7 +54,7 @@ final class ChunkPipe implements RegistryClient.BlobBody {
       }
       if (stalledSince == 0) {
         stalledSince = System.nanoTime();
-      } else if (System.nanoTime() - stalledSince > STALL_LIMIT_NANOS) {
+      } else if (System.nanoTime() - stalledSince > stallLimitNanos) {
         // A destination that takes nothing for this long is stuck: drop it, keep the others going.
         stalled = true;
         uploadGone = true;

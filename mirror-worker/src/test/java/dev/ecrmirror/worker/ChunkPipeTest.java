@@ -7,6 +7,8 @@ import dev.ecrmirror.worker.ChunkPool.Chunk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The hand-off of source bytes to uploads: what each upload writes, and when an array may be reused. */
@@ -96,6 +98,18 @@ class ChunkPipeTest {
 
     assertThatThrownBy(() -> pipe.writeTo(new ByteArrayOutputStream()))
         .isInstanceOf(IOException.class).hasMessageContaining("already sent once");
+  }
+
+  @Test
+  void anUploadThatTakesNothingIsDroppedAndItsConnectionClosed() throws Exception {
+    ChunkPipe stuck = new ChunkPipe(1, Duration.ofMillis(200));
+    AtomicBoolean aborted = new AtomicBoolean();
+    stuck.abortWith(() -> aborted.set(true));
+    handOut(chunk("fills the pipe"), stuck);
+
+    assertThat(stuck.write(chunk("waits"))).as("given up on").isFalse();
+    assertThat(stuck.stalled()).isTrue();
+    assertThat(aborted).as("the blocked write's connection was dropped").isTrue();
   }
 
   @Test
