@@ -167,6 +167,10 @@ public final class MirrorEngine {
     MirrorReport execute() {
       ImageReference source = request.source();
       boolean filtering = !request.platforms().isEmpty();
+      // The destinations are asked what they hold while the source is: their references never
+      // depend on its answer, so a run with nothing to do costs one round trip, not two.
+      List<Target> targets = resolveTargets();
+      Map<Target, Future<Optional<Digest>>> destinationHeads = startDestinationChecks(targets);
       // HEAD first, even for a digest: when every destination is already in sync this is all we
       // read (Docker Hub does not count HEADs against the pull limit), and it proves the source exists.
       ManifestHead head = client.headManifest(source).orElseThrow(() -> new RegistryException(
@@ -174,7 +178,7 @@ public final class MirrorEngine {
       Digest sourceDigest = source.digest().orElse(head.digest());
       String mediaType = head.mediaType();
       ImageReference pinned = source.withDigest(sourceDigest);
-      List<Target> targets = resolveTargets(pinned);
+      checkDigestDestinations(targets, sourceDigest);
 
       Tree tree = null;
       Digest finalDigest = sourceDigest;
@@ -183,7 +187,7 @@ public final class MirrorEngine {
         finalDigest = tree.top().digest();
         mediaType = tree.top().mediaType();
       }
-      Map<Target, Optional<Digest>> current = checkDestinations(targets);
+      Map<Target, Optional<Digest>> current = awaitDestinationChecks(targets, destinationHeads);
       List<Target> work = new ArrayList<>();
       List<DestinationResult> results = new ArrayList<>();
       Map<Target, DestinationResult> done = new LinkedHashMap<>();
@@ -226,7 +230,9 @@ public final class MirrorEngine {
     }
 
     /** Destinations keep their own tag; one named bare takes the source's tag, or the digest if it has none. */
-    private List<Target> resolveTargets(ImageReference pinned) {
+    /** Each destination's full reference; a destination without tag or digest takes the source's. */
+    private List<Target> resolveTargets() {
+      ImageReference source = request.source();
       List<Target> out = new ArrayList<>();
       for (ImageReference dest : request.destinations()) {
         if (dest.tag().isPresent()) {
@@ -236,28 +242,42 @@ public final class MirrorEngine {
           if (!request.platforms().isEmpty()) {
             t.fail("a destination named by digest cannot take a --platform copy (the rewritten index has "
                 + "a digest of its own): name a tag instead");
-          } else if (!dest.digest().get().equals(pinned.digest().orElseThrow())) {
-            t.fail("destination names digest " + dest.digest().get() + " but the source is " + pinned.digest().get());
           }
           out.add(t);
-        } else if (request.source().tag().isPresent()) {
-          out.add(new Target(dest.withTag(request.source().tag().get())));
-        } else if (request.source().isBare()) {
+        } else if (source.tag().isPresent()) {
+          out.add(new Target(dest.withTag(source.tag().get())));
+        } else if (source.isBare()) {
           out.add(new Target(dest.withTag("latest")));
         } else {
-          out.add(new Target(dest.withDigest(pinned.digest().get())));
+          out.add(new Target(dest.withDigest(source.digest().orElseThrow())));
         }
       }
       return out;
     }
 
-    private Map<Target, Optional<Digest>> checkDestinations(List<Target> targets) {
+    /** A destination named by digest can only receive the image with that digest. */
+    private void checkDigestDestinations(List<Target> targets, Digest sourceDigest) {
+      for (Target t : targets) {
+        if (t.error == null && t.ref.tag().isEmpty() && t.ref.digest().isPresent()
+            && !t.ref.digest().get().equals(sourceDigest)) {
+          t.fail("destination names digest " + t.ref.digest().get() + " but the source is " + sourceDigest);
+        }
+      }
+    }
+
+    private Map<Target, Future<Optional<Digest>>> startDestinationChecks(List<Target> targets) {
       Map<Target, Future<Optional<Digest>>> pending = new LinkedHashMap<>();
       for (Target t : targets) {
         if (t.error == null) {
           pending.put(t, submit(() -> client.headManifest(t.ref).map(ManifestHead::digest)));
         }
       }
+      return pending;
+    }
+
+    /** What each destination holds now; a destination that could not be asked has failed. */
+    private Map<Target, Optional<Digest>> awaitDestinationChecks(List<Target> targets,
+        Map<Target, Future<Optional<Digest>>> pending) {
       Map<Target, Optional<Digest>> out = new LinkedHashMap<>();
       for (Target t : targets) {
         Future<Optional<Digest>> f = pending.get(t);
@@ -266,7 +286,8 @@ public final class MirrorEngine {
           continue;
         }
         try {
-          out.put(t, f.get());
+          Optional<Digest> at = f.get();
+          out.put(t, t.error == null ? at : Optional.empty());
         } catch (ExecutionException e) {
           t.fail(e.getCause().getMessage());
           out.put(t, Optional.empty());
@@ -278,7 +299,6 @@ public final class MirrorEngine {
       return out;
     }
 
-    /** Reads the source tree by digest: the top manifest (filtered by platform if asked), children, blobs. */
     private Tree loadTree(ImageReference pinned) {
       Manifest top = client.getManifest(pinned);
       boolean rewritten = false;
