@@ -30,10 +30,10 @@ import java.util.function.Predicate;
 final class FaultProxy implements AutoCloseable {
 
   /** What to do to a selected request. */
-  enum Fault { STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, STALL_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY }
+  enum Fault { STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, STALL_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY, ANSWER_AFTER_1S }
 
-  /** A request as the proxy saw it. */
-  record Seen(String method, String path, Map<String, String> headers, String fault) {}
+  /** A request as the proxy saw it, and when ({@link System#nanoTime()}) its head arrived. */
+  record Seen(String method, String path, Map<String, String> headers, String fault, long atNanos) {}
 
   private record Rule(Predicate<Seen> selects, Fault fault, AtomicInteger remaining) {}
 
@@ -89,6 +89,10 @@ final class FaultProxy implements AutoCloseable {
     return s -> s.method().equals("PUT") && s.path().contains("/blobs/uploads/");
   }
 
+  static Predicate<Seen> manifestHead() {
+    return s -> s.method().equals("HEAD") && s.path().contains("/manifests/");
+  }
+
   static Predicate<Seen> manifestPut() {
     return s -> s.method().equals("PUT") && s.path().contains("/manifests/");
   }
@@ -115,7 +119,7 @@ final class FaultProxy implements AutoCloseable {
       String[] requestLine = lines[0].split(" ");
       Map<String, String> headers = headers(lines);
       byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-      Seen request = new Seen(requestLine[0], requestLine[1], headers, null);
+      Seen request = new Seen(requestLine[0], requestLine[1], headers, null, System.nanoTime());
       OutputStream out = client.getOutputStream();
       if (basicAuth != null && !basicAuth.equals(headers.get("authorization"))) {
         seen.add(request);
@@ -123,7 +127,10 @@ final class FaultProxy implements AutoCloseable {
         return;
       }
       Fault fault = pick(request);
-      seen.add(new Seen(request.method(), request.path(), headers, fault == null ? null : fault.name()));
+      seen.add(new Seen(request.method(), request.path(), headers, fault == null ? null : fault.name(), request.atNanos()));
+      if (fault == Fault.ANSWER_AFTER_1S) {
+        Thread.sleep(1000);
+      }
       if (fault == Fault.STATUS_500 || fault == Fault.STATUS_503) {
         writeError(out, fault == Fault.STATUS_500 ? "500 Internal Server Error" : "503 Service Unavailable", Map.of());
         return;
@@ -143,6 +150,8 @@ final class FaultProxy implements AutoCloseable {
       forward(request, body, client, fault);
     } catch (IOException e) {
       // The client went away or was cut off on purpose.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

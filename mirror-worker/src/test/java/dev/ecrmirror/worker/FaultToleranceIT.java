@@ -2,6 +2,7 @@ package dev.ecrmirror.worker;
 
 import static dev.ecrmirror.worker.FaultProxy.blobGet;
 import static dev.ecrmirror.worker.FaultProxy.blobPut;
+import static dev.ecrmirror.worker.FaultProxy.manifestHead;
 import static dev.ecrmirror.worker.FaultProxy.manifestPut;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +222,24 @@ class FaultToleranceIT {
     assertThat(RegistryContents.manifest(registries.get(1).baseUri(), repo, "1")).as("no tag on the failed destination").isEmpty();
     assertThat(proxy.seen(manifestPut())).as("no manifest pushed to the failed destination").isEmpty();
     assertMirrored(repo, registries.get(2));
+  }
+
+  @Test
+  void theDestinationsAreAskedWhileTheSourceIsStillAnswering() throws Exception {
+    String repo = freshImage();
+    assertThat(MirrorWorkerIT.run(src().host() + "/" + repo + ":1", registries.get(1).host() + "/" + repo + ":1").exit())
+        .as("the first copy").isZero();
+    proxy = FaultProxy.start(src().baseUri()).inject(manifestHead(), Fault.ANSWER_AFTER_1S, 1);
+    try (FaultProxy destination = FaultProxy.start(registries.get(1).baseUri())) {
+      Run run = MirrorWorkerIT.run(proxy.host() + "/" + repo + ":1", destination.host() + "/" + repo + ":1");
+
+      assertThat(run.exit()).as(run.out() + run.err()).isZero();
+      assertThat(run.out()).contains("in sync");
+      long sourceAsked = proxy.seen(manifestHead()).get(0).atNanos();
+      long destinationAsked = destination.seen(manifestHead()).get(0).atNanos();
+      assertThat(Duration.ofNanos(destinationAsked - sourceAsked)).as("the destination was asked before the source answered")
+          .isLessThan(Duration.ofMillis(900));
+    }
   }
 
   /** A source that serves the real manifests but garbage of the right length for every blob. */
