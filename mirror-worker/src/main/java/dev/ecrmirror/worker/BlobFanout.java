@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +33,8 @@ final class BlobFanout {
   private static final LazyLogger LOG = LazyLogger.of(BlobFanout.class);
   private static final int CHUNK = 128 * 1024;
   private static final int PIPE_CHUNKS = 8;
+  /** How long an upload given up as stalled may take to notice its dropped connection. */
+  private static final Duration ABORT_GRACE = Duration.ofMinutes(1);
   /** Idle arrays kept for reuse: enough for the default six transfers at once. */
   private static final int POOL_IDLE = 96;
 
@@ -116,17 +120,13 @@ final class BlobFanout {
     Map<ImageReference, RuntimeException> failures = new LinkedHashMap<>();
     int index = 0;
     for (Map.Entry<ImageReference, Future<?>> e : running.entrySet()) {
-      if (pipes.get(index++).stalled()) {
+      ChunkPipe pipe = pipes.get(index++);
+      Throwable cause = awaitUpload(e.getValue(), pipe);
+      if (pipe.stalled()) {
         // Its connection was dropped when it stalled; the upload's own error would only say so.
-        awaitQuietly(e.getValue());
         failures.put(e.getKey(), new RegistryException("upload blob " + digest.shortHex() + " to " + e.getKey().name(),
             0, "", "the registry took no bytes for " + ChunkPipe.STALL_LIMIT.toMinutes() + " minutes"));
-        continue;
-      }
-      try {
-        e.getValue().get();
-      } catch (ExecutionException ex) {
-        Throwable cause = ex.getCause();
+      } else if (cause != null) {
         failures.put(e.getKey(), sourceError != null ? sourceError
             : cause instanceof RuntimeException re ? re : new RegistryException(
                 "upload blob " + digest.shortHex() + " to " + e.getKey().name(), 0, "", String.valueOf(cause.getMessage()), cause));
@@ -255,11 +255,29 @@ final class BlobFanout {
     return anyAlive ? total : -1;
   }
 
-  private static void awaitQuietly(Future<?> upload) throws InterruptedException {
-    try {
-      upload.get();
-    } catch (ExecutionException e) {
-      // Reported as the stall it was.
+  /**
+   * Waits for one upload to end and returns why it failed, or null. The source may have finished
+   * while the upload still writes its last megabyte (a small blob fits in the pipe whole), so the
+   * upload is watched here too: stuck for the stall limit, its connection is dropped. An upload that
+   * does not end even then is left behind, reported as stalled, on a daemon thread.
+   */
+  private static Throwable awaitUpload(Future<?> upload, ChunkPipe pipe) throws InterruptedException {
+    long givenUpAt = 0;
+    while (true) {
+      try {
+        upload.get(250, TimeUnit.MILLISECONDS);
+        return null;
+      } catch (ExecutionException e) {
+        return e.getCause();
+      } catch (TimeoutException e) {
+        if (pipe.checkStalled()) {
+          if (givenUpAt == 0) {
+            givenUpAt = System.nanoTime();
+          } else if (System.nanoTime() - givenUpAt > ABORT_GRACE.toNanos()) {
+            return null;
+          }
+        }
+      }
     }
   }
 

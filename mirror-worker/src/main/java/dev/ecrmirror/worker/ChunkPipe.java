@@ -24,13 +24,16 @@ final class ChunkPipe implements RegistryClient.BlobBody {
 
   private final BlockingQueue<Chunk> chunks;
   private final AtomicBoolean sent = new AtomicBoolean();
+  private final long stallLimitNanos;
   private volatile IOException failure;
   private volatile boolean uploadGone;
   private volatile boolean stalled;
   private volatile boolean abandoned;
   private volatile Runnable abortUpload = () -> { };
-
-  private final long stallLimitNanos;
+  /** When the upload last took a chunk (or was created). */
+  private volatile long lastTaken = System.nanoTime();
+  /** When the write in progress started; 0 while the upload is not inside a write. */
+  private volatile long writingSince;
 
   ChunkPipe(int capacityChunks) {
     this(capacityChunks, STALL_LIMIT);
@@ -47,19 +50,14 @@ final class ChunkPipe implements RegistryClient.BlobBody {
    * not taken: the caller stops feeding this pipe and carries on with others.
    */
   boolean write(Chunk chunk) throws InterruptedException {
-    long stalledSince = 0;
     while (!uploadGone) {
       if (chunks.offer(chunk, 100, TimeUnit.MILLISECONDS)) {
+        if (uploadGone) {
+          drain(); // the upload ended as this chunk went in: nobody else will release it
+        }
         return true;
       }
-      if (stalledSince == 0) {
-        stalledSince = System.nanoTime();
-      } else if (System.nanoTime() - stalledSince > stallLimitNanos) {
-        // A destination that takes nothing for this long is stuck: drop it, keep the others going.
-        stalled = true;
-        uploadGone = true;
-        abortUpload.run();
-      }
+      checkStalled();
     }
     return false;
   }
@@ -85,9 +83,31 @@ final class ChunkPipe implements RegistryClient.BlobBody {
     return stalled;
   }
 
+  /**
+   * Gives the upload up when it has been stuck for the stall limit: inside one write (the registry
+   * takes no bytes), or not taking chunks that are waiting for it. Its connection is dropped on a
+   * thread of its own, so a close that blocks (TLS sends a last message) never holds up the caller,
+   * which feeds the other destinations. Returns true once the upload has been given up.
+   */
+  boolean checkStalled() {
+    if (stalled) {
+      return true;
+    }
+    long now = System.nanoTime();
+    long since = writingSince;
+    boolean stuck = (since != 0 && now - since > stallLimitNanos)
+        || (!chunks.isEmpty() && now - lastTaken > stallLimitNanos);
+    if (stuck && !uploadGone) {
+      stalled = true;
+      uploadGone = true;
+      Thread.ofPlatform().daemon().name("abort-upload").start(abortUpload);
+    }
+    return stalled;
+  }
+
   private void offerEnd() throws InterruptedException {
     while (!uploadGone && !chunks.offer(END, 100, TimeUnit.MILLISECONDS)) {
-      // Wait for room; an upload that has gone will not take it.
+      checkStalled(); // an upload that has gone, or is stuck, will not take it
     }
   }
 
@@ -97,6 +117,10 @@ final class ChunkPipe implements RegistryClient.BlobBody {
    */
   void uploadDone() {
     uploadGone = true;
+    drain();
+  }
+
+  private void drain() {
     for (Chunk left = chunks.poll(); left != null; left = chunks.poll()) {
       if (left != END) {
         left.release();
@@ -123,6 +147,9 @@ final class ChunkPipe implements RegistryClient.BlobBody {
     try {
       while (true) {
         Chunk next = chunks.poll(100, TimeUnit.MILLISECONDS);
+        if (next != null) {
+          lastTaken = System.nanoTime();
+        }
         if (next == null) {
           if (abandoned) {
             throw new IOException("the source stopped sending");
@@ -135,9 +162,11 @@ final class ChunkPipe implements RegistryClient.BlobBody {
           }
           return;
         }
+        writingSince = System.nanoTime();
         try {
           out.write(next.array(), next.offset(), next.length());
         } finally {
+          writingSince = 0;
           next.release();
         }
       }

@@ -144,8 +144,13 @@ public final class MirrorEngine {
     // Platform threads, not virtual ones: socket I/O on virtual threads starts the JDK's poller
     // threads, which wait in native code, and the JVM then waits 300 ms for them when it exits
     // (a third of a run that finds everything in sync). The permits bound how many run at once.
-    try (ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mirror-", 0).factory())) {
+    // Every task the run starts is awaited by the run, so at its end nothing is left to wait for
+    // but a request still timing out after a failure elsewhere: those are dropped, not waited on.
+    ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mirror-", 0).factory());
+    try {
       return new Run(request, threads, progress).execute();
+    } finally {
+      threads.shutdownNow();
     }
   }
 

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ecrmirror.worker.ChunkPool.Chunk;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The hand-off of source bytes to uploads: what each upload writes, and when an array may be reused. */
@@ -103,13 +105,60 @@ class ChunkPipeTest {
   @Test
   void anUploadThatTakesNothingIsDroppedAndItsConnectionClosed() throws Exception {
     ChunkPipe stuck = new ChunkPipe(1, Duration.ofMillis(200));
-    AtomicBoolean aborted = new AtomicBoolean();
-    stuck.abortWith(() -> aborted.set(true));
+    CountDownLatch aborted = new CountDownLatch(1);
+    stuck.abortWith(aborted::countDown);
     handOut(chunk("fills the pipe"), stuck);
 
     assertThat(stuck.write(chunk("waits"))).as("given up on").isFalse();
     assertThat(stuck.stalled()).isTrue();
-    assertThat(aborted).as("the blocked write's connection was dropped").isTrue();
+    assertThat(aborted.await(5, TimeUnit.SECONDS)).as("the blocked write's connection was dropped").isTrue();
+  }
+
+  @Test
+  void anUploadStuckInItsLastWriteIsDroppedAfterTheSourceHasFinished() throws Exception {
+    // A small blob fits in the pipe whole: the source is done before the upload writes a byte.
+    ChunkPipe pipe = new ChunkPipe(4, Duration.ofMillis(200));
+    CountDownLatch dropped = new CountDownLatch(1);
+    pipe.abortWith(dropped::countDown);
+    handOut(chunk("the whole blob"), pipe);
+    pipe.close();
+    OutputStream registryThatTakesNothing = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        try {
+          dropped.await(); // until the connection is dropped
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IOException("connection reset");
+      }
+    };
+    Thread upload = Thread.ofPlatform().start(() -> {
+      try {
+        pipe.writeTo(registryThatTakesNothing);
+      } catch (IOException e) {
+        // the dropped connection
+      }
+    });
+    Thread.sleep(400);
+
+    assertThat(pipe.checkStalled()).as("stuck in a write past the limit").isTrue();
+    assertThat(dropped.await(5, TimeUnit.SECONDS)).as("its connection was dropped").isTrue();
+    upload.join(5000);
+    assertThat(upload.isAlive()).isFalse();
+  }
+
+  @Test
+  void anUploadWaitingForTheSourceIsNotStalled() throws Exception {
+    ChunkPipe pipe = new ChunkPipe(4, Duration.ofMillis(100));
+    Thread.sleep(300); // nothing to take: a slow source is not the upload's fault
+
+    assertThat(pipe.checkStalled()).isFalse();
   }
 
   @Test
