@@ -7,6 +7,9 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +19,14 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 exchange at a time, blocking, on {@link HttpURLConnection}: the JDK's own client,
@@ -103,7 +113,7 @@ final class Transport {
     /** Reads and drops what is left of a small body, so the connection can be used again. */
     void discard() {
       try (this) {
-        body.skipNBytes(Long.MAX_VALUE);
+        body.transferTo(OutputStream.nullOutputStream());
       } catch (IOException | RuntimeException e) {
         abort();
       }
@@ -136,6 +146,9 @@ final class Transport {
       return viaHttpClient(request);
     }
     HttpURLConnection c = (HttpURLConnection) request.uri().toURL().openConnection();
+    if (c instanceof HttpsURLConnection https) {
+      https.setSSLSocketFactory(ResetOnClose.FACTORY);
+    }
     try {
       c.setInstanceFollowRedirects(false);
       c.setUseCaches(false);
@@ -172,10 +185,21 @@ final class Transport {
     }
   }
 
-  /** PATCH through {@code java.net.http}, the body piped from its writer on a thread of its own. */
+  /**
+   * PATCH through {@code java.net.http}, the body piped from its writer on a thread of its own. The
+   * body's abort cancels the exchange; once the body is written, the answer must come within the
+   * request's read timeout.
+   */
   private Response viaHttpClient(Request request) throws IOException {
     PipedInputStream in = new PipedInputStream(256 * 1024);
     PipedOutputStream out = new PipedOutputStream(in);
+    HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
+        .method(request.method(), HttpRequest.BodyPublishers.fromPublisher(
+            HttpRequest.BodyPublishers.ofInputStream(() -> in), request.length()));
+    request.headers().forEach(b::header);
+    CompletableFuture<HttpResponse<InputStream>> answer =
+        patchClient().sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+    request.body().abortWith(() -> answer.cancel(true));
     Thread writer = Thread.ofPlatform().daemon().name("patch-body").start(() -> {
       try (out) {
         request.body().writeTo(out);
@@ -183,12 +207,12 @@ final class Transport {
         // The reader sees fewer bytes than declared, and the client fails the request.
       }
     });
-    HttpRequest.Builder b = HttpRequest.newBuilder(request.uri())
-        .method(request.method(), HttpRequest.BodyPublishers.fromPublisher(
-            HttpRequest.BodyPublishers.ofInputStream(() -> in), request.length()));
-    request.headers().forEach(b::header);
     try {
-      HttpResponse<InputStream> response = patchClient().send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+      // A request that fails before taking the whole body leaves the writer blocked on the pipe.
+      while (writer.isAlive() && !answer.isDone()) {
+        writer.join(100);
+      }
+      HttpResponse<InputStream> response = answer.get(request.readTimeout().toMillis(), TimeUnit.MILLISECONDS);
       InputStream body = response.body();
       return new Response(response.statusCode(), response.headers()::firstValue, body, () -> {
         try {
@@ -197,11 +221,80 @@ final class Transport {
           // Closing a dropped connection's stream has nothing left to report.
         }
       });
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      throw new SocketTimeoutException("no answer within " + request.readTimeout().toSeconds() + " s");
+    } catch (CancellationException e) {
+      throw new IOException("the upload was dropped", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
     } catch (InterruptedException e) {
+      answer.cancel(true);
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     } finally {
       writer.interrupt();
+    }
+  }
+
+  /**
+   * The JDK's TLS sockets with {@code SO_LINGER} 0. Dropping a stalled upload closes its socket from
+   * another thread; without this, TLS first tries to send its closing message, which waits behind
+   * the blocked write for ever. With it, the close resets the connection at once.
+   */
+  private static final class ResetOnClose extends SSLSocketFactory {
+    static final SSLSocketFactory FACTORY = new ResetOnClose(HttpsURLConnection.getDefaultSSLSocketFactory());
+
+    private final SSLSocketFactory tls;
+
+    private ResetOnClose(SSLSocketFactory tls) {
+      this.tls = tls;
+    }
+
+    private static Socket reset(Socket socket) throws SocketException {
+      socket.setSoLinger(true, 0);
+      return socket;
+    }
+
+    @Override
+    public String[] getDefaultCipherSuites() {
+      return tls.getDefaultCipherSuites();
+    }
+
+    @Override
+    public String[] getSupportedCipherSuites() {
+      return tls.getSupportedCipherSuites();
+    }
+
+    @Override
+    public Socket createSocket() throws IOException {
+      return reset(tls.createSocket());
+    }
+
+    @Override
+    public Socket createSocket(Socket plain, String host, int port, boolean autoClose) throws IOException {
+      reset(plain);
+      return reset(tls.createSocket(plain, host, port, autoClose));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+      return reset(tls.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+      return reset(tls.createSocket(host, port, localHost, localPort));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+      return reset(tls.createSocket(host, port));
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+      return reset(tls.createSocket(address, port, localAddress, localPort));
     }
   }
 
