@@ -430,8 +430,21 @@ public final class RegistryClient {
     if (root instanceof UnknownHostException) {
       return "cannot reach registry " + host + ": unknown host";
     }
-    if (root instanceof javax.net.ssl.SSLException) {
-      return "TLS with " + host + " failed: " + root.getMessage()
+    javax.net.ssl.SSLException tls = null;
+    boolean untrusted = false;
+    for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+      if (tls == null && t instanceof javax.net.ssl.SSLException ssl) {
+        tls = ssl;
+      }
+      untrusted |= t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathBuilderException;
+    }
+    if (untrusted) {
+      return "TLS with " + host + " failed: its certificate is not trusted (" + tls.getMessage() + "); add its CA to "
+          + "the JVM's trust store (-Djavax.net.ssl.trustStore=…), or pass --insecure-registry " + repo.registry()
+          + " if it serves plain HTTP";
+    }
+    if (tls != null) {
+      return "TLS with " + host + " failed: " + tls.getMessage()
           + " (if it serves plain HTTP, pass --insecure-registry " + repo.registry() + ")";
     }
     String message = e.getMessage() != null ? e.getMessage() : root.getClass().getSimpleName();

@@ -23,15 +23,29 @@ public final class LocalRegistry implements AutoCloseable {
   private final Process process;
   private final Path dir;
   private final int port;
+  private final boolean tls;
 
-  private LocalRegistry(Process process, Path dir, int port) {
+  private LocalRegistry(Process process, Path dir, int port, boolean tls) {
     this.process = process;
     this.dir = dir;
     this.port = port;
+    this.tls = tls;
   }
 
   /** Starts a registry and waits until {@code /v2/} answers. */
   public static LocalRegistry start() throws IOException, InterruptedException {
+    return start(null, null);
+  }
+
+  /**
+   * Starts a registry that serves HTTPS with the given PEM certificate and PKCS#8 key, and waits
+   * until its port takes connections (whether a client trusts the certificate is the test's business).
+   */
+  public static LocalRegistry startTls(Path certificate, Path key) throws IOException, InterruptedException {
+    return start(certificate, key);
+  }
+
+  private static LocalRegistry start(Path certificate, Path key) throws IOException, InterruptedException {
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       Path dir = Files.createTempDirectory("local-registry");
@@ -50,12 +64,16 @@ public final class LocalRegistry implements AutoCloseable {
           http:
             addr: 127.0.0.1:%d
             secret: local-test-secret
-          """.formatted(dir.resolve("data"), port));
+          """.formatted(dir.resolve("data"), port) + (certificate == null ? "" : """
+            tls:
+              certificate: %s
+              key: %s
+          """.formatted(certificate, key)));
       Process process = new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
           .redirectErrorStream(true)
           .redirectOutput(dir.resolve("registry.log").toFile())
           .start();
-      LocalRegistry registry = new LocalRegistry(process, dir, port);
+      LocalRegistry registry = new LocalRegistry(process, dir, port, certificate != null);
       if (registry.awaitReady()) {
         return registry;
       }
@@ -73,6 +91,9 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   private boolean awaitReady() throws InterruptedException {
+    if (tls) {
+      return awaitListening();
+    }
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline && process.isAlive()) {
@@ -86,6 +107,18 @@ public final class LocalRegistry implements AutoCloseable {
         // Not listening yet.
       }
       Thread.sleep(50);
+    }
+    return false;
+  }
+
+  private boolean awaitListening() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      try (java.net.Socket probe = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+        return true;
+      } catch (IOException e) {
+        Thread.sleep(50); // not listening yet
+      }
     }
     return false;
   }
