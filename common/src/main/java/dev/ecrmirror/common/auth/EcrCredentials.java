@@ -46,13 +46,17 @@ public final class EcrCredentials implements CredentialProvider {
 
   /** The region of an ECR registry host, e.g. {@code eu-west-1} for {@code 1234….dkr.ecr.eu-west-1.amazonaws.com}. */
   public static Optional<Region> regionOf(String registry) {
-    Matcher m = ECR_HOST.matcher(registry.toLowerCase(java.util.Locale.ROOT));
+    Matcher m = ecrHost(registry);
     return m.matches() ? Optional.of(Region.of(m.group(2))) : Optional.empty();
   }
 
-  /** True when the registry host is an ECR private registry. */
+  /** True when the registry host is an ECR private registry (without touching the AWS SDK). */
   public static boolean isEcr(String registry) {
-    return ECR_HOST.matcher(registry.toLowerCase(java.util.Locale.ROOT)).matches();
+    return ecrHost(registry).matches();
+  }
+
+  private static Matcher ecrHost(String registry) {
+    return ECR_HOST.matcher(registry.toLowerCase(java.util.Locale.ROOT));
   }
 
   @Override

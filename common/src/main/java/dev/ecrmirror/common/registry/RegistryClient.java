@@ -411,9 +411,17 @@ public final class RegistryClient {
 
   private static String connectionProblem(ImageReference repo, IOException e) {
     String host = repo.apiHost();
+    // One walk down the causes: the deepest names the network problem, a TLS one says what TLS saw.
     Throwable root = e;
+    javax.net.ssl.SSLException tls = e instanceof javax.net.ssl.SSLException ssl ? ssl : null;
+    boolean untrusted = false;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+      if (tls == null && root instanceof javax.net.ssl.SSLException ssl) {
+        tls = ssl;
+      }
+      untrusted |= root instanceof java.security.cert.CertificateException
+          || root instanceof java.security.cert.CertPathBuilderException;
     }
     if (e instanceof Transport.ConnectTimeoutException) {
       return "cannot reach registry " + host + ": connection timed out";
@@ -430,15 +438,7 @@ public final class RegistryClient {
     if (root instanceof UnknownHostException) {
       return "cannot reach registry " + host + ": unknown host";
     }
-    javax.net.ssl.SSLException tls = null;
-    boolean untrusted = false;
-    for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-      if (tls == null && t instanceof javax.net.ssl.SSLException ssl) {
-        tls = ssl;
-      }
-      untrusted |= t instanceof java.security.cert.CertificateException || t instanceof java.security.cert.CertPathBuilderException;
-    }
-    if (untrusted) {
+    if (untrusted && tls != null) {
       return "TLS with " + host + " failed: its certificate is not trusted (" + tls.getMessage() + "); add its CA to "
           + "the JVM's trust store (-Djavax.net.ssl.trustStore=…), or pass --insecure-registry " + repo.registry()
           + " if it serves plain HTTP";
