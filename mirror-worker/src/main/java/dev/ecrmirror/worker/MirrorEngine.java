@@ -154,6 +154,14 @@ public final class MirrorEngine {
     }
   }
 
+  /**
+   * Copies many tags of one repository in one pass: every tag at its pinned digest, to the same tag
+   * in each destination repository; each distinct blob is read from the source at most once.
+   */
+  public RepositoryReport mirror(RepositoryRequest request, Progress progress) {
+    throw new UnsupportedOperationException("repository copies are not implemented yet");
+  }
+
   /** The state of one {@link #mirror} call. */
   private final class Run {
     private final MirrorRequest request;

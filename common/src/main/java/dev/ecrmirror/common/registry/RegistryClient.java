@@ -21,6 +21,8 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,6 +51,8 @@ public final class RegistryClient {
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   private static final int MAX_ERROR_BYTES = 64 * 1024;
+  /** A page of 1,000 tags of 128 characters fits well within this. */
+  private static final int MAX_TAGS_PAGE_BYTES = 16 * 1024 * 1024;
   private static final int LOW_RATE_LIMIT = 10;
 
   private final Transport transport = new Transport();
@@ -144,6 +148,61 @@ public final class RegistryClient {
             "the registry stored it as " + stored + ", not " + manifest.digest() + " (it rewrote the manifest)");
       }
     });
+  }
+
+  /** Tags asked for per page; registries may return fewer and say where the next page is. */
+  static final int TAGS_PAGE_SIZE = 1000;
+
+  /**
+   * Every tag of the repository, in the order the registry lists them: {@code GET /v2/NAME/tags/list}
+   * with {@code n=}, following the {@code Link: <…>; rel="next"} header page by page (Docker Hub,
+   * GHCR, Quay and ECR all paginate). Each page is one request; none is a manifest pull. A repository
+   * the registry does not know is an error, not an empty list.
+   */
+  public List<String> listTags(ImageReference repo) {
+    String action = "list tags of " + repo.name();
+    List<String> tags = new ArrayList<>();
+    URI next = base(repo).resolve("/v2/" + repo.repository() + "/tags/list?n=" + TAGS_PAGE_SIZE);
+    Set<URI> seen = new HashSet<>();
+    while (next != null) {
+      if (!seen.add(next)) {
+        throw new RegistryException(action, 200, "PAGINATION_INVALID", "the registry's Link header loops back to " + next);
+      }
+      URI page = next;
+      Response response = send(action, repo, pull(repo), true,
+          () -> Request.of("GET", page, Map.of("Accept", "application/json"), MANIFEST_TIMEOUT));
+      if (response.status() == 404) {
+        ErrorBody body = readError(response);
+        throw error(action, 404, body.code().isEmpty() ? new ErrorBody("NAME_UNKNOWN", "no such repository") : body);
+      }
+      expect(action, response, 200);
+      byte[] bytes = read(action, response, MAX_TAGS_PAGE_BYTES);
+      try {
+        JsonNode listed = Json.readTree(bytes).path("tags");
+        if (!listed.isNull() && !listed.isMissingNode() && !listed.isArray()) {
+          throw new RegistryException(action, 200, "", "the registry's tag list is not a JSON array");
+        }
+        for (JsonNode tag : listed) {
+          tags.add(tag.asText());
+        }
+      } catch (IOException e) {
+        throw new RegistryException(action, 200, "", "the registry's tag list is not JSON: " + e.getMessage(), e);
+      }
+      next = response.header("Link").flatMap(RegistryClient::nextLink).map(page::resolve).orElse(null);
+    }
+    return tags;
+  }
+
+  /** The target of {@code rel="next"} in a {@code Link} header, if any. */
+  static Optional<String> nextLink(String header) {
+    for (String link : header.split(",(?=\\s*<)")) {
+      int open = link.indexOf('<');
+      int close = link.indexOf('>', open + 1);
+      if (open >= 0 && close > open && link.substring(close + 1).replace(" ", "").contains("rel=\"next\"")) {
+        return Optional.of(link.substring(open + 1, close).trim());
+      }
+    }
+    return Optional.empty();
   }
 
   /** True when the repository already holds the blob. */

@@ -15,6 +15,23 @@ public final class Attributes {
   public static final String PLATFORMS = "Platforms";
   public static final String ENABLED = "Enabled";
 
+  // Tag rules (user attributes): a row carrying any of them is a repository row.
+  public static final String TAGS = "Tags";
+  public static final String EXCLUDE_TAGS = "ExcludeTags";
+  public static final String CONSTRAINT = "Constraint";
+  public static final String INCLUDE_PRERELEASES = "IncludePrereleases";
+  public static final String EXCLUDE_PRERELEASES = "ExcludePrereleases";
+  public static final String RELEASE_ONLY = "ReleaseOnly";
+  public static final String MAX_RESULTS = "MaxResults";
+  /** Every tag-rule attribute, in the order listings show them. */
+  public static final java.util.List<String> RULES = java.util.List.of(TAGS, EXCLUDE_TAGS, CONSTRAINT,
+      INCLUDE_PRERELEASES, EXCLUDE_PRERELEASES, RELEASE_ONLY, MAX_RESULTS);
+  /**
+   * On a row that {@code sync --from-ecr-tags} derived from an ECR repository's tags: that
+   * repository's ARN. Such rows are rewritten (or deleted) from the repository's tags on every such run.
+   */
+  public static final String ORIGIN = "Origin";
+
   // System attributes, written by the controller.
   public static final String STATUS = "MirrorStatus";
   public static final String SOURCE_DIGEST = "SourceDigest";

@@ -1,0 +1,37 @@
+package dev.ecrmirror.worker;
+
+import dev.ecrmirror.common.manifest.Platform;
+import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.ref.Pin;
+import java.util.List;
+
+/**
+ * One run over many tags of one source repository: each pinned tag is copied, at its pinned digest,
+ * to the same tag in every destination repository, in one pass (each distinct blob read once).
+ *
+ * @param source the source repository (no tag, no digest)
+ * @param destinations the destination repositories (no tag, no digest)
+ * @param pins the tags to copy, each with the digest to copy for it
+ * @param platforms the platforms to keep from an index; empty copies every entry unchanged
+ * @param dryRun when true, only report what would be copied
+ */
+public record RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
+    List<Platform> platforms, boolean dryRun) {
+
+  public RepositoryRequest {
+    destinations = List.copyOf(destinations);
+    pins = List.copyOf(pins);
+    platforms = List.copyOf(platforms);
+    if (!source.isBare()) {
+      throw new IllegalArgumentException("source " + source + " names a tag or digest; a repository copy takes a repository");
+    }
+    for (ImageReference d : destinations) {
+      if (!d.isBare()) {
+        throw new IllegalArgumentException("destination " + d + " names a tag or digest; a repository copy takes repositories");
+      }
+    }
+    if (destinations.isEmpty()) {
+      throw new IllegalArgumentException("at least one destination is needed");
+    }
+  }
+}
