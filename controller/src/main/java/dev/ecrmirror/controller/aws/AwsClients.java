@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.retry.RetryMode;
@@ -19,14 +17,13 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds every AWS client the controller uses, in one place: one HTTP client, the region, the
- * credentials, timeouts, the standard retry mode, and per-service endpoint overrides (DynamoDB
- * Local, test stubs). Closing it closes every client it built.
+ * credentials, timeouts, the standard retry mode, and per-service endpoint overrides (test stubs).
+ * Closing it closes every client it built.
  */
 public final class AwsClients implements AutoCloseable {
   /** Endpoint overrides, for local mode and tests; empty means the service's regional endpoint. */
@@ -39,10 +36,6 @@ public final class AwsClients implements AutoCloseable {
       return new Endpoints(Optional.of(uri), batch, sqs, ecr);
     }
   }
-
-  /** DynamoDB Local takes any credentials; local mode must not need an AWS account. */
-  private static final AwsCredentialsProvider LOCAL_CREDENTIALS =
-      StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
   private final Optional<Region> region;
   private final AwsCredentialsProvider credentials;
@@ -61,17 +54,22 @@ public final class AwsClients implements AutoCloseable {
    * @param credentials where credentials come from
    */
   public AwsClients(Optional<Region> region, AwsCredentialsProvider credentials, Endpoints endpoints) {
-    this(region, credentials, endpoints, false);
+    this(region, credentials, endpoints, null);
   }
 
-  /** For local mode: DynamoDB (at {@code endpoints.dynamodb()}) gets fixed local credentials. */
-  public static AwsClients local(Optional<Region> region, AwsCredentialsProvider credentials, Endpoints endpoints) {
-    return new AwsClients(region, credentials, endpoints, true);
+  /**
+   * For local mode: DynamoDB is the given client (the embedded DynamoDB Local, which needs no
+   * account and is closed by its owner, not here); the other services are as configured.
+   */
+  public static AwsClients local(Optional<Region> region, AwsCredentialsProvider credentials, Endpoints endpoints,
+      DynamoDbClient localDynamo) {
+    return new AwsClients(region, credentials, endpoints, localDynamo);
   }
 
   private AwsClients(Optional<Region> region, AwsCredentialsProvider credentials, Endpoints endpoints,
-      boolean localDynamo) {
-    this.localDynamo = localDynamo;
+      DynamoDbClient localDynamo) {
+    this.localDynamo = localDynamo != null;
+    this.dynamo = localDynamo;
     this.region = region;
     this.credentials = credentials;
     this.endpoints = endpoints;
@@ -83,10 +81,7 @@ public final class AwsClients implements AutoCloseable {
 
   public synchronized DynamoDbClient dynamo() {
     if (dynamo == null) {
-      DynamoDbClientBuilder builder = localDynamo
-          ? configure(DynamoDbClient.builder(), endpoints.dynamodb(), Region.US_EAST_1).credentialsProvider(LOCAL_CREDENTIALS)
-          : configure(DynamoDbClient.builder(), endpoints.dynamodb(), region());
-      dynamo = track(builder.build());
+      dynamo = track(configure(DynamoDbClient.builder(), endpoints.dynamodb(), region()).build());
     }
     return dynamo;
   }

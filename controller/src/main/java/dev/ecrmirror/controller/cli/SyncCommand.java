@@ -13,6 +13,7 @@ import dev.ecrmirror.controller.events.EventDrain;
 import dev.ecrmirror.controller.jobs.BatchJobRunner;
 import dev.ecrmirror.controller.jobs.JobRunner;
 import dev.ecrmirror.controller.jobs.LocalJobRunner;
+import dev.ecrmirror.controller.local.LocalMode;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.worker.MirrorEngine;
 import java.io.PrintWriter;
@@ -115,7 +116,7 @@ final class SyncCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (where.implicitLocal(env)) {
+    if (where.implicitLocal(env) && LocalMode.available()) {
       err.println("note: no --table or $ECR_MIRROR_TABLE: using the local table in " + where.dataDir + " (--local)");
       err.flush();
     }

@@ -1,13 +1,17 @@
 package dev.ecrmirror.controller.cli;
 
 import dev.ecrmirror.controller.aws.AwsClients;
-import dev.ecrmirror.controller.local.DynamoDbLocal;
+import dev.ecrmirror.controller.local.LocalMode;
 import dev.ecrmirror.controller.table.MirrorTable;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
@@ -26,6 +30,10 @@ public final class TableOptions {
   @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${sys:user.home}/.ecr-mirror/local",
       description = "Local mode's data directory. Default: ${DEFAULT-VALUE}.")
   Path dataDir;
+
+  @Option(names = "--lock-wait", paramLabel = "SECONDS", defaultValue = "600",
+      description = "How long to wait for another run using the same --data-dir to finish. Default: ${DEFAULT-VALUE}.")
+  long lockWaitSeconds;
 
   @Option(names = "--table", paramLabel = "NAME", defaultValue = "${env:ECR_MIRROR_TABLE}",
       description = "The DynamoDB mirror table. Default: $ECR_MIRROR_TABLE.")
@@ -51,6 +59,10 @@ public final class TableOptions {
       description = "Parallel scan segments. Default: ${DEFAULT-VALUE}.")
   int scanSegments;
 
+  /** The command this mixin is part of, to name this run to a run waiting for the data directory. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   /** True when this run uses local mode: asked for, or no table configured outside AWS Batch. */
   boolean isLocal(Map<String, String> env) {
     return local || ((table == null || table.isBlank()) && !env.containsKey("AWS_BATCH_JOB_ID"));
@@ -70,9 +82,18 @@ public final class TableOptions {
         Optional.ofNullable(batchEndpoint), Optional.ofNullable(sqsEndpoint), Optional.ofNullable(ecrEndpoint));
     Optional<Region> r = Optional.ofNullable(region).map(Region::of);
     if (isLocal(env)) {
-      DynamoDbLocal db = DynamoDbLocal.start(dataDir);
-      AwsClients clients = AwsClients.local(r, DefaultCredentialsProvider.builder().build(),
-          endpoints.withDynamodb(db.endpoint()));
+      if (!LocalMode.available()) {
+        throw new UsageException(LocalMode.NOT_IN_THIS_BUILD);
+      }
+      if (lockWaitSeconds < 0) {
+        throw new UsageException("--lock-wait must be 0 or more seconds, not " + lockWaitSeconds);
+      }
+      PrintWriter err = command.commandLine().getErr();
+      LocalMode db = LocalMode.open(dataDir, holder(), Duration.ofSeconds(lockWaitSeconds), note -> {
+        err.println("note: " + note);
+        err.flush();
+      });
+      AwsClients clients = AwsClients.local(r, DefaultCredentialsProvider.builder().build(), endpoints, db.dynamo());
       MirrorTable t = new MirrorTable(clients.dynamo(), table != null && !table.isBlank() ? table : LOCAL_TABLE);
       try {
         t.createIfMissing();
@@ -90,13 +111,21 @@ public final class TableOptions {
     return new Session(clients, new MirrorTable(clients.dynamo(), table), Optional.empty(), false);
   }
 
-  /** An open table and the clients behind it; closing stops DynamoDB Local, if started. */
-  record Session(AwsClients clients, MirrorTable table, Optional<DynamoDbLocal> db, boolean local)
+  /**
+   * This run as a waiting run will name it: the command, never its arguments (they may hold
+   * credentials), e.g. {@code controller sync --local}.
+   */
+  private String holder() {
+    return command.qualifiedName() + (local ? " --local" : "");
+  }
+
+  /** An open table and the clients behind it; closing stops DynamoDB Local and unlocks its directory. */
+  record Session(AwsClients clients, MirrorTable table, Optional<LocalMode> db, boolean local)
       implements AutoCloseable {
     @Override
     public void close() {
       clients.close();
-      db.ifPresent(DynamoDbLocal::close);
+      db.ifPresent(LocalMode::close);
     }
   }
 }

@@ -1,16 +1,15 @@
 package dev.ecrmirror.controller.testing;
 
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler;
+import com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBServerHandler;
 import dev.ecrmirror.controller.aws.AwsClients;
-import dev.ecrmirror.controller.local.DynamoDbLocal;
 import dev.ecrmirror.controller.table.MirrorTable;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
+import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -21,21 +20,34 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * A JUnit extension running DynamoDB Local in process (the same embedding local mode uses) for a
- * test class, with AWS clients pointed at it and at any stubs; stopped and deleted afterwards.
+ * A JUnit extension running DynamoDB Local in process, in memory, behind an HTTP endpoint on
+ * loopback for a test class, with AWS clients pointed at it and at any stubs; stopped afterwards.
+ * The tests using it drive the controller's AWS mode, which reaches DynamoDB over HTTP; local
+ * mode itself embeds DynamoDB Local without a socket (see LocalModeIT). DynamoDB Local's own
+ * server binds every interface and has no option to choose one, so the fixture builds the
+ * server from its request handler with a connector bound to 127.0.0.1.
  */
 public final class LocalDynamo implements BeforeAllCallback, AfterAllCallback {
   private static final AtomicInteger TABLES = new AtomicInteger();
 
-  private Path dir;
-  private DynamoDbLocal db;
+  private LocalDynamoDBRequestHandler requests;
+  private Server server;
+  private URI endpoint;
   private AwsClients clients;
   private AwsClients.Endpoints endpoints;
 
   @Override
-  public void beforeAll(ExtensionContext context) throws IOException {
-    dir = Files.createTempDirectory("ddb-local");
-    db = DynamoDbLocal.start(dir);
+  public void beforeAll(ExtensionContext context) throws Exception {
+    // (0, in memory, no path, one database for every credential, no artificial delays)
+    requests = new LocalDynamoDBRequestHandler(0, true, null, true, false);
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    server.setHandler(new LocalDynamoDBServerHandler(requests, null));
+    server.start();
+    endpoint = URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
 
   /** Clients for DynamoDB Local plus the given stub endpoints (null for none). */
@@ -43,15 +55,15 @@ public final class LocalDynamo implements BeforeAllCallback, AfterAllCallback {
     if (clients != null) {
       clients.close();
     }
-    endpoints = new AwsClients.Endpoints(Optional.of(db.endpoint()), Optional.ofNullable(batch),
+    endpoints = new AwsClients.Endpoints(Optional.of(endpoint), Optional.ofNullable(batch),
         Optional.ofNullable(sqs), Optional.ofNullable(ecr));
     clients = new AwsClients(Optional.of(Region.US_EAST_1),
         StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")), endpoints);
     return clients;
   }
 
-  public java.net.URI endpoint() {
-    return db.endpoint();
+  public URI endpoint() {
+    return endpoint;
   }
 
   /** A new empty table with a unique name. */
@@ -72,15 +84,15 @@ public final class LocalDynamo implements BeforeAllCallback, AfterAllCallback {
   }
 
   @Override
-  public void afterAll(ExtensionContext context) throws IOException {
+  public void afterAll(ExtensionContext context) throws Exception {
     if (clients != null) {
       clients.close();
     }
-    if (db != null) {
-      db.close();
+    if (server != null) {
+      server.stop();
     }
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    if (requests != null) {
+      requests.shutdown();
     }
   }
 }
