@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         "Builds the controller and mirror-worker container images from the project's runnable jars with jib "
             + "(no Docker daemon) and pushes them to PREFIX/controller:TAG and PREFIX/mirror-worker:TAG, "
             + "or writes DIR/controller.tar and DIR/mirror-worker.tar.",
-        "Each image is the base plus one layer with the jar at /app/<name>.jar; entrypoint java -jar /app/<name>.jar; "
+        "Each image is the base plus one layer with the jar at /app/<name>.jar (the controller's is controller-slim.jar, "
+            + "which leaves local mode out); entrypoint java -jar /app/<name>.jar; "
             + "user 65532:65532; JAVA_TOOL_OPTIONS=" + ImageBuilder.JAVA_TOOL_OPTIONS + ". Builds are reproducible: "
             + "the same jars, base digest and options give the same digests.",
         ""},
@@ -104,7 +105,8 @@ public final class ImagesCli implements Callable<Integer> {
   Path workerJar;
 
   @Option(names = "--controller-jar", paramLabel = "JAR",
-      description = "The runnable controller jar. Default: controller/target/controller.jar.")
+      description = "The runnable controller jar. Default: controller/target/controller-slim.jar (controller.jar "
+          + "without local mode's DynamoDB Local, which a Batch job never uses).")
   Path controllerJar;
 
   @Option(names = "--revision", paramLabel = "REV",
@@ -266,7 +268,7 @@ public final class ImagesCli implements Callable<Integer> {
     try (JarFile file = new JarFile(jar.toFile())) {
       if (file.getManifest() == null || file.getManifest().getMainAttributes().getValue("Main-Class") == null) {
         throw new IllegalArgumentException("the " + app.name() + " jar " + jar + " is not runnable (no Main-Class in "
-            + "its manifest): use the shaded target/" + app.jarFile());
+            + "its manifest): use the shaded target/" + app.builtJar());
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("the " + app.name() + " jar " + jar + " is not a readable jar: " + e.getMessage(), e);

@@ -20,7 +20,7 @@ class ImagesCliTest {
   }
 
   private Path controller() {
-    return Fixtures.runnableJar(dir, "controller.jar", "controller");
+    return Fixtures.runnableJar(dir, "controller-slim.jar", "controller");
   }
 
   private static void assertUsageError(Fixtures.Run run, String... fragments) {
@@ -34,7 +34,7 @@ class ImagesCliTest {
   @Test
   void missingDefaultJarNamesThePathAndTheBuildCommand() {
     Fixtures.Run run = run("--to", "127.0.0.1:5000/ecr-mirror");
-    assertUsageError(run, dir.resolve("controller/target/controller.jar").toString(),
+    assertUsageError(run, dir.resolve("controller/target/controller-slim.jar").toString(),
         "does not exist", "mvn -B -DskipTests package", "--controller-jar");
   }
 

@@ -54,7 +54,7 @@ class ImagesIT {
     base.index("base/java", "21", List.of("linux/amd64", "linux/arm64"));
     base.single("base/java-amd64-only", "21", "linux", "amd64");
     workerJar = Fixtures.jarOrStandIn("worker.jar", work.resolve("jars"), "mirror-worker.jar");
-    controllerJar = Fixtures.jarOrStandIn("controller.jar", work.resolve("jars"), "controller.jar");
+    controllerJar = Fixtures.jarOrStandIn("controller-slim.jar", work.resolve("jars"), "controller-slim.jar");
     firstBuild = Fixtures.run(work, build(host + "/ecr-mirror", "--cache-dir", work.resolve("cache1").toString()));
   }
 
