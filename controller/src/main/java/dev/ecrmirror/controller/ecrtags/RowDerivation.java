@@ -69,15 +69,11 @@ public final class RowDerivation {
     boolean releaseOnly = false;
     OptionalInt maxResults = OptionalInt.empty();
     if (lambdaStyle) {
-      include = list(tags.get(keys.includeTags()), ",");
-      exclude = list(tags.get(keys.excludeTags()), ",");
-      includeRls = list(tags.get(keys.includeRls()), ",");
-      excludeRls = list(tags.get(keys.excludeRls()), ",");
+      include = ruleList(tags, keys.includeTags(), Attributes.TAGS, rules, where, problems);
+      exclude = ruleList(tags, keys.excludeTags(), Attributes.EXCLUDE_TAGS, rules, where, problems);
+      includeRls = ruleList(tags, keys.includeRls(), Attributes.INCLUDE_PRERELEASES, rules, where, problems);
+      excludeRls = ruleList(tags, keys.excludeRls(), Attributes.EXCLUDE_PRERELEASES, rules, where, problems);
       constraint = Optional.ofNullable(tags.get(keys.constraint())).map(String::trim).filter(s -> !s.isEmpty());
-      putList(rules, Attributes.TAGS, include);
-      putList(rules, Attributes.EXCLUDE_TAGS, exclude);
-      putList(rules, Attributes.INCLUDE_PRERELEASES, includeRls);
-      putList(rules, Attributes.EXCLUDE_PRERELEASES, excludeRls);
       constraint.ifPresent(c -> rules.put(Attributes.CONSTRAINT, AttributeValue.fromS(c)));
       String release = tags.get(keys.releaseOnly());
       if (release != null && !release.isBlank()) {
@@ -135,6 +131,28 @@ public final class RowDerivation {
       return ImageReference.parse(source).isBare();
     } catch (InvalidReferenceException e) {
       return true;
+    }
+  }
+
+  /**
+   * A comma-separated list value, split as the table's rule attributes are (commas inside
+   * {@code {a,b}} or a regex do not split) and written comma-joined; written as given, with a
+   * problem, when it has an empty element.
+   */
+  private static List<String> ruleList(Map<String, String> tags, String key, String attribute,
+      Map<String, AttributeValue> rules, String where, List<String> problems) {
+    String value = tags.get(key);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    try {
+      List<String> elements = RuleSpec.splitList(key, value);
+      putList(rules, attribute, elements);
+      return elements;
+    } catch (IllegalArgumentException e) {
+      problems.add(where + ": " + e.getMessage());
+      rules.put(attribute, AttributeValue.fromS(value));
+      return List.of();
     }
   }
 

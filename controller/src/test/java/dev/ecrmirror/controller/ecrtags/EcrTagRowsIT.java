@@ -1,9 +1,11 @@
 package dev.ecrmirror.controller.ecrtags;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.ecrmirror.common.testing.MotoServer;
 import dev.ecrmirror.controller.aws.AwsClients;
+import dev.ecrmirror.controller.table.DerivedRow;
 import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.testing.Cli;
 import dev.ecrmirror.controller.testing.LocalDynamo;
@@ -167,22 +169,25 @@ class EcrTagRowsIT {
   @Test
   void syncFromEcrTagsWritesTheRowsFirstAndADryRunWritesNothing() {
     create("mirror/app", Map.of("ecr_sync_source", "127.0.0.1:9/team/app", "ecr_sync_constraint", "-ge 1.0"));
+    create("mirror/bad", Map.of("ecr_sync_source", "127.0.0.1:9/team/bad", "ecr_sync_max_results", "0"));
     String[] common = {"sync", "--from-ecr-tags", "--table", table.name(), "--region", "us-east-1",
         "--dynamodb-endpoint-url", dynamo.endpoint().toString(), "--ecr-endpoint-url", moto.endpoint().toString()};
 
     Cli.Run dry = Cli.run(concat(common, "--dry-run"));
-    assertThat(dry.err()).contains("from ECR tags (dry run, nothing written): 1 row to write, 0 to delete, 0 unchanged");
+    assertThat(dry.err()).contains("from ECR tags (dry run, nothing written): 2 rows to write, 0 to delete, 0 unchanged",
+        "note: ECR repository " + arn("mirror/bad") + ": ecr_sync_max_results '0' is not a positive integer");
     assertThat(table.derivedRows()).isEmpty();
 
     // The row's own check and job are the controller's business (its source is a closed loopback
     // port here); this run is about the rows written before the scan.
     Cli.Run run = Cli.run(concat(common, "--job-queue", "q", "--job-definition", "d",
         "--batch-endpoint-url", "http://127.0.0.1:9"));
-    assertThat(run.err()).contains("from ECR tags: 1 row written, 0 deleted, 0 unchanged");
-    assertThat(table.derivedRows()).singleElement().satisfies(row -> {
-      assertThat(row.key()).isEqualTo("127.0.0.1:9/team/app#ecr:" + REGISTRY + "/mirror/app");
-      assertThat(row.origin()).isEqualTo(arn("mirror/app"));
-    });
+    assertThat(run.err()).contains("from ECR tags: 2 rows written, 0 deleted, 0 unchanged");
+    assertThat(table.derivedRows()).extracting(DerivedRow::key, DerivedRow::origin).containsExactlyInAnyOrder(
+        tuple("127.0.0.1:9/team/app#ecr:" + REGISTRY + "/mirror/app", arn("mirror/app")),
+        tuple("127.0.0.1:9/team/bad#ecr:" + REGISTRY + "/mirror/bad", arn("mirror/bad")));
+    // The bad value reaches the table as given; the row's check marks it invalid, saying why.
+    assertThat(run.out()).containsPattern("127\\.0\\.0\\.1:9/team/bad#ecr:\\S+ +invalid .*MaxResults");
     assertThat(run.out()).contains("127.0.0.1:9/team/app#ecr:" + REGISTRY + "/mirror/app");
 
     Cli.Run bad = Cli.run(concat(common, "--dry-run", "--ecr-tag-key", "sauce=x"));

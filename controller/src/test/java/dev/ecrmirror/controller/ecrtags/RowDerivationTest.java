@@ -78,6 +78,16 @@ class RowDerivationTest {
   }
 
   @Test
+  void listsSplitAsTheTableDoesAndAnEmptyElementIsWrittenAsGiven() {
+    RowDerivation.Derivation d = derive(Map.of("ecr_sync_source", "nginx", "ecr_sync_include_tags", "1.{26,27}.*, latest",
+        "ecr_sync_exclude_rls", "rc,,beta"));
+
+    assertThat(d.row().orElseThrow().rules()).containsEntry("Tags", s("1.{26,27}.*,latest"))
+        .containsEntry("ExcludePrereleases", s("rc,,beta"));
+    assertThat(d.problems()).containsExactly("ECR repository " + ARN + ": ecr_sync_exclude_rls 'rc,,beta' has an empty element");
+  }
+
+  @Test
   void zeroMaxResultsAndATaggedSourceAreReported() {
     RowDerivation.Derivation d = derive(Map.of("ecr_sync_source", "nginx:1.25", "ecr_sync_max_results", "0"));
 
