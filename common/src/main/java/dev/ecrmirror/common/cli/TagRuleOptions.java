@@ -1,7 +1,6 @@
 package dev.ecrmirror.common.cli;
 
 import dev.ecrmirror.common.tags.Constraint;
-import dev.ecrmirror.common.tags.RuleLists;
 import dev.ecrmirror.common.tags.RuleSpec;
 import dev.ecrmirror.common.tags.TagPattern;
 import dev.ecrmirror.common.tags.Version;
@@ -95,8 +94,11 @@ public final class TagRuleOptions {
   }
 
   private static List<String> splitOrReject(String value) {
+    if (value.isBlank()) {
+      throw new TypeConversionException("empty value");
+    }
     try {
-      return RuleLists.split(value);
+      return RuleSpec.splitList("list", value);
     } catch (IllegalArgumentException e) {
       throw new TypeConversionException(e.getMessage());
     }
@@ -132,7 +134,7 @@ public final class TagRuleOptions {
     List<String> out = new ArrayList<>();
     if (given != null) {
       for (String value : given) {
-        out.addAll(RuleLists.split(value));
+        out.addAll(RuleSpec.splitList("list", value));
       }
     }
     return out;

@@ -45,10 +45,10 @@ class TagRuleOptionsTest {
 
   @Test
   void everyOptionReachesTheSpecListsRepeatableAndCommaSeparated() {
-    assertThat(run("--tags", "1.{26,27}.*,latest", "--tags", "stable", "--exclude-tags", "*-perl",
+    assertThat(run("--tags", "1.{26,27}.*,latest", "--tags", "stable,regex:(a|b),[xy]*", "--exclude-tags", "*-perl",
         "--constraint", ">= 1.25", "--include-prereleases", "alpine,bookworm", "--exclude-prereleases", "rc",
         "--exclude-prereleases", "beta", "--release-only", "--max-results", "3")).isZero();
-    assertThat(options.toSpec()).isEqualTo(new RuleSpec(List.of("1.{26,27}.*", "latest", "stable"), List.of("*-perl"),
+    assertThat(options.toSpec()).isEqualTo(new RuleSpec(List.of("1.{26,27}.*", "latest", "stable", "regex:(a|b)", "[xy]*"), List.of("*-perl"),
         Optional.of(">= 1.25"), List.of("alpine", "bookworm"), List.of("rc", "beta"), true, OptionalInt.of(3)));
   }
 
@@ -68,9 +68,11 @@ class TagRuleOptionsTest {
   @Test
   void anEmptyElementIsAUsageErrorNamingTheOption() {
     assertThat(run("--tags", "a,,b")).isEqualTo(2);
-    assertThat(error()).isEqualTo("Invalid value for option '--tags' (PATTERN[,PATTERN...]): empty entry (entry 2 of 'a,,b')");
+    assertThat(error()).isEqualTo("Invalid value for option '--tags' (PATTERN[,PATTERN...]): list 'a,,b' has an empty element");
     assertThat(run("--exclude-prereleases", "rc,")).isEqualTo(2);
-    assertThat(error()).isEqualTo("Invalid value for option '--exclude-prereleases' (KEYWORD[,KEYWORD...]): empty entry (entry 2 of 'rc,')");
+    assertThat(error()).isEqualTo("Invalid value for option '--exclude-prereleases' (KEYWORD[,KEYWORD...]): list 'rc,' has an empty element");
+    assertThat(run("--tags", " ")).isEqualTo(2);
+    assertThat(error()).isEqualTo("Invalid value for option '--tags' (PATTERN[,PATTERN...]): empty value");
   }
 
   @Test
