@@ -2,6 +2,7 @@ package dev.ecrmirror.common.tags;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -163,11 +164,7 @@ public final class TagRules {
    * never selected.
    */
   public List<String> select(Collection<String> tags) {
-    List<String> selected = null;
-    for (List<String> survivors : trace(tags).values()) {
-      selected = survivors;
-    }
-    return selected;
+    return run(tags).sequencedValues().getLast();
   }
 
   /**
@@ -176,7 +173,11 @@ public final class TagRules {
    * last entry is {@link #select}'s result. For {@code --dry-run} and for explaining why a tag is missing.
    */
   public Map<String, List<String>> trace(Collection<String> tags) {
-    Map<String, List<String>> trace = new LinkedHashMap<>();
+    return Collections.unmodifiableMap(run(tags));
+  }
+
+  private LinkedHashMap<String, List<String>> run(Collection<String> tags) {
+    LinkedHashMap<String, List<String>> trace = new LinkedHashMap<>();
     List<Candidate> current = new LinkedHashSet<>(tags).stream()
         .filter(tag -> !refersToImage(tag))
         .map(tag -> new Candidate(tag, Version.ofTag(tag).orElse(null), false))

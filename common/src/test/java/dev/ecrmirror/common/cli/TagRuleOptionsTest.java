@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
+/** The tag rule options reach the RuleSpec, and a bad value is a usage error naming the option. */
 class TagRuleOptionsTest {
   private final TagRuleOptions options = new TagRuleOptions();
   private final StringWriter err = new StringWriter();

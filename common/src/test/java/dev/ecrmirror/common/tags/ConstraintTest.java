@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** Constraints select what go-version would, with the dash operators, and say what is wrong with bad ones. */
 class ConstraintTest {
   /** Versions seen on real repositories, from old to new. */
   private static final List<String> VERSIONS = List.of(

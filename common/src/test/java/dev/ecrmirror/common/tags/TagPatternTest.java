@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+/** Literal, glob and regex entries of Tags and ExcludeTags, and what is wrong with bad ones. */
 class TagPatternTest {
   /** Tags from nginx, node and python, plus the '/' that only patterns (never tags) can hold. */
   private static final List<String> TAGS = List.of(

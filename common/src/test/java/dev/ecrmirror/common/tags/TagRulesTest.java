@@ -366,6 +366,22 @@ class TagRulesTest {
     }
 
     @Test
+    void tenThousandTags() {
+      // a repository with 10,000 tags: 50 minors x 100 patches, each also as a -debian-12 build
+      List<String> tags = new ArrayList<>();
+      for (int minor = 0; minor < 50; minor++) {
+        for (int patch = 0; patch < 100; patch++) {
+          tags.add("3." + minor + "." + patch);
+          tags.add("3." + minor + "." + patch + "-debian-12");
+        }
+      }
+      assertThat(tags).hasSize(10_000);
+      assertThat(rules().constraint("~> 3.48").includePrereleases("debian").maxResults(3).select(tags))
+          .containsExactly("3.49.99", "3.49.99-debian-12", "3.49.98");
+      assertThat(rules().tags("3.1.*").excludeTags("*-debian-12").select(tags)).hasSize(100).startsWith("3.1.99", "3.1.98");
+    }
+
+    @Test
     void includePrereleasesWithoutConstraintChangesNothing() {
       assertThat(rules().includePrereleases("alpine").select(NGINX)).isEqualTo(TagRules.of(RuleSpec.none()).select(NGINX));
     }

@@ -7,11 +7,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
+/** Which tags are versions, how they order, and which pre-release keywords they carry. */
 class VersionTest {
 
   @ParameterizedTest(name = "{0} is a version with pre-release ''{1}''")
