@@ -84,12 +84,18 @@ public final class TagRules {
         throw new IllegalArgumentException("MaxResults must be 1 or more, not " + n);
       }
     });
+    return new TagRules(spec, pipeline(spec, include, exclude, constraint));
+  }
 
+  /** The steps the rules that are set call for, in pipeline order. */
+  private static List<Step> pipeline(RuleSpec spec, List<TagPattern> include, List<TagPattern> exclude,
+      Optional<Constraint> constraint) {
     List<Step> steps = new ArrayList<>();
     if (!include.isEmpty()) {
       steps.add(new Step("Tags", in -> in.stream()
           .filter(c -> include.stream().anyMatch(p -> p.matches(c.tag())))
-          .map(c -> new Candidate(c.tag(), c.version(), include.stream().anyMatch(p -> p.isLiteral() && p.matches(c.tag()))))
+          .map(c -> new Candidate(c.tag(), c.version(),
+              include.stream().anyMatch(p -> p.isLiteral() && p.matches(c.tag()))))
           .toList()));
     }
     if (!exclude.isEmpty()) {
@@ -105,7 +111,7 @@ public final class TagRules {
       steps.add(new Step("ReleaseOnly", keepUnlessNamed(c -> !c.isVersion() || !c.version().isPrerelease())));
     }
     spec.maxResults().ifPresent(n -> steps.add(new Step("MaxResults", in -> newest(in, n))));
-    return new TagRules(spec, List.copyOf(steps));
+    return List.copyOf(steps);
   }
 
   private static List<TagPattern> patterns(String rule, List<String> texts) {
