@@ -74,6 +74,13 @@ public final class RowDerivation {
       includeRls = ruleList(tags, keys.includeRls(), Attributes.INCLUDE_PRERELEASES, rules, where, problems);
       excludeRls = ruleList(tags, keys.excludeRls(), Attributes.EXCLUDE_PRERELEASES, rules, where, problems);
       constraint = Optional.ofNullable(tags.get(keys.constraint())).map(String::trim).filter(s -> !s.isEmpty());
+      if (constraint.isPresent() && !include.isEmpty() && !include.contains("*")) {
+        // lambda-ecr-image-sync adds include_tags to what its constraint selects; Tags narrows, and
+        // a tag named in it survives the constraint, so the same selection is "those tags, and *".
+        include = new ArrayList<>(include);
+        include.add("*");
+        putList(rules, Attributes.TAGS, include);
+      }
       constraint.ifPresent(c -> rules.put(Attributes.CONSTRAINT, AttributeValue.fromS(c)));
       String release = tags.get(keys.releaseOnly());
       if (release != null && !release.isBlank()) {

@@ -32,9 +32,17 @@ class RowDerivationTest {
 
     assertThat(d.problems()).isEmpty();
     assertThat(d.row()).contains(new DerivedRow("quay.io/isovalent/cilium#ecr:" + URI, URI, Map.of(
-        "Constraint", s("-ge v1.10.3"), "IncludePrereleases", s("cee"), "Tags", s("current"),
+        "Constraint", s("-ge v1.10.3"), "IncludePrereleases", s("cee"), "Tags", s("current,*"),
         "ExcludeTags", s("1.1.1,2.2.2"), "ExcludePrereleases", s("RC,UBUNTU"),
         "ReleaseOnly", AttributeValue.fromBool(true), "MaxResults", AttributeValue.fromN("10")), ARN));
+  }
+
+  @Test
+  void includeTagsWithoutAConstraintAreJustThoseTags() {
+    // In lambda-ecr-image-sync, include_tags alone selects exactly those tags; next to a constraint
+    // they are added to what it selects (hence "*" above).
+    assertThat(derive(Map.of("ecr_sync_source", "docker.io/datadog/agent", "ecr_sync_include_tags", "latest,6.27.0-rc.6"))
+        .row().orElseThrow().rules()).isEqualTo(Map.of("Tags", s("latest,6.27.0-rc.6")));
   }
 
   @Test
