@@ -109,23 +109,50 @@ public record StackConfig(
   }
 
   private static NetworkProps network(Context ctx) {
+    boolean privateSubnets = ctx.bool("privateSubnets").orElse(false);
+    Optional<Boolean> assignPublicIp = ctx.bool("assignPublicIp");
+    if (privateSubnets && assignPublicIp.orElse(false)) {
+      throw new IllegalArgumentException(
+          "context privateSubnets=true runs tasks without public IPs; drop assignPublicIp=true");
+    }
     Optional<String> vpcId = ctx.string("vpcId");
     if (vpcId.isEmpty()) {
-      if (ctx.string("subnetIds").isPresent() || ctx.string("securityGroupId").isPresent()) {
-        throw new IllegalArgumentException("context subnetIds and securityGroupId need vpcId");
+      if (ctx.string("subnetIds").isPresent()
+          || ctx.string("securityGroupId").isPresent()
+          || ctx.string("routeTableIds").isPresent()) {
+        throw new IllegalArgumentException(
+            "context subnetIds, securityGroupId and routeTableIds need vpcId");
       }
-      return NetworkProps.createVpc();
+      return privateSubnets ? NetworkProps.createPrivateVpc() : NetworkProps.createVpc();
     }
-    List<String> subnets =
-        Arrays.stream(ctx.string("subnetIds").orElse("").split(","))
-            .map(String::strip)
-            .filter(s -> !s.isEmpty())
-            .toList();
+    List<String> subnets = list(ctx.string("subnetIds"));
     if (subnets.isEmpty()) {
       throw new IllegalArgumentException("context vpcId needs subnetIds (comma-separated)");
     }
+    List<String> routeTables = list(ctx.string("routeTableIds"));
+    if (privateSubnets && routeTables.isEmpty()) {
+      throw new IllegalArgumentException(
+          "context privateSubnets=true with vpcId needs routeTableIds (comma-separated route tables"
+              + " of the subnets), for the S3 and DynamoDB gateway endpoints");
+    }
+    if (!privateSubnets && !routeTables.isEmpty()) {
+      throw new IllegalArgumentException(
+          "context routeTableIds is only used with privateSubnets=true");
+    }
     return new NetworkProps(
-        vpcId, subnets, ctx.string("securityGroupId"), ctx.bool("assignPublicIp").orElse(false));
+        vpcId,
+        subnets,
+        ctx.string("securityGroupId"),
+        assignPublicIp.orElse(false),
+        privateSubnets,
+        routeTables);
+  }
+
+  private static List<String> list(Optional<String> commaSeparated) {
+    return Arrays.stream(commaSeparated.orElse("").split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   private static Optional<String> schedule(String expression) {
