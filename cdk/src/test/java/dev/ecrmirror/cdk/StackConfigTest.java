@@ -76,4 +76,29 @@ class StackConfigTest {
         .hasMessageContaining("logRetentionDays")
         .hasMessageContaining("60");
   }
+
+  @Test
+  void privateModeContradictionsAndMissingRouteTablesAreNamed() {
+    assertThatThrownBy(() -> config(Map.of("privateSubnets", "true", "assignPublicIp", "true")))
+        .hasMessage("context privateSubnets=true runs tasks without public IPs; drop assignPublicIp=true");
+    assertThatThrownBy(
+            () ->
+                config(
+                    Map.of(
+                        "privateSubnets", "true",
+                        "vpcId", "vpc-0123456789abcdef0",
+                        "subnetIds", "subnet-0aaaaaaaaaaaaaaaa")))
+        .hasMessage(
+            "context privateSubnets=true with vpcId needs routeTableIds (comma-separated route tables"
+                + " of the subnets), for the S3 and DynamoDB gateway endpoints");
+    assertThatThrownBy(
+            () ->
+                config(
+                    Map.of(
+                        "vpcId", "vpc-0123456789abcdef0",
+                        "subnetIds", "subnet-0aaaaaaaaaaaaaaaa",
+                        "routeTableIds", "rtb-0dddddddddddddddd")))
+        .hasMessage("context routeTableIds is only used with privateSubnets=true");
+    assertThat(config(Map.of("privateSubnets", "true")).network()).isEqualTo(NetworkProps.createPrivateVpc());
+  }
 }
