@@ -542,27 +542,31 @@ final class RepositoryRun {
   }
 
   /**
-   * The results of the repository's tags. Each blob brought in this run is counted for the first
-   * of its tags, in pin order; the others count it as present.
+   * The results of the repository's tags. Each distinct blob is counted once per repository, for
+   * the first of its tags in pin order, so the figures of a repository's tags add up to what the
+   * run did there.
    */
   private void settle(Repo repo) {
     Set<Digest> counted = new HashSet<>();
     for (Slot slot : repo.work) {
       int uploaded = 0;
       int mounted = 0;
+      int present = 0;
       long bytes = 0;
       for (Digest blob : slot.tag.blobs) {
+        if (!counted.add(blob)) {
+          continue;
+        }
         BlobCopier.Kind kind = repo.brought.get(blob);
-        if (kind != null && counted.add(blob)) {
-          if (kind == BlobCopier.Kind.UPLOADED) {
-            uploaded++;
-            bytes += blobs.get(blob).size();
-          } else if (kind == BlobCopier.Kind.MOUNTED) {
-            mounted++;
-          }
+        if (kind == BlobCopier.Kind.UPLOADED) {
+          uploaded++;
+          bytes += blobs.get(blob).size();
+        } else if (kind == BlobCopier.Kind.MOUNTED) {
+          mounted++;
+        } else if (repo.presentBlobs.contains(blob) || kind == BlobCopier.Kind.ALREADY_THERE) {
+          present++;
         }
       }
-      int present = slot.tag.blobs.size() - uploaded - mounted;
       slot.result = slot.error != null
           ? new DestinationResult(slot.ref, Status.FAILED, Optional.empty(), uploaded, mounted, present, bytes,
               slot.elapsed(), Optional.of(slot.error))
