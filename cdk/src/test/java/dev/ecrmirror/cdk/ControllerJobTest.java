@@ -23,7 +23,8 @@ class ControllerJobTest {
                     "Properties",
                     Map.of(
                         "ContainerProperties",
-                        Match.objectLike(Map.of("Command", List.of("Ref::source", "Ref::dest"))))))
+                        Match.objectLike(
+                            Map.of("Command", List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest"))))))
             .keySet()
             .iterator()
             .next();
@@ -207,7 +208,7 @@ class ControllerJobTest {
             "ContainerProperties",
             Match.objectLike(
                 Map.of(
-                    "Command", List.of("Ref::source", "Ref::dest"),
+                    "Command", List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest"),
                     "Image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/tools/mirror-worker:1.2.3"))));
   }
 }
