@@ -39,8 +39,8 @@ import java.util.function.Consumer;
  * source by digest, each distinct manifest once. Each destination repository is then asked once
  * for each distinct child manifest and blob the union of its tags needs, and each distinct blob
  * is read from the source once for all repositories that lack it. Last, each repository gets its
- * manifests, tag after tag: children before parents, a child once per repository, each tag's top
- * manifest last. A failure is charged to the tags and destinations it concerns; a tag whose blobs
+ * manifests, children before parents and each once: the image manifests under indexes all at once,
+ * then tag after tag any nested index and each tag's top manifest. A failure is charged to the tags and destinations it concerns; a tag whose blobs
  * did not all arrive in a repository is not pushed there, so no tag points at an incomplete image.
  */
 final class RepositoryRun {
@@ -495,18 +495,47 @@ final class RepositoryRun {
   }
 
   /**
-   * Pushes each repository's manifests, repositories side by side but the tags of one repository
-   * one after another: tags share child manifests, and a registry checking an index's children
-   * while another request writes the same child's link can read it half-written and reject the
-   * index (docker-registry answers DIGEST_INVALID).
+   * Pushes each repository's manifests. First every image manifest under an index that a tag there
+   * still needs, each distinct one once and all at once: they are the bulk, and each depends only on
+   * blobs that are all in place. Then, repositories side by side but the tags of one repository one
+   * after another, any nested index and each tag's top manifest: an index is checked against its
+   * children, and a registry checking them while another request writes the same child's link can
+   * read it half-written and reject the index (docker-registry answers DIGEST_INVALID).
    */
   private void pushManifests(List<Repo> repos) {
+    Map<Repo, Map<Digest, String>> childErrors = new LinkedHashMap<>();
+    List<Future<?>> children = new ArrayList<>();
+    for (Repo repo : repos) {
+      Map<Digest, String> errors = new ConcurrentHashMap<>();
+      childErrors.put(repo, errors);
+      if (repo.error != null) {
+        continue;
+      }
+      Map<Digest, Manifest> images = new LinkedHashMap<>();
+      for (Slot slot : repo.work) {
+        if (blobError(repo, slot) == null) {
+          slot.tag.children.stream().filter(c -> !c.isIndex() && !repo.presentManifests.contains(c.digest()))
+              .forEach(c -> images.putIfAbsent(c.digest(), c));
+        }
+      }
+      for (Manifest child : images.values()) {
+        children.add(submit(() -> {
+          try {
+            client.putManifest(repo.ref, child.digest().toString(), child);
+            repo.presentManifests.add(child.digest());
+          } catch (RuntimeException e) {
+            errors.put(child.digest(), e.getMessage());
+          }
+          return null;
+        }));
+      }
+    }
+    awaitAll(children);
     List<Future<?>> pushes = new ArrayList<>();
     for (Repo repo : repos) {
       pushes.add(threads.submit(() -> {
-        Set<Digest> pushed = new HashSet<>();
         for (Slot slot : repo.work) {
-          push(repo, slot, pushed);
+          push(repo, slot, childErrors.get(repo));
         }
         return null;
       }));
@@ -516,23 +545,37 @@ final class RepositoryRun {
     }
   }
 
-  private void push(Repo repo, Slot slot, Set<Digest> pushed) {
+  /** Why one of the tag's blobs is not in the repository, or null when all are. */
+  private static String blobError(Repo repo, Slot slot) {
+    for (Digest blob : slot.tag.blobs) {
+      String error = repo.blobErrors.get(blob);
+      if (error != null) {
+        return error;
+      }
+    }
+    return null;
+  }
+
+  private void push(Repo repo, Slot slot, Map<Digest, String> childErrors) {
     if (repo.error != null) {
       slot.fail(repo.error);
       return;
     }
-    for (Digest blob : slot.tag.blobs) {
-      String error = repo.blobErrors.get(blob);
-      if (error != null) {
-        slot.fail(error);
-        return;
-      }
+    String missing = blobError(repo, slot);
+    if (missing != null) {
+      slot.fail(missing);
+      return;
     }
     try {
       for (Manifest child : slot.tag.children) {
-        if (!repo.presentManifests.contains(child.digest()) && !pushed.contains(child.digest())) {
+        String error = childErrors.get(child.digest());
+        if (error != null) {
+          slot.fail(error);
+          return;
+        }
+        if (!repo.presentManifests.contains(child.digest())) {
           withPermit(() -> client.putManifest(repo.ref, child.digest().toString(), child));
-          pushed.add(child.digest());
+          repo.presentManifests.add(child.digest());
         }
       }
       withPermit(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
