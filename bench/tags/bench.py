@@ -186,7 +186,8 @@ def report(info, tops, distinct, per_tag, R, args):
         "# Tags benchmark: one worker run vs one `skopeo copy --all` per tag",
         "",
         f"{datetime.date.today().isoformat()}; {info['nproc']} CPUs, {info['mem_gib']:.1f} GiB; {info['java'][0] if info['java'] else 'java ?'}; "
-        f"{info['skopeo']}; worker jar {info['jar']}; commit {info['commit']}.",
+        f"{info['skopeo']}; worker jar {info['jar']}; commit {info['commit']}; load average "
+        f"{info['load'][0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
         "",
         f"Source: {len(tops)} tags of one repository on a local docker-registry (three in four two-platform OCI "
         f"indexes, the rest single manifests), {distinct / 1e6:.1f} MB of distinct blobs; copied tag by tag with "
