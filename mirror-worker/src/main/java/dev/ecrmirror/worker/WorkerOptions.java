@@ -1,6 +1,7 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.cli.RegistryCliOptions;
+import dev.ecrmirror.common.cli.TagRuleOptions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,7 +81,7 @@ final class WorkerOptions {
 
   private final RegistryCliOptions registry = new RegistryCliOptions();
 
-  private final TagRuleCliOptions rules = new TagRuleCliOptions();
+  private final TagRuleOptions rules = new TagRuleOptions();
 
   /** The {@code mirror-worker} command, running {@code command} once these options are parsed. */
   CommandSpec commandSpec(Callable<Integer> command) {
@@ -161,7 +162,7 @@ final class WorkerOptions {
     return given == null ? List.of() : given;
   }
 
-  TagRuleCliOptions rules() {
+  TagRuleOptions rules() {
     return rules;
   }
 
