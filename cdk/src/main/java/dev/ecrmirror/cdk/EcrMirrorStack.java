@@ -124,11 +124,11 @@ public final class EcrMirrorStack extends Stack {
         controller.eventsJobDefinition().getJobDefinitionArn());
     output(
         "WorkerJobDefinitionArn",
-        "mirror-worker job definition (parameters source, dest)",
+        "mirror-worker job definition (parameters source, dest; optional pin: TAG@sha256:... pairs)",
         worker.jobDefinition().getJobDefinitionArn());
     output(
         "AdHocMirrorCommand",
-        "Mirror one image now (edit source and dest)",
+        "Mirror one image now (edit source and dest; pin is optional)",
         "aws batch submit-job --job-name mirror-adhoc --job-queue "
             + compute.mirrorQueue().getJobQueueArn()
             + " --job-definition "

@@ -25,7 +25,8 @@ class ControllerJobTest {
                     "Properties",
                     Map.of(
                         "ContainerProperties",
-                        Match.objectLike(Map.of("Command", List.of("Ref::source", "Ref::dest"))))))
+                        Match.objectLike(
+                            Map.of("Command", List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest"))))))
             .keySet()
             .iterator()
             .next();
@@ -209,7 +210,7 @@ class ControllerJobTest {
             "ContainerProperties",
             Match.objectLike(
                 Map.of(
-                    "Command", List.of("Ref::source", "Ref::dest"),
+                    "Command", List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest"),
                     "Image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/tools/mirror-worker:1.2.3"))));
   }
 
