@@ -9,6 +9,7 @@ import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
+import dev.ecrmirror.common.registry.Loopback;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.common.registry.RegistryOptions;
@@ -292,7 +293,7 @@ public final class ImagesCli implements Callable<Integer> {
     if (target instanceof Target.Registry r) {
       involved.add(r.reference(AppImage.WORKER));
     }
-    List<ImageReference> insecure = involved.stream().filter(ref -> isLoopback(ref.hostName())
+    List<ImageReference> insecure = involved.stream().filter(ref -> Loopback.isLoopback(ref.hostName())
         || options.insecureRegistries().contains(ref.registry()) || options.insecureRegistries().contains(ref.hostName()))
         .toList();
     CredentialProvider credentials = options.credentials();
@@ -300,10 +301,6 @@ public final class ImagesCli implements Callable<Integer> {
       System.setProperty("sendCredentialsOverHttp", "true");
     }
     return !insecure.isEmpty();
-  }
-
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   private void log(LogEvent event) {

@@ -512,13 +512,9 @@ public final class RegistryClient {
 
   /** The API base: plain HTTP for loopback and registries the user marked insecure, HTTPS otherwise. */
   public URI base(ImageReference repo) {
-    boolean plain = isLoopback(repo.hostName()) || options.insecureRegistries().contains(repo.registry())
+    boolean plain = Loopback.isLoopback(repo.hostName()) || options.insecureRegistries().contains(repo.registry())
         || options.insecureRegistries().contains(repo.hostName().toLowerCase(Locale.ROOT));
     return URI.create((plain ? "http://" : "https://") + repo.apiHost() + "/");
-  }
-
-  static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   private URI manifestUri(ImageReference repo, String reference) {
