@@ -2,6 +2,7 @@ package dev.ecrmirror.controller;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.controller.RowOutcome.Action;
 import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.RowCheck;
@@ -127,7 +128,7 @@ public final class Controller {
           outcome = pending.get(i).get();
         } catch (ExecutionException e) {
           String key = checks.get(i).row().key();
-          outcome = RowOutcome.of(key, Action.FAILED, e.getCause().getMessage());
+          outcome = RowOutcome.of(key, Action.FAILED, Failures.describe(e.getCause()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("sync interrupted", e);
@@ -165,7 +166,7 @@ public final class Controller {
     try {
       statuses = jobIds.isEmpty() ? Map.of() : runner.describe(jobIds);
     } catch (JobException e) {
-      submitted.forEach(r -> outcomes.put(r.key(), RowOutcome.of(r.key(), Action.FAILED, e.getMessage())));
+      submitted.forEach(r -> outcomes.put(r.key(), RowOutcome.of(r.key(), Action.FAILED, Failures.describe(e))));
       return;
     }
     for (MirrorRow row : submitted) {
@@ -274,8 +275,8 @@ public final class Controller {
         heartbeat.cancel(false);
       }
     } catch (JobException e) {
-      table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, e.getMessage()));
-      return new RowOutcome(key, Action.FAILED, drifted, check.why(), Optional.empty(), Optional.of(e.getMessage()));
+      table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, Failures.describe(e)));
+      return new RowOutcome(key, Action.FAILED, drifted, check.why(), Optional.empty(), Optional.of(Failures.describe(e)));
     }
     return switch (outcome) {
       case JobOutcome.Submitted s -> {
