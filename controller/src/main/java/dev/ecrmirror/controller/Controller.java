@@ -38,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,6 +63,7 @@ public final class Controller {
   private final int parallelJobs;
   private final Semaphore jobPermits;
   private final Duration claimGrace;
+  private Consumer<MirrorRow> rowObserver = row -> { };
   /** Status writes in flight at once; independent of how many jobs may run. */
   private static final int WRITERS = 16;
 
@@ -80,6 +82,15 @@ public final class Controller {
     this.scanSegments = scanSegments;
     this.parallelJobs = parallelJobs;
     this.jobPermits = new Semaphore(Math.max(1, parallelJobs));
+  }
+
+  /**
+   * Shows every row about to be checked to {@code observer} first, before any registry is asked: the
+   * command line notes which registries are sources and which destinations, for their logins.
+   */
+  public Controller beforeChecking(Consumer<MirrorRow> observer) {
+    this.rowObserver = observer;
+    return this;
   }
 
   /** Scans the table and syncs the rows the selector keeps (all for a scheduled run). */
@@ -113,6 +124,7 @@ public final class Controller {
     Set<String> adopt = new HashSet<>();
     reconcile(submitted, dryRun, outcomes, toCheck, adopt);
 
+    toCheck.forEach(rowObserver);
     List<RowCheck> checks = checker.check(toCheck, adopt);
     List<Future<RowOutcome>> pending = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(WRITERS, parallelJobs),

@@ -151,7 +151,8 @@ public final class ImagesCli implements Callable<Integer> {
   static CommandLine commandLine(Map<String, String> env, Path workDir) {
     CommandLine cli = new CommandLine(new ImagesCli(env, workDir));
     cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("images: " + e.getMessage().replaceFirst("^Error: ", "") + " (see --help)");
+      e.getCommandLine().getErr().println("images: "
+          + RegistryCliOptions.redact(e.getMessage().replaceFirst("^Error: ", ""), args) + " (see --help)");
       return 2;
     });
     return cli;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
+import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
@@ -37,7 +38,7 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     }
     CommandLine cli = new CommandLine(new MirrorWorkerCli().spec);
     cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("mirror-worker: " + e.getMessage() + " (see --help)");
+      e.getCommandLine().getErr().println("mirror-worker: " + RegistryCliOptions.redact(e.getMessage(), args) + " (see --help)");
       return 2;
     });
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
@@ -73,6 +74,8 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       List<Platform> selected = options.platforms().stream().flatMap(p -> List.of(p.split(",")).stream())
           .filter(p -> !p.isBlank()).map(Platform::parse).toList();
       request = new MirrorRequest(src, dests, selected, options.dryRun());
+      options.registry().roles().source(src);
+      dests.forEach(options.registry().roles()::destination);
       client = new RegistryClient(options.registry().toRegistryOptions(System.getenv()));
     } catch (IllegalArgumentException e) {
       err.println("mirror-worker: " + e.getMessage());
