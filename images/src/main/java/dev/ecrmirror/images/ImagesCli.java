@@ -9,7 +9,6 @@ import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
-import dev.ecrmirror.common.registry.Loopback;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.common.registry.RegistryOptions;
@@ -180,6 +179,10 @@ public final class ImagesCli implements Callable<Integer> {
       requested = requestedPlatforms(target);
       jars = jars();
       baseRef = parse("--base", base);
+      registry.roles().source(baseRef);
+      if (target instanceof Target.Registry r) {
+        AppImage.ALL.forEach(app -> registry.roles().destination(r.reference(app)));
+      }
       options = registry.toRegistryOptions(env);
     } catch (IllegalArgumentException e) {
       err.println("images: " + e.getMessage());
@@ -208,10 +211,28 @@ public final class ImagesCli implements Callable<Integer> {
     }
     err.flush();
 
+    RegistryClient client = new RegistryClient(options);
+    boolean basePlain = plainHttp(client, baseRef);
+    boolean targetPlain = target instanceof Target.Registry r ? plainHttp(client, r.reference(AppImage.WORKER)) : basePlain;
+    Map<AppImage, ImageReference> relayed = new LinkedHashMap<>();
+    if (basePlain != targetPlain) {
+      // One plain-HTTP registry and one TLS registry: jib cannot tell them apart, so the base moves first.
+      try {
+        for (AppImage app : AppImage.ALL) {
+          relayed.put(app, BaseRelay.copy(client, baseImage, choice.platforms(), target.reference(app)));
+        }
+      } catch (RegistryException | IllegalStateException | java.io.UncheckedIOException e) {
+        err.println("images: cannot copy base image " + baseRef + " to " + target.reference(AppImage.WORKER).registry()
+            + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
+    boolean allowInsecure = relayed.isEmpty() ? basePlain : targetPlain;
+    sendCredentialsOverHttp(allowInsecure && hasLogin(options, baseRef, target));
     ImageBuilder builder = new ImageBuilder(new ImageBuilder.Settings(baseImage, choice.platforms(), Labels.common(Version.PROJECT,
         revision != null ? revision : Labels.gitRevision(workDir), Optional.ofNullable(sourceUrl), baseImage),
-        options.credentials(), allowInsecure(options, baseRef, target), Optional.ofNullable(cacheDir),
-        options.retryTimes(), this::log));
+        options.credentials(), allowInsecure, relayed, Optional.ofNullable(cacheDir), options.retryTimes(), this::log));
     List<ImageBuilder.Built> built = new ArrayList<>();
     boolean failed = false;
     for (AppImage app : AppImage.ALL) {
@@ -284,24 +305,28 @@ public final class ImagesCli implements Callable<Integer> {
     }
   }
 
-  /**
-   * jib's insecure mode covers the whole build, so it is switched on only when the base or the
-   * target is a loopback registry or one the user named with {@code --insecure-registry}. jib
-   * also refuses to send a login over plain HTTP unless told to; that is allowed only then.
-   */
-  private static boolean allowInsecure(RegistryOptions options, ImageReference baseRef, Target target) {
-    List<ImageReference> involved = new ArrayList<>(List.of(baseRef));
-    if (target instanceof Target.Registry r) {
-      involved.add(r.reference(AppImage.WORKER));
-    }
-    List<ImageReference> insecure = involved.stream().filter(ref -> Loopback.isLoopback(ref.hostName())
-        || options.insecureRegistries().contains(ref.registry()) || options.insecureRegistries().contains(ref.hostName()))
-        .toList();
+  /** Plain HTTP exactly as the worker decides it: loopback, or named with {@code --insecure-registry}. */
+  private static boolean plainHttp(RegistryClient client, ImageReference ref) {
+    return client.base(ref).getScheme().equals("http");
+  }
+
+  private static boolean hasLogin(RegistryOptions options, ImageReference baseRef, Target target) {
     CredentialProvider credentials = options.credentials();
-    if (insecure.stream().anyMatch(ref -> credentials.credentialFor(ref.registry()).isPresent())) {
+    return credentials.credentialFor(baseRef.registry()).isPresent()
+        || (target instanceof Target.Registry r && credentials.credentialFor(r.reference(AppImage.WORKER).registry()).isPresent());
+  }
+
+  /**
+   * jib refuses to send a login over plain HTTP unless this JVM-wide property says otherwise. It is
+   * set only for a build whose registries are all plain HTTP (so no TLS registry can be sent a login
+   * in clear by a fallback), and cleared otherwise, since the property outlives one build.
+   */
+  private static void sendCredentialsOverHttp(boolean allowed) {
+    if (allowed) {
       System.setProperty("sendCredentialsOverHttp", "true");
+    } else {
+      System.clearProperty("sendCredentialsOverHttp");
     }
-    return !insecure.isEmpty();
   }
 
   private void log(LogEvent event) {

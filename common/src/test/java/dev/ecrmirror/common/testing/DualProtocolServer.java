@@ -47,7 +47,7 @@ public final class DualProtocolServer implements AutoCloseable {
     threads.execute(this::acceptLoop);
   }
 
-  /** Starts a server; {@code tls} holds the certificate it presents to HTTPS clients. */
+  /** Starts a server; {@code tls} holds the certificate it presents to HTTPS clients, or is null for plain HTTP only. */
   public static DualProtocolServer start(SSLContext tls, Function<Request, Response> handler) throws IOException {
     return new DualProtocolServer(tls, handler);
   }
@@ -78,6 +78,9 @@ public final class DualProtocolServer implements AutoCloseable {
         return;
       }
       boolean isTls = first == 0x16;
+      if (isTls && tls == null) {
+        return; // a plain-HTTP server: a TLS client is hung up on at once, as a real one would fail it
+      }
       Socket s = plain;
       InputStream in;
       if (isTls) {
