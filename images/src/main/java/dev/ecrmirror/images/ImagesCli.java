@@ -59,9 +59,11 @@ import picocli.CommandLine.Spec;
         "  1  a build or push failed, or the base image could not be read",
         "  2  bad usage: a missing jar, a malformed reference, tag or platform",
         "",
-        "Logins come from --auth-file, $ECR_MIRROR_AUTH_JSON, $DOCKER_CONFIG/config.json",
-        "or ~/.docker/config.json; ECR registries get a token from the AWS credential",
-        "chain (region from the host name), for the base and the target alike."})
+        "Logins come from --src-creds/--src-token (the base's registry) and",
+        "--dest-creds/--dest-token (the target's), then --auth-file, $ECR_MIRROR_AUTH_JSON,",
+        "$DOCKER_CONFIG/config.json or ~/.docker/config.json; ECR registries get a token",
+        "from the AWS credential chain (region from the host name), for the base and the",
+        "target alike."})
 public final class ImagesCli implements Callable<Integer> {
   static final String DEFAULT_BASE = "eclipse-temurin:21-jre";
   static final List<String> DEFAULT_PLATFORMS = List.of("linux/amd64", "linux/arm64");
