@@ -154,7 +154,11 @@ final class SyncCommand implements Callable<Integer> {
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency));
       JobRunner runner = runner(session, client);
-      Controller controller = new Controller(session.table(), checker, runner, Clock.systemUTC(), where.scanSegments, jobs);
+      Controller controller = new Controller(session.table(), checker, runner, Clock.systemUTC(), where.scanSegments, jobs)
+          .beforeChecking(row -> {
+            registry.roles().source(row.source());
+            row.destinations().forEach(d -> registry.roles().destination(d.target()));
+          });
       boolean derivedOk = !fromEcrTags || deriveFromEcrTags(session, keys, err);
       List<RowOutcome> outcomes;
       if (events) {
