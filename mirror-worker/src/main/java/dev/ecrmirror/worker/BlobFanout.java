@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -75,6 +76,12 @@ final class BlobFanout {
    */
   Map<ImageReference, RuntimeException> transfer(ImageReference source, Digest digest, long declaredSize,
       List<ImageReference> targets) throws InterruptedException {
+    return transfer(source, digest, declaredSize, targets, new AtomicLong());
+  }
+
+  /** As above, adding the bytes read from the source for this transfer to {@code readHere}. */
+  Map<ImageReference, RuntimeException> transfer(ImageReference source, Digest digest, long declaredSize,
+      List<ImageReference> targets, AtomicLong readHere) throws InterruptedException {
     BlobStream first = client.openBlob(source, digest, 0, readTimeout);
     long size = declaredSize >= 0 ? declaredSize : first.length();
     if (size < 0) {
@@ -99,12 +106,12 @@ final class BlobFanout {
     IOException sourceFailure = null;
     boolean badContent = false;
     try {
-      pump(source, digest, size, first, pipes, targets);
+      pump(source, digest, size, first, pipes, targets, readHere);
       for (ChunkPipe pipe : pipes) {
         pipe.close();
       }
     } catch (IOException | RuntimeException e) {
-      sourceFailure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+      sourceFailure = e instanceof IOException io ? io : new IOException(Failures.describe(e), e);
       badContent = e instanceof BadContentException;
       for (ChunkPipe pipe : pipes) {
         pipe.fail(sourceFailure);
@@ -116,7 +123,7 @@ final class BlobFanout {
     }
     RegistryException sourceError = sourceFailure == null ? null : new RegistryException(
         "copy blob " + digest.shortHex() + " from " + source.name(), badContent ? 200 : 0,
-        badContent ? "DIGEST_INVALID" : "", sourceFailure.getMessage(), sourceFailure);
+        badContent ? "DIGEST_INVALID" : "", Failures.describe(sourceFailure), sourceFailure);
     Map<ImageReference, RuntimeException> failures = new LinkedHashMap<>();
     int index = 0;
     for (Map.Entry<ImageReference, Future<?>> e : running.entrySet()) {
@@ -129,7 +136,7 @@ final class BlobFanout {
       } else if (cause != null) {
         failures.put(e.getKey(), sourceError != null ? sourceError
             : cause instanceof RuntimeException re ? re : new RegistryException(
-                "upload blob " + digest.shortHex() + " to " + e.getKey().name(), 0, "", String.valueOf(cause.getMessage()), cause));
+                "upload blob " + digest.shortHex() + " to " + e.getKey().name(), 0, "", Failures.describe(cause), cause));
       }
     }
     if (sourceError != null) {
@@ -142,7 +149,7 @@ final class BlobFanout {
 
   /** Reads the source to the end, feeding every live pipe; resumes broken downloads. */
   private void pump(ImageReference source, Digest digest, long size, BlobStream opened, List<ChunkPipe> pipes,
-      List<ImageReference> targets) throws IOException, InterruptedException {
+      List<ImageReference> targets, AtomicLong readHere) throws IOException, InterruptedException {
     MessageDigest hash = digest.newMessageDigest();
     long received = 0;
     BlobStream stream = opened;
@@ -168,6 +175,7 @@ final class BlobFanout {
           }
           if (n > 0) {
             sourceBytes.addAndGet(n);
+            readHere.addAndGet(n);
             filled += n;
           }
           if (filled == chunk.length || (n < 0 && filled > 0)) {

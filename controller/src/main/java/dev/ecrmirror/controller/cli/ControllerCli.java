@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.cli;
 
+import dev.ecrmirror.common.cli.RegistryCliOptions;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,6 +37,15 @@ public final class ControllerCli implements Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ControllerCli());
     cli.setExitCodeExceptionMapper(e -> USAGE);
+    cli.setParameterExceptionHandler((e, args) -> {
+      // picocli's own handler, but a value given to --src-creds or a mistyped --dest-token is never echoed.
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println(RegistryCliOptions.redact(e.getMessage(), args));
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
+        e.getCommandLine().usage(err);
+      }
+      return USAGE;
+    });
     cli.setExecutionExceptionHandler((e, command, parseResult) -> {
       PrintWriter err = command.getErr();
       if (e instanceof UsageException) {
