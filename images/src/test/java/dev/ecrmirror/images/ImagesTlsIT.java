@@ -53,7 +53,7 @@ class ImagesTlsIT {
     certificate = TestCertificates.server(work.resolve("keys"), TLS_HOST);
     tls = LocalRegistry.startTls(certificate.certificate(), certificate.key());
     workerJar = Fixtures.jarOrStandIn("worker.jar", work.resolve("jars"), "mirror-worker.jar");
-    controllerJar = Fixtures.jarOrStandIn("controller.jar", work.resolve("jars"), "controller.jar");
+    controllerJar = Fixtures.jarOrStandIn("controller-slim.jar", work.resolve("jars"), "controller-slim.jar");
   }
 
   @AfterAll
