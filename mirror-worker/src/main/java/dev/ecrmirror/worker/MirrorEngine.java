@@ -514,7 +514,7 @@ public final class MirrorEngine {
             if (failure == null) {
               t.countUpload(blob.size());
             } else if (canRetry && retryable(failure)) {
-              LOG.get().warn("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
+              LOG.get().debug("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
               next.add(t);
             } else {
               t.fail(failure.getMessage());

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
+import dev.ecrmirror.common.cli.ArgumentLists;
+import dev.ecrmirror.common.cli.CommandLineSupport;
+import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
@@ -19,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
 /** The {@code mirror-worker} command: copy one image to one or more destinations. */
-public final class MirrorWorkerCli implements Callable<Integer> {
+public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Documented {
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
   private final WorkerOptions options = new WorkerOptions();
   private final CommandSpec spec = options.commandSpec(this);
@@ -35,16 +38,14 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     if (System.getProperty(CONVERTER_EXCLUDES) == null) {
       System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
     }
-    CommandLine cli = new CommandLine(new MirrorWorkerCli().spec);
-    cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("mirror-worker: " + e.getMessage() + " (see --help)");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      command.getErr().println("mirror-worker: " + e.getMessage());
-      return e instanceof IllegalArgumentException ? 2 : 1;
-    });
-    return cli;
+    return CommandLineSupport.configure(new CommandLine(new MirrorWorkerCli().spec));
+  }
+
+  @Override
+  public ExitCodes.Meanings exitCodes() {
+    return new ExitCodes.Meanings("every destination holds the source digest (or would, with --dry-run)",
+        "the source could not be read, or a destination failed (the others were still done)",
+        "bad usage: an invalid reference, platform or option; nothing was copied");
   }
 
   @Override
@@ -60,23 +61,15 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       }
       ImageReference src = parse("source", options.source());
       List<ImageReference> dests = new ArrayList<>();
-      for (String arg : options.destinations()) {
-        for (String one : arg.split(",")) {
-          if (!one.isBlank()) {
-            dests.add(parse("destination", one.trim()));
-          }
-        }
+      for (String one : ArgumentLists.splitAll("DEST", options.destinations())) {
+        dests.add(parse("destination", one));
       }
-      if (dests.isEmpty()) {
-        throw new IllegalArgumentException("no destination given");
-      }
-      List<Platform> selected = options.platforms().stream().flatMap(p -> List.of(p.split(",")).stream())
-          .filter(p -> !p.isBlank()).map(Platform::parse).toList();
+      List<Platform> selected = ArgumentLists.splitAll("--platform", options.platforms()).stream()
+          .map(Platform::parse).toList();
       request = new MirrorRequest(src, dests, selected, options.dryRun());
       client = new RegistryClient(options.registry().toRegistryOptions(System.getenv()));
     } catch (IllegalArgumentException e) {
-      err.println("mirror-worker: " + e.getMessage());
-      return 2;
+      return usage(e);
     }
     MirrorReport report;
     Progress progress = new Progress();
@@ -92,11 +85,9 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       }
       report = engine.mirror(request, progress);
     } catch (RegistryException e) {
-      err.println("mirror-worker: cannot read source " + request.source() + ": " + e.getMessage());
-      return 1;
+      return CommandLineSupport.failure(spec.commandLine(), "cannot read source " + request.source() + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      err.println("mirror-worker: " + e.getMessage());
-      return 2;
+      return usage(e);
     }
     if (options.json()) {
       out.println(toJson(report));
@@ -104,7 +95,13 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       print(report, out);
     }
     out.flush();
-    return report.allOk() ? 0 : 1;
+    return report.allOk() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private int usage(IllegalArgumentException e) {
+    int code = CommandLineSupport.usageError(spec.commandLine(), e.getMessage());
+    CommandLineSupport.trace(spec.commandLine().getErr(), e);
+    return code;
   }
 
   private ProgressReporter reporter(Progress progress, PrintWriter err) {
