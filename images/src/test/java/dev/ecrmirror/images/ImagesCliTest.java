@@ -108,7 +108,7 @@ class ImagesCliTest {
     Fixtures.Run run = run("--help");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("--to=PREFIX", "--tar=DIR", "--insecure-registry", "--auth-file", "Examples:",
-        "Exit codes:", "  2  bad usage", "Default: eclipse-temurin:21-jre", "0.1.0");
+        "Exit codes:", "  2   bad usage", "Default: eclipse-temurin:21-jre", "0.1.0");
   }
 
   @Test
