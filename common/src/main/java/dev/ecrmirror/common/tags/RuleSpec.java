@@ -1,5 +1,6 @@
 package dev.ecrmirror.common.tags;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -35,5 +36,35 @@ public record RuleSpec(List<String> tags, List<String> excludeTags, Optional<Str
   public boolean isEmpty() {
     return tags.isEmpty() && excludeTags.isEmpty() && constraint.isEmpty() && includePrereleases.isEmpty()
         && excludePrereleases.isEmpty() && !releaseOnly && maxResults.isEmpty();
+  }
+
+  /**
+   * Splits a comma-separated rule value into its elements, trimming each. Commas inside braces,
+   * brackets or parentheses belong to a pattern ({@code {a,b}}, {@code regex:[0-9]{1,3}}) and do not
+   * split. An empty element ({@code a,,b}) is an error naming {@code what}.
+   */
+  public static List<String> splitList(String what, String value) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i <= value.length(); i++) {
+      char c = i < value.length() ? value.charAt(i) : ',';
+      if (c == '{' || c == '[' || c == '(') {
+        depth++;
+      } else if ((c == '}' || c == ']' || c == ')') && depth > 0) {
+        depth--;
+      } else if (c == ',' && (depth == 0 || i == value.length())) {
+        String element = value.substring(start, i).trim();
+        if (element.isEmpty()) {
+          if (value.isBlank()) {
+            return out;
+          }
+          throw new IllegalArgumentException(what + " '" + value + "' has an empty element");
+        }
+        out.add(element);
+        start = i + 1;
+      }
+    }
+    return out;
   }
 }

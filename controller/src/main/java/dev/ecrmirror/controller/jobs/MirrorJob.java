@@ -25,9 +25,9 @@ public record MirrorJob(MirrorRow row, Digest sourceDigest, List<Destination> de
     }
   }
 
-  /** The {@code source} parameter: the row's source as written. */
+  /** The {@code source} parameter: the row's source as written, without a {@code #LABEL}. */
   public String sourceParameter() {
-    return row.key();
+    return row.sourceParameter();
   }
 
   /** The {@code dest} parameter: the drifted destinations as written, comma-joined. */

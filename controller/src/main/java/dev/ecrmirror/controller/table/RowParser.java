@@ -5,6 +5,8 @@ import static dev.ecrmirror.controller.table.Attributes.*;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
+import dev.ecrmirror.common.tags.RuleSpec;
+import dev.ecrmirror.common.tags.TagRules;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -14,12 +16,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Reads table items in the aws-ecr-mirror format: {@code Destination} and {@code Platforms} as a
  * string (one value or several comma-separated), a string set or a list of strings; {@code Enabled}
  * as a boolean or the strings {@code true}/{@code false}.
+ *
+ * <p>The {@code Source} key may end in a label, {@code SOURCE#LABEL}: the reference is the part
+ * before {@code #}, so one source can have several rows (two rule sets to different destinations,
+ * say). A row carrying any tag rule ({@code Tags}, {@code ExcludeTags}, {@code Constraint},
+ * {@code IncludePrereleases}, {@code ExcludePrereleases}, {@code ReleaseOnly}, {@code MaxResults}) is
+ * a repository row: its source and destinations must be repositories, with no tag or digest.
  */
 public final class RowParser {
   private RowParser() {}
@@ -33,7 +42,18 @@ public final class RowParser {
       if (key.isEmpty()) {
         throw new RowException("Source must be a non-empty string");
       }
-      ImageReference source = reference(SOURCE, key);
+      String sourceText = reference(key);
+      if (sourceText.isEmpty() || sourceText.length() == key.length() - 1) {
+        throw new RowException("Source '" + key + "' has an empty " + (sourceText.isEmpty() ? "reference" : "label")
+            + " around '#': write SOURCE or SOURCE#LABEL");
+      }
+      ImageReference source = reference(SOURCE, sourceText);
+      Optional<TagRules> rules = rules(item);
+      if (rules.isPresent() && !source.isBare()) {
+        throw new RowException("Source '" + sourceText + "' names a " + (source.digest().isPresent() ? "digest" : "tag")
+            + ", but the row has tag rules (" + presentRules(item) + "), which mirror a whole repository: drop the "
+            + (source.digest().isPresent() ? "digest" : "tag") + " from Source, or the rules");
+      }
       List<String> written = strings(DESTINATION, item.get(DESTINATION));
       if (written.isEmpty()) {
         throw new RowException("Destination is missing or empty");
@@ -46,7 +66,11 @@ public final class RowParser {
         } catch (InvalidReferenceException e) {
           throw new RowException("Destination: " + e.getMessage());
         }
-        if (destination.target().equals(source)) {
+        if (rules.isPresent() && !destination.target().isBare()) {
+          throw new RowException("Destination '" + d + "' names a tag or digest, but the row has tag rules: "
+              + "each selected tag goes to the same tag, so name the repository only");
+        }
+        if (rules.isPresent() ? destination.target().sameRepository(source) : destination.target().equals(source)) {
           throw new RowException("Destination '" + d + "' is the source itself");
         }
         destinations.putIfAbsent(destination.key(), destination);
@@ -59,10 +83,110 @@ public final class RowParser {
           throw new RowException("Platforms: " + e.getMessage());
         }
       }
-      boolean enabled = enabled(item.get(ENABLED));
-      return new MirrorRow(key, source, List.copyOf(destinations.values()), platforms, enabled, state, item);
+      boolean enabled = bool(ENABLED, item.get(ENABLED), true);
+      return new MirrorRow(key, source, List.copyOf(destinations.values()), platforms, rules, enabled, state, item);
     } catch (RowException e) {
       return new InvalidRow(key, e.getMessage(), state, item);
+    }
+  }
+
+  /** The reference part of a {@code Source} key: everything before a {@code #LABEL} suffix. */
+  public static String reference(String key) {
+    int hash = key.indexOf('#');
+    return hash < 0 ? key : key.substring(0, hash);
+  }
+
+  /** The row's tag rules, checked; empty when it carries none (a single-image row). */
+  private static Optional<TagRules> rules(Map<String, AttributeValue> item) {
+    RuleSpec spec = new RuleSpec(
+        ruleList(TAGS, item.get(TAGS)),
+        ruleList(EXCLUDE_TAGS, item.get(EXCLUDE_TAGS)),
+        constraint(item.get(CONSTRAINT)),
+        ruleList(INCLUDE_PRERELEASES, item.get(INCLUDE_PRERELEASES)),
+        ruleList(EXCLUDE_PRERELEASES, item.get(EXCLUDE_PRERELEASES)),
+        bool(RELEASE_ONLY, item.get(RELEASE_ONLY), false),
+        maxResults(item.get(MAX_RESULTS)));
+    boolean present = RULES.stream().anyMatch(a -> item.get(a) != null && !Boolean.TRUE.equals(item.get(a).nul()));
+    if (!present) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(TagRules.of(spec));
+    } catch (IllegalArgumentException e) {
+      throw new RowException(e.getMessage());
+    }
+  }
+
+  private static String presentRules(Map<String, AttributeValue> item) {
+    return String.join(", ", RULES.stream().filter(item::containsKey).toList());
+  }
+
+  /** A rule list: like {@link #strings}, but commas inside {@code {a,b}} or a regex do not split. */
+  private static List<String> ruleList(String attribute, AttributeValue value) {
+    List<String> out = new ArrayList<>();
+    if (value == null || Boolean.TRUE.equals(value.nul())) {
+      return out;
+    }
+    List<String> raw = new ArrayList<>();
+    if (value.s() != null) {
+      raw.add(value.s());
+    } else if (value.hasSs()) {
+      raw.addAll(value.ss());
+    } else if (value.hasL()) {
+      for (AttributeValue element : value.l()) {
+        if (element.s() == null) {
+          throw new RowException(attribute + " is a list holding a " + type(element) + "; expected strings");
+        }
+        raw.add(element.s());
+      }
+    } else {
+      throw new RowException(attribute + " is a " + type(value)
+          + "; expected a string, a comma-separated string, a string set or a list of strings");
+    }
+    for (String r : raw) {
+      try {
+        out.addAll(RuleSpec.splitList(attribute, r));
+      } catch (IllegalArgumentException e) {
+        throw new RowException(e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** {@code Constraint}: one expression (its commas are ANDs); a set or list of them is joined with commas. */
+  private static Optional<String> constraint(AttributeValue value) {
+    if (value == null || Boolean.TRUE.equals(value.nul())) {
+      return Optional.empty();
+    }
+    List<String> parts = new ArrayList<>();
+    if (value.s() != null) {
+      parts.add(value.s());
+    } else if (value.hasSs()) {
+      parts.addAll(value.ss());
+    } else if (value.hasL() && value.l().stream().allMatch(v -> v.s() != null)) {
+      value.l().forEach(v -> parts.add(v.s()));
+    } else {
+      throw new RowException("Constraint is a " + type(value) + "; expected a string such as '>= 1.2, < 2.0'");
+    }
+    String joined = String.join(", ", parts.stream().map(String::trim).filter(p -> !p.isEmpty()).toList());
+    if (joined.isEmpty()) {
+      throw new RowException("Constraint is empty; write an expression such as '>= 1.2, < 2.0', or remove it");
+    }
+    return Optional.of(joined);
+  }
+
+  private static OptionalInt maxResults(AttributeValue value) {
+    if (value == null || Boolean.TRUE.equals(value.nul())) {
+      return OptionalInt.empty();
+    }
+    String text = value.n() != null ? value.n() : value.s();
+    if (text == null) {
+      throw new RowException("MaxResults is a " + type(value) + "; expected a number");
+    }
+    try {
+      return OptionalInt.of(Integer.parseInt(text.trim()));
+    } catch (NumberFormatException e) {
+      throw new RowException("MaxResults is '" + text + "'; expected a whole number of 1 or more");
     }
   }
 
@@ -107,9 +231,9 @@ public final class RowParser {
     }
   }
 
-  private static boolean enabled(AttributeValue value) {
+  private static boolean bool(String attribute, AttributeValue value, boolean absent) {
     if (value == null || Boolean.TRUE.equals(value.nul())) {
-      return true;
+      return absent;
     }
     if (value.bool() != null) {
       return value.bool();
@@ -122,9 +246,9 @@ public final class RowParser {
       if (s.equals("false")) {
         return false;
       }
-      throw new RowException("Enabled is the string '" + value.s() + "'; expected true or false");
+      throw new RowException(attribute + " is the string '" + value.s() + "'; expected true or false");
     }
-    throw new RowException("Enabled is a " + type(value) + "; expected a boolean or the string true/false");
+    throw new RowException(attribute + " is a " + type(value) + "; expected a boolean or the string true/false");
   }
 
   /** Reads the controller's own attributes, ignoring any it cannot read (they are rewritten on the next check). */
