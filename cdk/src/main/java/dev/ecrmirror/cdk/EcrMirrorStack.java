@@ -32,6 +32,7 @@ public final class EcrMirrorStack extends Stack {
     }
 
     var table = new MirrorTable(this, "MirrorTable");
+    var tagTable = new TagStateTable(this, "TagStateTable");
     var events = new EventsQueue(this, "Events");
     var credentials = new RegistryCredentials(this, "RegistryCredentials");
     var network = new BatchNetwork(this, "Network", config.network());
@@ -65,9 +66,11 @@ public final class EcrMirrorStack extends Stack {
                 platform,
                 JobImage.of(this, "ControllerImage", config, "controller", config.controllerImage()),
                 table.table(),
+                tagTable.table(),
                 events.queue(),
                 compute.mirrorQueue(),
-                worker));
+                worker,
+                config.fromEcrTags()));
     new Triggers(
         this,
         "Triggers",
@@ -80,6 +83,10 @@ public final class EcrMirrorStack extends Stack {
             events.deadLetterQueue()));
 
     output("MirrorTableName", "The mirror table: one row per source image", table.table().getTableName());
+    output(
+        "TagTableName",
+        "The tag-state table: per-tag digests of repository rows (controller only)",
+        tagTable.table().getTableName());
     output("EventsQueueUrl", "Queue of ECR push events read by the controller", events.queue().getQueueUrl());
     output(
         "DeadLetterQueueUrl",

@@ -27,6 +27,7 @@ import software.constructs.Node;
  * @param schedule EventBridge schedule expression of the controller; empty means no schedule
  * @param logRetentionDays retention of both job log groups
  * @param ecrRepositoryPrefix repository name prefix scoping the jobs' ECR permissions; empty means any
+ * @param fromEcrTags whether the scheduled controller runs {@code sync --from-ecr-tags}
  */
 public record StackConfig(
     String imagePrefix,
@@ -42,7 +43,8 @@ public record StackConfig(
     int workerTimeoutMinutes,
     Optional<String> schedule,
     int logRetentionDays,
-    String ecrRepositoryPrefix) {
+    String ecrRepositoryPrefix,
+    boolean fromEcrTags) {
 
   /** The project version, which is also the tag the images module pushes. */
   public static final String DEFAULT_IMAGE_TAG = "0.1.0";
@@ -72,7 +74,8 @@ public record StackConfig(
         ctx.integer("workerTimeoutMinutes", 1, 14 * 24 * 60).orElse(240),
         schedule(ctx.string("schedule").orElse("rate(1 hour)")),
         ctx.integer("logRetentionDays", 1, 3653).orElse(30),
-        ctx.string("ecrRepositoryPrefix").orElse(""));
+        ctx.string("ecrRepositoryPrefix").orElse(""),
+        ctx.bool("fromEcrTags").orElse(false));
   }
 
   private static NetworkProps network(Context ctx) {

@@ -63,6 +63,7 @@ class EcrMirrorStackTest {
     for (String output :
         List.of(
             "MirrorTableName",
+            "TagTableName",
             "EventsQueueUrl",
             "DeadLetterQueueUrl",
             "RegistryCredentialsSecretArn",

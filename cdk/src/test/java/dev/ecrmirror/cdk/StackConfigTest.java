@@ -30,6 +30,15 @@ class StackConfigTest {
     assertThat(config.schedule()).contains("rate(1 hour)");
     assertThat(config.logRetentionDays()).isEqualTo(30);
     assertThat(config.ecrRepositoryPrefix()).isEmpty();
+    assertThat(config.fromEcrTags()).isFalse();
+  }
+
+  @Test
+  void fromEcrTagsIsASwitch() {
+    assertThat(config(Map.of("fromEcrTags", "true")).fromEcrTags()).isTrue();
+    assertThat(config(Map.of("fromEcrTags", true)).fromEcrTags()).isTrue();
+    assertThatThrownBy(() -> config(Map.of("fromEcrTags", "yes")))
+        .hasMessage("context fromEcrTags must be true or false, got: yes");
   }
 
   @Test

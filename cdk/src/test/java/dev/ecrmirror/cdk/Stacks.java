@@ -21,4 +21,50 @@ final class Stacks {
   static Template template() {
     return template(Map.of());
   }
+
+  /** The logical id of the mirror table (keyed by {@code Source} alone; the tag-state table also has {@code Tag}). */
+  static String mirrorTable(Template template) {
+    return template
+        .findResources(
+            "AWS::DynamoDB::Table",
+            Map.of(
+                "Properties",
+                Map.of(
+                    "KeySchema",
+                    java.util.List.of(Map.of("AttributeName", "Source", "KeyType", "HASH")))))
+        .keySet()
+        .iterator()
+        .next();
+  }
+
+  /** Every statement of the IAM policies whose logical id starts with {@code prefix}. */
+  @SuppressWarnings("unchecked")
+  static java.util.List<Map<String, Object>> statements(Template template, String prefix) {
+    java.util.List<Map<String, Object>> out = new java.util.ArrayList<>();
+    template
+        .findResources("AWS::IAM::Policy")
+        .forEach(
+            (id, policy) -> {
+              if (id.startsWith(prefix)) {
+                var properties = (Map<String, Object>) policy.get("Properties");
+                var document = (Map<String, Object>) properties.get("PolicyDocument");
+                out.addAll((java.util.List<Map<String, Object>>) document.get("Statement"));
+              }
+            });
+    return out;
+  }
+
+  /** A statement's actions, whether written as one string or a list. */
+  static java.util.List<String> actions(Map<String, Object> statement) {
+    Object action = statement.get("Action");
+    return action instanceof java.util.List<?> list
+        ? list.stream().map(Object::toString).toList()
+        : java.util.List.of(action.toString());
+  }
+
+  /** A statement's resources, whether written as one value or a list. */
+  static java.util.List<Object> resources(Map<String, Object> statement) {
+    Object resource = statement.get("Resource");
+    return resource instanceof java.util.List<?> list ? java.util.List.copyOf(list) : java.util.List.of(resource);
+  }
 }

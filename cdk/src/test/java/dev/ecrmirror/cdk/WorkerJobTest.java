@@ -60,7 +60,7 @@ class WorkerJobTest {
 
   @Test
   void knowsTheTableAndSizesTheJvmToTheContainer() {
-    String table = template.findResources("AWS::DynamoDB::Table").keySet().iterator().next();
+    String table = Stacks.mirrorTable(template);
     template.hasResourceProperties(
         "AWS::Batch::JobDefinition",
         worker(Map.of("Environment", env("ECR_MIRROR_TABLE", Map.of("Ref", table)))));

@@ -11,11 +11,15 @@ import dev.ecrmirror.controller.RowOutcome;
 import dev.ecrmirror.controller.drift.DigestResolver;
 import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.EcrDigests;
+import dev.ecrmirror.controller.ecrtags.EcrRepositoryTags;
+import dev.ecrmirror.controller.ecrtags.EcrTagKeys;
+import dev.ecrmirror.controller.ecrtags.EcrTagRows;
 import dev.ecrmirror.controller.events.EventDrain;
 import dev.ecrmirror.controller.jobs.BatchJobRunner;
 import dev.ecrmirror.controller.jobs.JobRunner;
 import dev.ecrmirror.controller.jobs.LocalJobRunner;
 import dev.ecrmirror.controller.table.MirrorRow;
+import dev.ecrmirror.controller.table.TableException;
 import dev.ecrmirror.worker.MirrorEngine;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -37,7 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sync", mixinStandardHelpOptions = true,
     description = {"Check every row (or the rows an event or --source names) and run one mirror job per drifted row: "
         + "submitted to AWS Batch, or run in this process with --local.",
-        "Rows left submitted by earlier runs are first read back from Batch (DescribeJobs)."})
+        "Rows left submitted by earlier runs are first read back from Batch (DescribeJobs).",
+        "With --from-ecr-tags, rows are first derived from the tags of the region's ECR repositories."})
 final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
   @Spec
   CommandSpec spec;
@@ -95,6 +100,17 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       description = "Check ECR images with the ECR API (BatchGetImage, 100 per call) rather than one HEAD each. Default: on.")
   boolean ecrApi;
 
+  @Option(names = "--from-ecr-tags", description = "Before checking, write a row for each ECR repository of the region "
+      + "whose tags ask for mirroring (ecr_sync_source and ecr_sync_*, or upstream-image and upstream-tags), and "
+      + "delete derived rows whose repository lost those tags.")
+  boolean fromEcrTags;
+
+  @Option(names = "--ecr-tag-key", paramLabel = "FIELD=KEY",
+      description = "With --from-ecr-tags: read FIELD from the tag KEY instead of its default (e.g. source=mirror_source). "
+          + "Fields: source, constraint, include-tags, exclude-tags, include-rls, exclude-rls, release-only, max-results, "
+          + "opt, upstream-image, upstream-tags. Repeatable.")
+  List<String> ecrTagKeys = List.of();
+
   /** {@code -v} is {@code --debug} on every command; here it also lists the rows in sync, as {@code --verbose} did. */
   @Mixin
   CommandSpec debug = CommandLineSupport.debugMixin(List.of("--verbose"), "Also lists every row, in sync ones too.");
@@ -118,6 +134,20 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     if (events && (source != null || repository != null)) {
       throw new UsageException("--events cannot be combined with --source or --repository");
     }
+    EcrTagKeys keys = EcrTagKeys.defaults();
+    for (String setting : ecrTagKeys) {
+      if (!fromEcrTags) {
+        throw new UsageException("--ecr-tag-key needs --from-ecr-tags");
+      }
+      try {
+        keys = keys.with(setting);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--ecr-tag-key " + e.getMessage());
+      }
+    }
+    if (fromEcrTags && events) {
+      throw new UsageException("--from-ecr-tags cannot be combined with --events");
+    }
     Predicate<MirrorRow> selector = selector();
     RegistryOptions options;
     try {
@@ -138,6 +168,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency));
       JobRunner runner = runner(session, client);
       Controller controller = new Controller(session.table(), checker, runner, Clock.systemUTC(), scanSegments, jobs);
+      boolean derivedOk = !fromEcrTags || deriveFromEcrTags(session, keys, err);
       List<RowOutcome> outcomes;
       if (events) {
         if (eventsQueueUrl == null || eventsQueueUrl.isBlank()) {
@@ -154,7 +185,27 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
         outcomes = controller.sync(selector, dryRun);
       }
       report(out, outcomes);
-      return outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
+      return derivedOk && outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
+    }
+  }
+
+  /**
+   * Writes the rows the region's ECR repository tags ask for; false when that could not be done
+   * (the sync of the rows already in the table goes on, and the run exits 1).
+   */
+  private boolean deriveFromEcrTags(TableOptions.Session session, EcrTagKeys keys, PrintWriter err) {
+    try {
+      var region = session.clients().region();
+      EcrTagRows rows = new EcrTagRows(new EcrRepositoryTags(session.clients().ecr(region), region), session.table(), keys);
+      EcrTagRows.Result result = rows.apply(dryRun);
+      result.notes().forEach(n -> err.println("note: " + n));
+      err.println(result.summary());
+      return true;
+    } catch (IllegalStateException | IllegalArgumentException | TableException e) {
+      err.println("error: from ECR tags: " + e.getMessage());
+      return false;
+    } finally {
+      err.flush();
     }
   }
 
