@@ -107,7 +107,7 @@ class LocalStoreIT {
       Cli.Run run = run(data, "sync", "--lock-wait", "1");
       assertThat(run.exitCode()).isEqualTo(1);
       assertThat(run.err()).isEqualTo("note: waiting for pid " + PID + " (controller sync --local) to release " + data + "\n"
-          + "error: gave up after 1 second waiting for pid " + PID + " (controller sync --local) to release " + data
+          + "controller sync: gave up after 1 second waiting for pid " + PID + " (controller sync --local) to release " + data
           + ": stop it, or pass another --data-dir\n");
       assertThat(run.out()).isEmpty();
     }
@@ -122,7 +122,7 @@ class LocalStoreIT {
 
     Cli.Run run = run(data, "sync");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error: the local store " + store + " is not a sqlite database: move it aside (mv "
+    assertThat(run.err()).isEqualTo("controller sync: the local store " + store + " is not a sqlite database: move it aside (mv "
         + store + " " + store + ".bad) to start with an empty table, or pass another --data-dir\n");
     assertThat(Files.readAllBytes(store)).isEqualTo(garbage);
     assertThat(listing(data)).containsExactly(DynamoDbLocal.STORE);
@@ -142,7 +142,7 @@ class LocalStoreIT {
 
     Cli.Run run = run(data, "table", "list");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).startsWith("error: the local store " + store + " is damaged (")
+    assertThat(run.err()).startsWith("controller table list: the local store " + store + " is damaged (")
         .endsWith("): move it aside (mv " + store + " " + store + ".bad) to start with an empty table, or pass another "
             + "--data-dir\n")
         .doesNotContain("Exception").hasLineCount(1);
@@ -154,13 +154,13 @@ class LocalStoreIT {
     Path file = Files.writeString(work.resolve("notes.txt"), "mine");
     Cli.Run run = run(file, "table", "list");
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.err()).isEqualTo("error: --data-dir " + file + " is a file, not a directory: pass a directory (it is "
+    assertThat(run.err()).isEqualTo("controller table list: --data-dir " + file + " is a file, not a directory: pass a directory (it is "
         + "created if missing)\n");
     assertThat(Files.readString(file)).isEqualTo("mine");
 
     Cli.Run under = run(file.resolve("sub"), "table", "list");
     assertThat(under.exitCode()).isEqualTo(1);
-    assertThat(under.err()).isEqualTo("error: cannot create --data-dir " + file.resolve("sub") + ": " + file
+    assertThat(under.err()).isEqualTo("controller table list: cannot create --data-dir " + file.resolve("sub") + ": " + file
         + " is a file, not a directory\n");
   }
 
