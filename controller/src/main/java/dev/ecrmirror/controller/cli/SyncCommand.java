@@ -9,6 +9,7 @@ import dev.ecrmirror.controller.RowOutcome;
 import dev.ecrmirror.controller.drift.DigestResolver;
 import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.EcrDigests;
+import dev.ecrmirror.controller.drift.TagSource;
 import dev.ecrmirror.controller.events.EventDrain;
 import dev.ecrmirror.controller.jobs.BatchJobRunner;
 import dev.ecrmirror.controller.jobs.JobRunner;
@@ -122,9 +123,10 @@ final class SyncCommand implements Callable<Integer> {
     try (TableOptions.Session session = where.open(env)) {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
-      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency));
+      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagSource(client));
       JobRunner runner = runner(session, client);
-      Controller controller = new Controller(session.table(), checker, runner, Clock.systemUTC(), where.scanSegments, jobs);
+      Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
+          where.scanSegments, jobs);
       List<RowOutcome> outcomes;
       if (events) {
         if (eventsQueueUrl == null || eventsQueueUrl.isBlank()) {
@@ -143,6 +145,11 @@ final class SyncCommand implements Callable<Integer> {
       report(out, outcomes);
       return outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
     }
+  }
+
+  /** How repository rows' source repositories are listed. */
+  private static TagSource tagSource(RegistryClient client) {
+    return TagSource.registry(client);
   }
 
   private JobRunner runner(TableOptions.Session session, RegistryClient client) {
