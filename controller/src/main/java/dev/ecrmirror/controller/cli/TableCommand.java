@@ -107,7 +107,7 @@ final class TableCommand implements Callable<Integer> {
           }
           Destination destination;
           try {
-            destination = Destination.of(d, src);
+            destination = repository ? Destination.ofRepository(d) : Destination.of(d, src);
           } catch (InvalidReferenceException e) {
             throw new UsageException("destination: " + e.getMessage());
           }
