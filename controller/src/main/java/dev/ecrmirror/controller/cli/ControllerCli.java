@@ -36,6 +36,13 @@ public final class ControllerCli implements Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ControllerCli());
     cli.setExitCodeExceptionMapper(e -> USAGE);
+    // A bad option value (a constraint that does not parse, --max-results 0) is one line, not the whole usage.
+    cli.setParameterExceptionHandler((e, args) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("error: " + e.getMessage() + " (see --help)");
+      err.flush();
+      return USAGE;
+    });
     cli.setExecutionExceptionHandler((e, command, parseResult) -> {
       PrintWriter err = command.getErr();
       if (e instanceof UsageException) {

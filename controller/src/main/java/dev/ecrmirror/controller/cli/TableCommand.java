@@ -3,6 +3,7 @@ package dev.ecrmirror.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.cli.TagRuleOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
@@ -65,8 +66,10 @@ final class TableCommand implements Callable<Integer> {
     @Mixin
     TableOptions where;
 
+    final TagRuleOptions tagRules = new TagRuleOptions();
+
     @Mixin
-    RuleOptions rules;
+    CommandSpec ruleOptions = tagRules.mixin();
 
     @Parameters(index = "0", paramLabel = "SOURCE",
         description = "The image to copy, e.g. docker.io/library/alpine:3.20; a repository with tag rules; may end in #LABEL.")
@@ -85,7 +88,7 @@ final class TableCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      RuleSpec ruleSpec = rules.toSpec();
+      RuleSpec ruleSpec = tagRules.toSpec();
       boolean repository = !ruleSpec.isEmpty();
       int hash = source.indexOf('#');
       String label = hash < 0 ? "" : source.substring(hash);
