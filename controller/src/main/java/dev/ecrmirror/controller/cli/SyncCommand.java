@@ -169,8 +169,9 @@ final class SyncCommand implements Callable<Integer> {
       return row -> row.source().equals(wanted);
     }
     if (repository != null) {
+      // A repository row is about every tag of its repository: --tag does not narrow it out.
       return row -> row.source().repository().equals(repository)
-          && (tag == null || row.source().effectiveTag().filter(tag::equals).isPresent());
+          && (tag == null || row.isRepository() || row.source().effectiveTag().filter(tag::equals).isPresent());
     }
     return Controller.ALL;
   }
