@@ -148,6 +148,11 @@ class RepositoryLocalModeIT {
         .isEqualTo(d.digest().toString());
     assertThat(rows.get(src + "/app#bad").path("MirrorStatus").asText()).isEqualTo("invalid");
     assertThat(rows.get(src + "/app#bad").path("Problem").asText()).contains("banana");
+
+    // Deleting a repository row deletes its tag states too; its copies stay.
+    assertThat(run("table", "delete", src + "/app#newest").exitCode()).isZero();
+    assertThat(tagItems().keySet()).noneMatch(k -> k.startsWith(src + "/app#newest "));
+    assertThat(tags(dst + "/newest")).contains("3.2.0");
   }
 
   void put(String source, String destination, String... rules) {

@@ -338,25 +338,47 @@ final class TableCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       try (TableOptions.Session session = where.open(ControllerCli.env())) {
-        boolean deleted = session.table().delete(source);
-        if (!deleted) {
-          try {
-            String normalized = ImageReference.parse(source).toString();
-            deleted = !normalized.equals(source) && session.table().delete(normalized);
-          } catch (InvalidReferenceException e) {
-            // Not a reference: only the exact key could match, and it did not.
+        String deletedKey = null;
+        for (String key : candidates(source)) {
+          if (session.table().delete(key)) {
+            deletedKey = key;
+            break;
           }
         }
-        if (!deleted) {
+        if (deletedKey == null) {
           spec.commandLine().getErr().println("error: no row for " + source + " in table " + session.table().name());
           spec.commandLine().getErr().flush();
           return ControllerCli.FAILED;
+        }
+        // A repository row's per-tag state goes with it (a single-image row has none: nothing is read back).
+        var tagItems = session.tags().read(deletedKey).keySet();
+        if (!tagItems.isEmpty()) {
+          session.tags().write(deletedKey, List.of(), tagItems);
         }
         spec.commandLine().getOut().println("deleted " + source + " from table " + session.table().name());
         spec.commandLine().getOut().flush();
       }
       return ControllerCli.OK;
     }
+  }
+
+  /**
+   * The keys a row given as {@code source} may be stored under: exactly as given, normalized
+   * ({@code nginx:1} → {@code docker.io/library/nginx:1}), and for a bare repository without the
+   * {@code :latest} a repository row's key does not carry; a {@code #LABEL} is kept.
+   */
+  static List<String> candidates(String source) {
+    List<String> keys = new ArrayList<>(List.of(source));
+    int hash = source.indexOf('#');
+    String label = hash < 0 ? "" : source.substring(hash);
+    try {
+      ImageReference ref = ImageReference.parse(hash < 0 ? source : source.substring(0, hash));
+      List<String> forms = ref.isBare() ? List.of(ref.name() + label, ref + label) : List.of(ref + label);
+      forms.stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+    } catch (InvalidReferenceException e) {
+      // Not a reference: only the exact key can match.
+    }
+    return keys;
   }
 
   static ImageReference parse(String what, String value) {
