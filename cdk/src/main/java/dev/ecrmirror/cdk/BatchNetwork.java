@@ -3,6 +3,7 @@ package dev.ecrmirror.cdk;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.services.ec2.ISecurityGroup;
@@ -18,7 +19,8 @@ import software.amazon.awscdk.services.ec2.VpcAttributes;
 import software.constructs.Construct;
 
 /**
- * The network of the Batch tasks: a new public-only VPC, or an existing VPC and subnets by id.
+ * The network of the Batch tasks: a new public-only VPC, or an existing VPC and subnets by id; in
+ * private mode, a new isolated-only VPC (or the existing one) with {@link VpcEndpoints}.
  *
  * <p>Nothing here looks anything up at synth time, so {@code cdk synth} works offline: a new VPC
  * takes its availability zones from {@code Fn::GetAZs} (the stack is environment-agnostic), and an
@@ -30,13 +32,18 @@ public final class BatchNetwork extends Construct {
   private final SubnetSelection subnets;
   private final ISecurityGroup securityGroup;
   private final boolean assignPublicIp;
+  private final List<String> subnetIds;
+  private final List<String> routeTableIds;
+  private final Optional<VpcEndpoints> endpoints;
 
   public BatchNetwork(Construct scope, String id, NetworkProps props) {
     super(scope, id);
     this.assignPublicIp = props.assignPublicIp();
     if (props.vpcId().isEmpty()) {
-      // Public subnets only and no NAT gateway: a NAT gateway would cost more than the tasks and
-      // would bill per GB for every layer copied; Fargate tasks get public IPs instead.
+      // No NAT gateway either way: a NAT gateway would cost more than the tasks and would bill per
+      // GB for every layer copied. Public subnets give tasks public IPs; isolated subnets (private
+      // mode) reach AWS through the endpoints below and nothing else.
+      SubnetType type = props.privateSubnets() ? SubnetType.PRIVATE_ISOLATED : SubnetType.PUBLIC;
       Vpc created =
           Vpc.Builder.create(this, "Vpc")
               .maxAzs(2)
@@ -44,8 +51,8 @@ public final class BatchNetwork extends Construct {
               .subnetConfiguration(
                   List.of(
                       SubnetConfiguration.builder()
-                          .name("public")
-                          .subnetType(SubnetType.PUBLIC)
+                          .name(props.privateSubnets() ? "isolated" : "public")
+                          .subnetType(type)
                           .cidrMask(24)
                           .build()))
               .build();
@@ -59,7 +66,12 @@ public final class BatchNetwork extends Construct {
                           + " flow logs are left to the operator (or pass an existing VPC by context).")
                   .build()));
       this.vpc = created;
-      this.subnets = SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build();
+      this.subnets = SubnetSelection.builder().subnetType(type).build();
+      this.subnetIds = created.selectSubnets(subnets).getSubnetIds();
+      this.routeTableIds =
+          created.selectSubnets(subnets).getSubnets().stream()
+              .map(subnet -> subnet.getRouteTable().getRouteTableId())
+              .toList();
     } else {
       this.vpc =
           Vpc.fromVpcAttributes(
@@ -88,6 +100,8 @@ public final class BatchNetwork extends Construct {
                   })
               .toList();
       this.subnets = SubnetSelection.builder().subnets(imported).build();
+      this.subnetIds = props.subnetIds();
+      this.routeTableIds = props.routeTableIds();
     }
     this.securityGroup =
         props.securityGroupId().isPresent()
@@ -97,6 +111,11 @@ public final class BatchNetwork extends Construct {
                 .description("ecr-mirror Batch tasks: outbound to registries and AWS APIs only")
                 .allowAllOutbound(true)
                 .build();
+    this.endpoints =
+        props.privateSubnets()
+            ? Optional.of(
+                new VpcEndpoints(this, "Endpoints", vpc, subnetIds, routeTableIds, securityGroup))
+            : Optional.empty();
   }
 
   public IVpc vpc() {
@@ -109,6 +128,11 @@ public final class BatchNetwork extends Construct {
 
   public ISecurityGroup securityGroup() {
     return securityGroup;
+  }
+
+  /** The VPC endpoints of private mode, if on. */
+  public Optional<VpcEndpoints> endpoints() {
+    return endpoints;
   }
 
   /** Whether tasks need a public IP to reach registries (true in the stack's public-only VPC). */

@@ -3,6 +3,8 @@ package dev.ecrmirror.cdk;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
@@ -35,6 +37,8 @@ public final class ControllerJob extends Construct {
   public static final String ENV_JOB_DEFINITION = "ECR_MIRROR_JOB_DEFINITION";
   /** The URL of the ECR push events queue. */
   public static final String ENV_EVENTS_QUEUE_URL = "ECR_MIRROR_EVENTS_QUEUE_URL";
+  /** The tag-state table name (per-tag digests of repository rows). */
+  public static final String ENV_TAG_TABLE = "ECR_MIRROR_TAG_TABLE";
 
   static final double VCPUS = 0.5;
   static final int MEMORY_MIB = 1024;
@@ -51,17 +55,21 @@ public final class ControllerJob extends Construct {
    * @param platform what all jobs share
    * @param image the controller image (entrypoint {@code java -jar /app/controller.jar})
    * @param table the mirror table
+   * @param tagTable the tag-state table
    * @param eventsQueue the queue of ECR push events
    * @param mirrorQueue the job queue worker jobs go to
    * @param worker the worker job definition to submit
+   * @param fromEcrTags whether the scheduled sync first derives rows from ECR repository tags
    */
   public record Props(
       JobPlatform platform,
       JobImage image,
       ITable table,
+      ITable tagTable,
       IQueue eventsQueue,
       IJobQueue mirrorQueue,
-      WorkerJob worker) {}
+      WorkerJob worker,
+      boolean fromEcrTags) {}
 
   public ControllerJob(Construct scope, String id, Props props) {
     super(scope, id);
@@ -77,11 +85,18 @@ public final class ControllerJob extends Construct {
     environment.put(ENV_JOB_QUEUE, props.mirrorQueue().getJobQueueArn());
     environment.put(ENV_JOB_DEFINITION, props.worker().jobDefinition().getJobDefinitionArn());
     environment.put(ENV_EVENTS_QUEUE_URL, props.eventsQueue().getQueueUrl());
+    environment.put(ENV_TAG_TABLE, props.tagTable().getTableName());
 
     var logging =
         LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logGroup).streamPrefix("controller").build());
     this.syncJobDefinition =
-        jobDefinition("Sync", List.of("sync"), props, environment, executionRole, logging);
+        jobDefinition(
+            "Sync",
+            props.fromEcrTags() ? List.of("sync", "--from-ecr-tags") : List.of("sync"),
+            props,
+            environment,
+            executionRole,
+            logging);
     this.eventsJobDefinition =
         jobDefinition("Events", List.of("sync", "--events"), props, environment, executionRole, logging);
   }
@@ -120,6 +135,7 @@ public final class ControllerJob extends Construct {
 
   private void grantJobPermissions(Props props) {
     props.table().grantReadWriteData(jobRole);
+    props.tagTable().grantReadWriteData(jobRole);
     props.eventsQueue().grantConsumeMessages(jobRole);
     props.worker().grantSubmit(jobRole, props.mirrorQueue());
     jobRole.addToPolicy(
@@ -140,13 +156,36 @@ public final class ControllerJob extends Construct {
             .resources(List.of(props.platform().ecrRepositoryArns()))
             .build());
     jobRole.addToPolicy(JobPlatform.ecrLogin());
+    if (props.fromEcrTags()) {
+      // sync --from-ecr-tags lists this region's repositories and reads their resource tags.
+      // Listing every repository is authorized against repository/*, so no name prefix applies.
+      jobRole.addToPolicy(
+          PolicyStatement.Builder.create()
+              .sid("ReadRepositoryTags")
+              .actions(List.of("ecr:DescribeRepositories", "ecr:ListTagsForResource"))
+              .resources(List.of(ecrRepositoriesHere()))
+              .build());
+    }
     JobPlatform.suppressWildcards(
         jobRole,
         "batch:DescribeJobs and ecr:GetAuthorizationToken only accept resource *; sources and"
             + " destinations are rows of the mirror table, in any region and account, so ECR reads"
-            + " are scoped to repository ARNs (by name prefix when ecrRepositoryPrefix is set).",
+            + " are scoped to repository ARNs (by name prefix when ecrRepositoryPrefix is set);"
+            + " --from-ecr-tags reads the tags of every repository of this account and region.",
         "Resource::*",
-        props.platform().ecrRepositoryFinding());
+        props.platform().ecrRepositoryFinding(),
+        ecrRepositoriesHereFinding());
+  }
+
+  /** Every ECR repository of the stack's account and region. */
+  private String ecrRepositoriesHere() {
+    return "arn:" + Aws.PARTITION + ":ecr:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":repository/*";
+  }
+
+  private static RegexAppliesTo ecrRepositoriesHereFinding() {
+    return RegexAppliesTo.builder()
+        .regex("/^Resource::arn:<AWS::Partition>:ecr:<AWS::Region>:<AWS::AccountId>:repository\\/\\*$/g")
+        .build();
   }
 
   /** The job definition running {@code sync}: the scheduled full check. */

@@ -3,6 +3,8 @@ package dev.ecrmirror.cdk;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -32,8 +34,11 @@ public final class EcrMirrorStack extends Stack {
     }
 
     var table = new MirrorTable(this, "MirrorTable");
+    var tagTable = new TagStateTable(this, "TagStateTable");
     var events = new EventsQueue(this, "Events");
     var credentials = new RegistryCredentials(this, "RegistryCredentials");
+    Optional<ImageRepositories> repositories =
+        config.imageRepositoryPath().map(path -> new ImageRepositories(this, "Images", path));
     var network = new BatchNetwork(this, "Network", config.network());
     var compute =
         new BatchCompute(
@@ -52,7 +57,13 @@ public final class EcrMirrorStack extends Stack {
             "Worker",
             new WorkerJob.Props(
                 platform,
-                JobImage.of(this, "WorkerImage", config, "mirror-worker", config.workerImage()),
+                JobImage.of(
+                    this,
+                    "WorkerImage",
+                    config,
+                    "mirror-worker",
+                    config.workerImage(),
+                    repositories.map(r -> r.repository("mirror-worker"))),
                 table.table(),
                 config.workerVcpus(),
                 config.workerMemoryMib(),
@@ -63,11 +74,19 @@ public final class EcrMirrorStack extends Stack {
             "Controller",
             new ControllerJob.Props(
                 platform,
-                JobImage.of(this, "ControllerImage", config, "controller", config.controllerImage()),
+                JobImage.of(
+                    this,
+                    "ControllerImage",
+                    config,
+                    "controller",
+                    config.controllerImage(),
+                    repositories.map(r -> r.repository("controller"))),
                 table.table(),
+                tagTable.table(),
                 events.queue(),
                 compute.mirrorQueue(),
-                worker));
+                worker,
+                config.fromEcrTags()));
     new Triggers(
         this,
         "Triggers",
@@ -80,6 +99,10 @@ public final class EcrMirrorStack extends Stack {
             events.deadLetterQueue()));
 
     output("MirrorTableName", "The mirror table: one row per source image", table.table().getTableName());
+    output(
+        "TagTableName",
+        "The tag-state table: per-tag digests of repository rows (controller only)",
+        tagTable.table().getTableName());
     output("EventsQueueUrl", "Queue of ECR push events read by the controller", events.queue().getQueueUrl());
     output(
         "DeadLetterQueueUrl",
@@ -101,11 +124,11 @@ public final class EcrMirrorStack extends Stack {
         controller.eventsJobDefinition().getJobDefinitionArn());
     output(
         "WorkerJobDefinitionArn",
-        "mirror-worker job definition (parameters source, dest)",
+        "mirror-worker job definition (parameters source, dest; optional pin: TAG@sha256:... pairs)",
         worker.jobDefinition().getJobDefinitionArn());
     output(
         "AdHocMirrorCommand",
-        "Mirror one image now (edit source and dest)",
+        "Mirror one image now (edit source and dest; pin is optional)",
         "aws batch submit-job --job-name mirror-adhoc --job-queue "
             + compute.mirrorQueue().getJobQueueArn()
             + " --job-definition "
@@ -117,6 +140,29 @@ public final class EcrMirrorStack extends Stack {
             + "."
             + getUrlSuffix()
             + "/mirror/alpine:3.20");
+    output(
+        "PushImagesCommand",
+        "Build and push both job images where the job definitions expect them (run from the"
+            + " project root after mvn package)",
+        pushImagesCommand(config, repositories));
+  }
+
+  /**
+   * {@code java -jar images/target/images.jar --to <registry>/<path>}, with {@code --tag} when the
+   * stack expects another tag than the one {@code images.jar} pushes by default.
+   */
+  static String pushImagesCommand(StackConfig config, Optional<ImageRepositories> repositories) {
+    String prefix =
+        config.imagePrefix().isEmpty()
+            ? repositories
+                .map(ImageRepositories::imagePrefix)
+                .orElse(
+                    Aws.ACCOUNT_ID + ".dkr.ecr." + Aws.REGION + "." + Aws.URL_SUFFIX + "/"
+                        + StackConfig.DEFAULT_REPOSITORY_PATH)
+            : config.imagePrefix();
+    String tag =
+        config.imageTag().equals(StackConfig.DEFAULT_IMAGE_TAG) ? "" : " --tag " + config.imageTag();
+    return "java -jar images/target/images.jar --to " + prefix + tag;
   }
 
   private void output(String id, String description, String value) {

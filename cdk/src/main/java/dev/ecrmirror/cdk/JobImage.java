@@ -35,17 +35,29 @@ public final class JobImage {
   /**
    * The image named {@code name} (e.g. {@code mirror-worker}) as configured: the explicit
    * {@code override} URI if present, else {@code <imagePrefix>/<name>:<imageTag>}, where an empty
-   * prefix means this account's ECR in the stack's region under {@code ecr-mirror/}.
+   * prefix means this account's ECR in the stack's region under {@code ecr-mirror/}. When the
+   * stack created that repository ({@code created}), pull is granted on it.
    */
-  static JobImage of(Construct scope, String id, StackConfig config, String name, Optional<String> override) {
+  static JobImage of(
+      Construct scope,
+      String id,
+      StackConfig config,
+      String name,
+      Optional<String> override,
+      Optional<IRepository> created) {
     if (override.isPresent()) {
       return fromUri(scope, id, override.get());
     }
     if (config.imagePrefix().isEmpty()) {
-      String repositoryName = "ecr-mirror/" + name;
-      IRepository repository = Repository.fromRepositoryName(scope, id, repositoryName);
-      return new JobImage(
-          repository.repositoryUriForTagOrDigest(config.imageTag()), Optional.of(repository));
+      String repositoryName = StackConfig.DEFAULT_REPOSITORY_PATH + "/" + name;
+      IRepository repository =
+          created.orElseGet(() -> Repository.fromRepositoryName(scope, id, repositoryName));
+      // Spelled from the stack's account and region rather than from the created repository's
+      // ARN, so that the job definitions (replaced on any change) read as before it existed.
+      String uri =
+          Aws.ACCOUNT_ID + ".dkr.ecr." + Aws.REGION + "." + Aws.URL_SUFFIX + "/" + repositoryName
+              + ":" + config.imageTag();
+      return new JobImage(uri, Optional.of(repository));
     }
     return fromUri(scope, id, config.imagePrefix() + "/" + name + ":" + config.imageTag());
   }

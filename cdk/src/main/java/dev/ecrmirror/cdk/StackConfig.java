@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import software.constructs.Node;
 
 /**
@@ -27,6 +28,9 @@ import software.constructs.Node;
  * @param schedule EventBridge schedule expression of the controller; empty means no schedule
  * @param logRetentionDays retention of both job log groups
  * @param ecrRepositoryPrefix repository name prefix scoping the jobs' ECR permissions; empty means any
+ * @param fromEcrTags whether the scheduled controller runs {@code sync --from-ecr-tags}
+ * @param createImageRepositories whether the stack creates the two image repositories (when the
+ *     images live in this account's ECR)
  */
 public record StackConfig(
     String imagePrefix,
@@ -42,7 +46,17 @@ public record StackConfig(
     int workerTimeoutMinutes,
     Optional<String> schedule,
     int logRetentionDays,
-    String ecrRepositoryPrefix) {
+    String ecrRepositoryPrefix,
+    boolean fromEcrTags,
+    boolean createImageRepositories) {
+
+  /** The repository path of both images when context {@code imagePrefix} is not set. */
+  public static final String DEFAULT_REPOSITORY_PATH = "ecr-mirror";
+
+  /** An ECR registry host, optionally followed by a repository path. */
+  private static final Pattern ECR_PREFIX =
+      Pattern.compile(
+          "\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(?:\\.cn)?(?:/(?<path>[a-z0-9._/-]+))?");
 
   /** The project version, which is also the tag the images module pushes. */
   public static final String DEFAULT_IMAGE_TAG = "0.1.0";
@@ -72,27 +86,76 @@ public record StackConfig(
         ctx.integer("workerTimeoutMinutes", 1, 14 * 24 * 60).orElse(240),
         schedule(ctx.string("schedule").orElse("rate(1 hour)")),
         ctx.integer("logRetentionDays", 1, 3653).orElse(30),
-        ctx.string("ecrRepositoryPrefix").orElse(""));
+        ctx.string("ecrRepositoryPrefix").orElse(""),
+        ctx.bool("fromEcrTags").orElse(false),
+        ctx.bool("createImageRepositories").orElse(true));
+  }
+
+  /**
+   * The repository path the stack creates {@code <path>/controller} and {@code <path>/mirror-worker}
+   * under: {@value #DEFAULT_REPOSITORY_PATH} by default, or the path of an ECR {@code imagePrefix}
+   * (empty for the registry root); nothing when the images live in another registry or context
+   * {@code createImageRepositories} is false.
+   */
+  public Optional<String> imageRepositoryPath() {
+    if (!createImageRepositories) {
+      return Optional.empty();
+    }
+    if (imagePrefix.isEmpty()) {
+      return Optional.of(DEFAULT_REPOSITORY_PATH);
+    }
+    var ecr = ECR_PREFIX.matcher(imagePrefix);
+    if (!ecr.matches()) {
+      return Optional.empty();
+    }
+    return Optional.of(ecr.group("path") == null ? "" : ecr.group("path"));
   }
 
   private static NetworkProps network(Context ctx) {
+    boolean privateSubnets = ctx.bool("privateSubnets").orElse(false);
+    Optional<Boolean> assignPublicIp = ctx.bool("assignPublicIp");
+    if (privateSubnets && assignPublicIp.orElse(false)) {
+      throw new IllegalArgumentException(
+          "context privateSubnets=true runs tasks without public IPs; drop assignPublicIp=true");
+    }
     Optional<String> vpcId = ctx.string("vpcId");
     if (vpcId.isEmpty()) {
-      if (ctx.string("subnetIds").isPresent() || ctx.string("securityGroupId").isPresent()) {
-        throw new IllegalArgumentException("context subnetIds and securityGroupId need vpcId");
+      if (ctx.string("subnetIds").isPresent()
+          || ctx.string("securityGroupId").isPresent()
+          || ctx.string("routeTableIds").isPresent()) {
+        throw new IllegalArgumentException(
+            "context subnetIds, securityGroupId and routeTableIds need vpcId");
       }
-      return NetworkProps.createVpc();
+      return privateSubnets ? NetworkProps.createPrivateVpc() : NetworkProps.createVpc();
     }
-    List<String> subnets =
-        Arrays.stream(ctx.string("subnetIds").orElse("").split(","))
-            .map(String::strip)
-            .filter(s -> !s.isEmpty())
-            .toList();
+    List<String> subnets = list(ctx.string("subnetIds"));
     if (subnets.isEmpty()) {
       throw new IllegalArgumentException("context vpcId needs subnetIds (comma-separated)");
     }
+    List<String> routeTables = list(ctx.string("routeTableIds"));
+    if (privateSubnets && routeTables.isEmpty()) {
+      throw new IllegalArgumentException(
+          "context privateSubnets=true with vpcId needs routeTableIds (comma-separated route tables"
+              + " of the subnets), for the S3 and DynamoDB gateway endpoints");
+    }
+    if (!privateSubnets && !routeTables.isEmpty()) {
+      throw new IllegalArgumentException(
+          "context routeTableIds is only used with privateSubnets=true");
+    }
     return new NetworkProps(
-        vpcId, subnets, ctx.string("securityGroupId"), ctx.bool("assignPublicIp").orElse(false));
+        vpcId,
+        subnets,
+        ctx.string("securityGroupId"),
+        assignPublicIp.orElse(false),
+        privateSubnets,
+        routeTables);
+  }
+
+  private static List<String> list(Optional<String> commaSeparated) {
+    return Arrays.stream(commaSeparated.orElse("").split(","))
+        .map(String::strip)
+        .filter(s -> !s.isEmpty())
+        .toList();
   }
 
   private static Optional<String> schedule(String expression) {

@@ -24,16 +24,33 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.constructs.Construct;
 
 /**
- * The mirror-worker job definition: copies one source image to its destinations, byte for byte.
+ * The mirror-worker job definition: copies a source image, or pinned tags of a source repository,
+ * to its destinations, byte for byte.
  *
- * <p>The command is {@code Ref::source Ref::dest}, so a job is submitted with the parameters
- * {@code source} and {@code dest} (destinations comma-separated), by the controller or by hand.
+ * <p>The command is {@code --pin Ref::pin Ref::source Ref::dest}, so a job is submitted with the
+ * parameters {@code source} and {@code dest} (destinations comma-separated), by the controller or
+ * by hand, and optionally {@code pin} (comma-separated {@code TAG@sha256:…}), which the
+ * controller always sends.
  */
 public final class WorkerJob extends Construct {
 
-  /** Placeholders that fail fast as invalid references when a job is submitted without parameters. */
+  /**
+   * The worker's {@code --pin} value meaning no pins. Batch substitutes a {@code Ref::} placeholder
+   * with the job's parameter or else the job definition's default, and its documentation nowhere
+   * says an empty string is a valid value (it rejects empty command elements in container
+   * overrides), so a submit-job without {@code pin} gets this word instead of an empty argument.
+   */
+  static final String NO_PINS = "none";
+
+  /** The container command: every parameter in its place, {@code pin} as an option. */
+  static final List<String> COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
+
+  /**
+   * Placeholders that fail fast as invalid references when a job is submitted without {@code source}
+   * or {@code dest}; {@code pin} may be left out (an ad hoc copy of what the source holds now).
+   */
   static final Map<String, String> DEFAULT_PARAMETERS =
-      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER");
+      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS);
 
   /** Attempts per job: the first run plus retries of infrastructure failures. */
   static final int ATTEMPTS = 3;
@@ -69,7 +86,7 @@ public final class WorkerJob extends Construct {
             .image(props.image().containerImage())
             .cpu(props.vcpus())
             .memory(Size.mebibytes(props.memoryMib()))
-            .command(List.of("Ref::source", "Ref::dest"))
+            .command(COMMAND)
             .environment(environment)
             .secrets(platform.secrets())
             .jobRole(jobRole)

@@ -20,7 +20,15 @@ class CdkNagTest {
     return Stream.of(
         Map.of(),
         Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", "subnet-0aaaaaaaaaaaaaaaa"),
-        Map.of("ecrRepositoryPrefix", "mirror/", "spot", "false", "schedule", "none"));
+        Map.of("ecrRepositoryPrefix", "mirror/", "spot", "false", "schedule", "none"),
+        Map.of("fromEcrTags", "true"),
+        Map.of("fromEcrTags", "true", "ecrRepositoryPrefix", "mirror/"),
+        Map.of("privateSubnets", "true"),
+        Map.of(
+            "privateSubnets", "true",
+            "vpcId", "vpc-0123456789abcdef0",
+            "subnetIds", "subnet-0aaaaaaaaaaaaaaaa",
+            "routeTableIds", "rtb-0dddddddddddddddd"));
   }
 
   @ParameterizedTest

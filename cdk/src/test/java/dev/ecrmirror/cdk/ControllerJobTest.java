@@ -1,5 +1,7 @@
 package dev.ecrmirror.cdk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,8 @@ class ControllerJobTest {
                     "Properties",
                     Map.of(
                         "ContainerProperties",
-                        Match.objectLike(Map.of("Command", List.of("Ref::source", "Ref::dest"))))))
+                        Match.objectLike(
+                            Map.of("Command", List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest"))))))
             .keySet()
             .iterator()
             .next();
@@ -55,7 +58,7 @@ class ControllerJobTest {
 
   @Test
   void isToldWhereTheTableQueuesAndWorkerJobDefinitionAre() {
-    String table = template.findResources("AWS::DynamoDB::Table").keySet().iterator().next();
+    String table = Stacks.mirrorTable(template);
     for (Object env :
         List.of(
             env("ECR_MIRROR_TABLE", Map.of("Ref", table)),
@@ -207,7 +210,60 @@ class ControllerJobTest {
             "ContainerProperties",
             Match.objectLike(
                 Map.of(
-                    "Command", List.of("Ref::source", "Ref::dest"),
+                    "Command", List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest"),
                     "Image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/tools/mirror-worker:1.2.3"))));
+  }
+
+  @Test
+  void withoutFromEcrTagsTheControllerNeitherRunsItNorMayListRepositories() {
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        Map.of("ContainerProperties", Match.objectLike(Map.of("Command", List.of("sync")))));
+    assertThat(Stacks.statements(template, ""))
+        .flatExtracting(Stacks::actions)
+        .doesNotContain("ecr:DescribeRepositories", "ecr:ListTagsForResource");
+  }
+
+  @Test
+  void fromEcrTagsRunsTheScheduledSyncWithItAndGrantsExactlyTheTwoReads() {
+    Template tagged = Stacks.template(Map.of("fromEcrTags", "true"));
+
+    for (List<String> command : List.of(List.of("sync", "--from-ecr-tags"), List.of("sync", "--events"))) {
+      tagged.hasResourceProperties(
+          "AWS::Batch::JobDefinition",
+          Map.of("ContainerProperties", Match.objectLike(Map.of("Command", command))));
+    }
+    List<Map<String, Object>> controller = Stacks.statements(tagged, "ControllerJobRole");
+    assertThat(controller)
+        .filteredOn(st -> "ReadRepositoryTags".equals(st.get("Sid")))
+        .singleElement()
+        .satisfies(
+            st -> {
+              assertThat(Stacks.actions(st))
+                  .containsExactly("ecr:DescribeRepositories", "ecr:ListTagsForResource");
+              assertThat(st.get("Effect")).isEqualTo("Allow");
+              assertThat(st.get("Resource"))
+                  .isEqualTo(
+                      Map.of(
+                          "Fn::Join",
+                          List.of(
+                              "",
+                              List.of(
+                                  "arn:",
+                                  Map.of("Ref", "AWS::Partition"),
+                                  ":ecr:",
+                                  Map.of("Ref", "AWS::Region"),
+                                  ":",
+                                  Map.of("Ref", "AWS::AccountId"),
+                                  ":repository/*"))));
+            });
+    // Listing images of ECR sources for repository rows needs DescribeImages, with or without the switch.
+    assertThat(controller)
+        .flatExtracting(Stacks::actions)
+        .contains("ecr:DescribeImages")
+        .allSatisfy(a -> assertThat(a).doesNotContain("*"));
+    assertThat(Stacks.statements(tagged, "Worker"))
+        .flatExtracting(Stacks::actions)
+        .doesNotContain("ecr:DescribeRepositories", "ecr:ListTagsForResource");
   }
 }

@@ -25,7 +25,13 @@ class EcrMirrorStackTest {
             "vpcId", "vpc-0123456789abcdef0",
             "subnetIds", "subnet-0aaaaaaaaaaaaaaaa,subnet-0bbbbbbbbbbbbbbbb",
             "securityGroupId", "sg-0cccccccccccccccc"),
-        Map.of("spot", "false", "schedule", "none", "cpuArchitecture", "ARM64"));
+        Map.of("spot", "false", "schedule", "none", "cpuArchitecture", "ARM64"),
+        Map.of("privateSubnets", "true"),
+        Map.of(
+            "privateSubnets", "true",
+            "vpcId", "vpc-0123456789abcdef0",
+            "subnetIds", "subnet-0aaaaaaaaaaaaaaaa",
+            "routeTableIds", "rtb-0dddddddddddddddd"));
   }
 
   @ParameterizedTest
@@ -63,6 +69,7 @@ class EcrMirrorStackTest {
     for (String output :
         List.of(
             "MirrorTableName",
+            "TagTableName",
             "EventsQueueUrl",
             "DeadLetterQueueUrl",
             "RegistryCredentialsSecretArn",

@@ -18,7 +18,8 @@ class MirrorTableTest {
 
   @Test
   void keyedBySourceLikeExistingAwsEcrMirrorTables() {
-    template.resourceCountIs("AWS::DynamoDB::Table", 1);
+    // The mirror table and the tag-state table.
+    template.resourceCountIs("AWS::DynamoDB::Table", 2);
     template.hasResourceProperties(
         "AWS::DynamoDB::Table",
         Map.of(

@@ -30,6 +30,15 @@ class StackConfigTest {
     assertThat(config.schedule()).contains("rate(1 hour)");
     assertThat(config.logRetentionDays()).isEqualTo(30);
     assertThat(config.ecrRepositoryPrefix()).isEmpty();
+    assertThat(config.fromEcrTags()).isFalse();
+  }
+
+  @Test
+  void fromEcrTagsIsASwitch() {
+    assertThat(config(Map.of("fromEcrTags", "true")).fromEcrTags()).isTrue();
+    assertThat(config(Map.of("fromEcrTags", true)).fromEcrTags()).isTrue();
+    assertThatThrownBy(() -> config(Map.of("fromEcrTags", "yes")))
+        .hasMessage("context fromEcrTags must be true or false, got: yes");
   }
 
   @Test
@@ -66,5 +75,30 @@ class StackConfigTest {
     assertThatThrownBy(() -> Stacks.stack(Map.of("logRetentionDays", "45")))
         .hasMessageContaining("logRetentionDays")
         .hasMessageContaining("60");
+  }
+
+  @Test
+  void privateModeContradictionsAndMissingRouteTablesAreNamed() {
+    assertThatThrownBy(() -> config(Map.of("privateSubnets", "true", "assignPublicIp", "true")))
+        .hasMessage("context privateSubnets=true runs tasks without public IPs; drop assignPublicIp=true");
+    assertThatThrownBy(
+            () ->
+                config(
+                    Map.of(
+                        "privateSubnets", "true",
+                        "vpcId", "vpc-0123456789abcdef0",
+                        "subnetIds", "subnet-0aaaaaaaaaaaaaaaa")))
+        .hasMessage(
+            "context privateSubnets=true with vpcId needs routeTableIds (comma-separated route tables"
+                + " of the subnets), for the S3 and DynamoDB gateway endpoints");
+    assertThatThrownBy(
+            () ->
+                config(
+                    Map.of(
+                        "vpcId", "vpc-0123456789abcdef0",
+                        "subnetIds", "subnet-0aaaaaaaaaaaaaaaa",
+                        "routeTableIds", "rtb-0dddddddddddddddd")))
+        .hasMessage("context routeTableIds is only used with privateSubnets=true");
+    assertThat(config(Map.of("privateSubnets", "true")).network()).isEqualTo(NetworkProps.createPrivateVpc());
   }
 }

@@ -9,7 +9,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class WorkerJobTest {
 
-  private static final Object WORKER_COMMAND = List.of("Ref::source", "Ref::dest");
+  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
 
   private static Template template;
 
@@ -29,13 +29,27 @@ class WorkerJobTest {
   }
 
   @Test
-  void runsTheWorkerWithSourceAndDestParameters() {
+  void runsTheWorkerWithSourceDestAndPinParameters() {
     template.hasResourceProperties(
         "AWS::Batch::JobDefinition",
         Map.of(
             "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
-            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue()),
+            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue()),
             "PlatformCapabilities", List.of("FARGATE")));
+  }
+
+  @Test
+  void aJobSubmittedWithoutPinGetsTheWordTheWorkerReadsAsNoPins() {
+    // An ad hoc submit-job passes only source and dest: Batch then fills Ref::pin from this default.
+    template.hasResourceProperties(
+        "AWS::Batch::JobDefinition",
+        Map.of(
+            "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
+            "Parameters",
+            Map.of(
+                "pin", "none",
+                "source", "MISSING_SOURCE_PARAMETER",
+                "dest", "MISSING_DEST_PARAMETER")));
   }
 
   @Test
@@ -60,7 +74,7 @@ class WorkerJobTest {
 
   @Test
   void knowsTheTableAndSizesTheJvmToTheContainer() {
-    String table = template.findResources("AWS::DynamoDB::Table").keySet().iterator().next();
+    String table = Stacks.mirrorTable(template);
     template.hasResourceProperties(
         "AWS::Batch::JobDefinition",
         worker(Map.of("Environment", env("ECR_MIRROR_TABLE", Map.of("Ref", table)))));

@@ -75,6 +75,12 @@ final class BlobFanout {
    */
   Map<ImageReference, RuntimeException> transfer(ImageReference source, Digest digest, long declaredSize,
       List<ImageReference> targets) throws InterruptedException {
+    return transfer(source, digest, declaredSize, targets, new AtomicLong());
+  }
+
+  /** As above, adding the bytes read from the source for this transfer to {@code readHere}. */
+  Map<ImageReference, RuntimeException> transfer(ImageReference source, Digest digest, long declaredSize,
+      List<ImageReference> targets, AtomicLong readHere) throws InterruptedException {
     BlobStream first = client.openBlob(source, digest, 0, readTimeout);
     long size = declaredSize >= 0 ? declaredSize : first.length();
     if (size < 0) {
@@ -99,7 +105,7 @@ final class BlobFanout {
     IOException sourceFailure = null;
     boolean badContent = false;
     try {
-      pump(source, digest, size, first, pipes, targets);
+      pump(source, digest, size, first, pipes, targets, readHere);
       for (ChunkPipe pipe : pipes) {
         pipe.close();
       }
@@ -142,7 +148,7 @@ final class BlobFanout {
 
   /** Reads the source to the end, feeding every live pipe; resumes broken downloads. */
   private void pump(ImageReference source, Digest digest, long size, BlobStream opened, List<ChunkPipe> pipes,
-      List<ImageReference> targets) throws IOException, InterruptedException {
+      List<ImageReference> targets, AtomicLong readHere) throws IOException, InterruptedException {
     MessageDigest hash = digest.newMessageDigest();
     long received = 0;
     BlobStream stream = opened;
@@ -168,6 +174,7 @@ final class BlobFanout {
           }
           if (n > 0) {
             sourceBytes.addAndGet(n);
+            readHere.addAndGet(n);
             filled += n;
           }
           if (filled == chunk.length || (n < 0 && filled > 0)) {

@@ -27,7 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -159,7 +159,35 @@ public final class MirrorEngine {
    * in each destination repository; each distinct blob is read from the source at most once.
    */
   public RepositoryReport mirror(RepositoryRequest request, Progress progress) {
-    throw new UnsupportedOperationException("repository copies are not implemented yet");
+    // Platform threads, as for one image (see above).
+    ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mirror-", 0).factory());
+    try {
+      return new RepositoryRun(client, request, threads, jobs, retries, destinationSetup, readTimeout, progress).execute();
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  /**
+   * The index with only the entries for {@code wanted} platforms, and the attestations (SBOM,
+   * provenance) that describe a kept image; throws {@link IllegalArgumentException} naming the
+   * platforms the index has when none matches.
+   */
+  static Manifest filterPlatforms(Manifest index, ImageReference pinned, List<Platform> wanted) {
+    Set<Digest> kept = new LinkedHashSet<>();
+    for (Descriptor d : index.references()) {
+      if (d.platform().isPresent() && wanted.stream().anyMatch(w -> w.selects(d.platform().get()))) {
+        kept.add(d.digest());
+      }
+    }
+    if (kept.isEmpty()) {
+      String available = index.references().stream().flatMap(d -> d.platform().stream()).map(Platform::toString)
+          .filter(p -> !p.startsWith("unknown/")).distinct().collect(Collectors.joining(", "));
+      throw new IllegalArgumentException("no platform of " + pinned + " matches --platform "
+          + wanted.stream().map(Platform::toString).collect(Collectors.joining(",")) + "; it has: " + available);
+    }
+    return index.filterIndex(d -> kept.contains(d.digest())
+        || (d.annotations().containsKey(REFERENCE_DIGEST) && kept.contains(Digest.parse(d.annotations().get(REFERENCE_DIGEST)))));
   }
 
   /** The state of one {@link #mirror} call. */
@@ -168,6 +196,7 @@ public final class MirrorEngine {
     private final ExecutorService threads;
     private final Semaphore permits = new Semaphore(jobs);
     private final BlobFanout fanout;
+    private final BlobCopier copier;
     private final Progress progress;
 
     Run(MirrorRequest request, ExecutorService threads, Progress progress) {
@@ -175,6 +204,7 @@ public final class MirrorEngine {
       this.threads = threads;
       this.progress = progress;
       this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout);
+      this.copier = new BlobCopier(client, fanout, retries);
     }
 
     MirrorReport execute() {
@@ -320,7 +350,7 @@ public final class MirrorEngine {
           LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
               pinned, top.mediaType());
         } else {
-          Manifest filtered = filterPlatforms(top, pinned);
+          Manifest filtered = filterPlatforms(top, pinned, request.platforms());
           rewritten = !filtered.digest().equals(top.digest());
           top = filtered;
         }
@@ -356,25 +386,6 @@ public final class MirrorEngine {
       }
       // Children before parents: a registry checks that what a manifest references exists.
       children.add(manifest);
-    }
-
-    private Manifest filterPlatforms(Manifest index, ImageReference pinned) {
-      List<Platform> wanted = request.platforms();
-      Set<Digest> kept = new LinkedHashSet<>();
-      for (Descriptor d : index.references()) {
-        if (d.platform().isPresent() && wanted.stream().anyMatch(w -> w.selects(d.platform().get()))) {
-          kept.add(d.digest());
-        }
-      }
-      if (kept.isEmpty()) {
-        String available = index.references().stream().flatMap(d -> d.platform().stream()).map(Platform::toString)
-            .filter(p -> !p.startsWith("unknown/")).distinct().collect(Collectors.joining(", "));
-        throw new IllegalArgumentException("no platform of " + pinned + " matches --platform "
-            + wanted.stream().map(Platform::toString).collect(Collectors.joining(",")) + "; it has: " + available);
-      }
-      // Keep the attestations (SBOM, provenance) that describe a kept image.
-      return index.filterIndex(d -> kept.contains(d.digest())
-          || (d.annotations().containsKey(REFERENCE_DIGEST) && kept.contains(Digest.parse(d.annotations().get(REFERENCE_DIGEST)))));
     }
 
     private void copy(Tree tree, ImageReference source, List<Target> targets) {
@@ -481,81 +492,22 @@ public final class MirrorEngine {
 
     /** Mount where the registry allows, else one read of the source streamed to all that still lack it. */
     private void transferBlob(ImageReference source, Descriptor blob, List<Target> needing) throws InterruptedException {
-      List<Target> remaining = new ArrayList<>();
+      // The first target per reference stands for it: a destination named twice is written once.
+      Map<ImageReference, Target> byRef = new LinkedHashMap<>();
       for (Target t : needing) {
-        if (t.ref.registry().equals(source.registry()) && tryMount(t, blob.digest(), source)) {
-          continue;
-        }
-        remaining.add(t);
+        byRef.putIfAbsent(t.ref, t);
       }
-      // Ends: from attempt `retries` on, each round settles every registry's primary for good.
-      for (int attempt = 0; !remaining.isEmpty(); attempt++) {
-        // One upload per registry; the others on that registry mount from it afterwards.
-        Map<String, Target> primaries = new LinkedHashMap<>();
-        for (Target t : remaining) {
-          primaries.putIfAbsent(t.ref.registry(), t);
+      Map<ImageReference, BlobCopier.Outcome> outcomes = copier.copy(source, blob, List.copyOf(byRef.keySet()),
+          new AtomicLong(), ref -> byRef.get(ref).error == null);
+      outcomes.forEach((ref, outcome) -> {
+        Target t = byRef.get(ref);
+        switch (outcome.kind()) {
+          case UPLOADED -> t.countUpload(blob.size());
+          case MOUNTED -> t.countMount();
+          case ALREADY_THERE -> { }
+          case FAILED -> t.fail(outcome.error());
         }
-        List<ImageReference> uploadTo = primaries.values().stream().map(t -> t.ref).toList();
-        Map<ImageReference, RuntimeException> failures;
-        try {
-          failures = fanout.transfer(source, blob.digest(), blob.size(), uploadTo);
-        } catch (RuntimeException e) {
-          failures = new LinkedHashMap<>();
-          for (ImageReference ref : uploadTo) {
-            failures.put(ref, e);
-          }
-        }
-        List<Target> next = new ArrayList<>();
-        boolean canRetry = attempt < retries;
-        for (Target t : remaining) {
-          Target primary = primaries.get(t.ref.registry());
-          if (primary == t) {
-            RuntimeException failure = failures.get(t.ref);
-            if (failure == null) {
-              t.countUpload(blob.size());
-            } else if (canRetry && retryable(failure)) {
-              LOG.get().warn("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
-              next.add(t);
-            } else {
-              t.fail(failure.getMessage());
-            }
-          } else if (!failures.containsKey(primary.ref) && t.ref.sameRepository(primary.ref)) {
-            // Another tag of the repository just written: the blob is there already.
-            continue;
-          } else if (failures.containsKey(primary.ref) || !tryMount(t, blob.digest(), primary.ref)) {
-            // Its registry's upload failed, or the registry would not mount: it needs its own upload.
-            next.add(t);
-          }
-        }
-        remaining = next.stream().filter(t -> t.error == null).toList();
-        if (!remaining.isEmpty()) {
-          Thread.sleep(backoffMillis(attempt));
-        }
-      }
-    }
-
-    private static boolean retryable(RuntimeException failure) {
-      return !(failure instanceof RegistryException re) || re.isRetryable();
-    }
-
-    private static long backoffMillis(int attempt) {
-      long base = Math.min(200L << Math.min(attempt, 6), 10_000L);
-      return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-    }
-
-    private boolean tryMount(Target t, Digest digest, ImageReference from) {
-      if (t.ref.sameRepository(from)) {
-        return false;
-      }
-      try {
-        if (client.mountBlob(t.ref, digest, from)) {
-          t.countMount();
-          return true;
-        }
-      } catch (RuntimeException e) {
-        LOG.get().debug("mount of {} into {} failed, uploading instead: {}", digest.shortHex(), t.ref.name(), e.getMessage());
-      }
-      return false;
+      });
     }
 
     /** Pushes the child manifests the repository lacks ({@code pushed}: already pushed there in this run), then the top. */

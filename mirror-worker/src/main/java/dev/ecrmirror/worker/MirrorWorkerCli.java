@@ -7,18 +7,27 @@ import dev.ecrmirror.common.aws.EcrClients;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
+import dev.ecrmirror.common.ref.Pin;
 import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import dev.ecrmirror.common.registry.RegistryException;
+import dev.ecrmirror.common.tags.RuleSpec;
+import dev.ecrmirror.common.tags.TagRules;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
-/** The {@code mirror-worker} command: copy one image to one or more destinations. */
+/** The {@code mirror-worker} command: copy one image, or the selected or pinned tags of a repository, to one or more destinations. */
 public final class MirrorWorkerCli implements Callable<Integer> {
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
   private final WorkerOptions options = new WorkerOptions();
@@ -47,38 +56,32 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     return cli;
   }
 
+  /** What the arguments ask for: one image, or tags of a repository (listed by rules, or pinned). */
+  private record Plan(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
+      Optional<TagRules> rules, List<Pin> pins) {
+
+    boolean repository() {
+      return rules.isPresent() || (!pins.isEmpty() && source.isBare());
+    }
+  }
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int jobs = options.jobs();
-    MirrorRequest request;
+    Plan plan;
     RegistryClient client;
     try {
       if (jobs < 1) {
         throw new IllegalArgumentException("--jobs must be at least 1, not " + jobs);
       }
-      ImageReference src = parse("source", options.source());
-      List<ImageReference> dests = new ArrayList<>();
-      for (String arg : options.destinations()) {
-        for (String one : arg.split(",")) {
-          if (!one.isBlank()) {
-            dests.add(parse("destination", one.trim()));
-          }
-        }
-      }
-      if (dests.isEmpty()) {
-        throw new IllegalArgumentException("no destination given");
-      }
-      List<Platform> selected = options.platforms().stream().flatMap(p -> List.of(p.split(",")).stream())
-          .filter(p -> !p.isBlank()).map(Platform::parse).toList();
-      request = new MirrorRequest(src, dests, selected, options.dryRun());
+      plan = plan();
       client = new RegistryClient(options.registry().toRegistryOptions(System.getenv()));
     } catch (IllegalArgumentException e) {
       err.println("mirror-worker: " + e.getMessage());
       return 2;
     }
-    MirrorReport report;
     Progress progress = new Progress();
     try (ProgressReporter reporter = reporter(progress, err)) {
       int readTimeoutSeconds = options.readTimeoutSeconds();
@@ -90,14 +93,137 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       if (options.createRepository() && !options.dryRun()) {
         engine = engine.withDestinationSetup(new EcrRepositorySetup(EcrClients.fromEnvironment(System.getenv())));
       }
-      report = engine.mirror(request, progress);
+      if (plan.repository()) {
+        return mirrorRepository(plan, client, engine, progress, out, err);
+      }
+      MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
+          options.dryRun()), progress);
+      if (options.json()) {
+        out.println(toJson(report));
+      } else {
+        print(report, out);
+      }
+      out.flush();
+      return report.allOk() ? 0 : 1;
     } catch (RegistryException e) {
-      err.println("mirror-worker: cannot read source " + request.source() + ": " + e.getMessage());
+      err.println("mirror-worker: cannot read source " + plan.source() + ": " + e.getMessage());
       return 1;
     } catch (IllegalArgumentException e) {
       err.println("mirror-worker: " + e.getMessage());
       return 2;
     }
+  }
+
+  /** Checks the arguments against each other; throws {@link IllegalArgumentException} naming the one at fault. */
+  private Plan plan() {
+    ImageReference src = parse("source", options.source());
+    List<ImageReference> dests = new ArrayList<>();
+    List<String> given = new ArrayList<>();
+    for (String arg : options.destinations()) {
+      for (String one : arg.split(",")) {
+        if (!one.isBlank()) {
+          dests.add(parse("destination", one.trim()));
+          given.add(one.trim());
+        }
+      }
+    }
+    if (dests.isEmpty()) {
+      throw new IllegalArgumentException("no destination given");
+    }
+    List<Platform> selected = options.platforms().stream().flatMap(p -> List.of(p.split(",")).stream())
+        .filter(p -> !p.isBlank()).map(Platform::parse).toList();
+    List<Pin> pins = pins(options.pins());
+    RuleSpec spec = options.rules().toSpec();
+    Optional<TagRules> rules = Optional.empty();
+    if (!spec.isEmpty()) {
+      if (!pins.isEmpty()) {
+        throw new IllegalArgumentException("--pin and tag rules cannot be combined: the pins name the tags already");
+      }
+      rules = Optional.of(TagRules.of(spec));
+    }
+    String why = rules.isPresent() ? "with tag rules" : "with a repository source and --pin";
+    if (rules.isPresent() && !src.isBare()) {
+      throw new IllegalArgumentException("source '" + options.source() + "' names a tag or digest; " + why
+          + " it must be a repository");
+    }
+    if (rules.isPresent() || (!pins.isEmpty() && src.isBare())) {
+      for (int i = 0; i < dests.size(); i++) {
+        if (!dests.get(i).isBare()) {
+          throw new IllegalArgumentException("destination '" + given.get(i) + "' names a tag or digest; " + why
+              + " every DEST must be a repository");
+        }
+      }
+    } else if (!pins.isEmpty()) {
+      src = pinnedSource(src, pins);
+    }
+    return new Plan(src, dests, selected, rules, pins);
+  }
+
+  /** A tagged source takes one pin, for its own tag; the copy is then pinned to that pin's digest. */
+  private ImageReference pinnedSource(ImageReference src, List<Pin> pins) {
+    String given = options.source();
+    if (src.tag().isEmpty()) {
+      throw new IllegalArgumentException("source '" + given + "' names a digest and no tag; --pin needs a "
+          + "repository or a tagged source");
+    }
+    String tag = src.tag().get();
+    if (pins.size() != 1) {
+      throw new IllegalArgumentException("source '" + given + "' names tag " + tag + ": it takes one --pin, for "
+          + "that tag, not " + pins.size() + " (" + Pin.join(pins) + ")");
+    }
+    Pin pin = pins.getFirst();
+    if (!pin.tag().equals(tag)) {
+      throw new IllegalArgumentException("--pin " + pin + " names tag " + pin.tag() + " but source '" + given
+          + "' names tag " + tag);
+    }
+    if (src.digest().isPresent() && !src.digest().get().equals(pin.digest())) {
+      throw new IllegalArgumentException("--pin " + pin + " names digest " + pin.digest() + " but source '" + given
+          + "' names digest " + src.digest().get());
+    }
+    return src.withDigest(pin.digest());
+  }
+
+  /** Every {@code --pin} value, each comma-separated; blank values and {@value WorkerOptions#NO_PINS} add none. */
+  static List<Pin> pins(List<String> values) {
+    List<Pin> out = new ArrayList<>();
+    for (String value : values) {
+      if (value.isBlank() || value.trim().equals(WorkerOptions.NO_PINS)) {
+        continue;
+      }
+      for (Pin pin : Pin.parseList(value.trim())) {
+        if (out.stream().anyMatch(p -> p.tag().equals(pin.tag()))) {
+          throw new IllegalArgumentException("--pin names tag " + pin.tag() + " twice");
+        }
+        out.add(pin);
+      }
+    }
+    return out;
+  }
+
+  /** Selects (or takes the pinned) tags, runs the repository copy and prints what it did. */
+  private int mirrorRepository(Plan plan, RegistryClient client, MirrorEngine engine, Progress progress,
+      PrintWriter out, PrintWriter err) {
+    List<Pin> pins = plan.pins();
+    if (plan.rules().isPresent()) {
+      List<String> listed;
+      try {
+        listed = client.listTags(plan.source());
+      } catch (RegistryException e) {
+        err.println("mirror-worker: " + e.getMessage()); // "list tags of REPO failed: ..."
+        return 1;
+      }
+      List<String> selected = plan.rules().get().select(listed);
+      try {
+        pins = pinTags(client, plan.source(), selected, options.jobs(), err);
+      } catch (RegistryException e) {
+        err.println("mirror-worker: cannot read source " + plan.source().name() + ": " + e.getMessage());
+        return 1;
+      }
+    }
+    RepositoryReport report = pins.isEmpty()
+        ? new RepositoryReport(plan.source(), List.of(), 0)
+        : engine.mirror(new RepositoryRequest(plan.source(), plan.destinations(), pins, plan.platforms(),
+            options.dryRun()), progress);
     if (options.json()) {
       out.println(toJson(report));
     } else {
@@ -105,6 +231,43 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     }
     out.flush();
     return report.allOk() ? 0 : 1;
+  }
+
+  /**
+   * Pins each selected tag to the digest the source gives it now, by HEAD (free on Docker Hub),
+   * {@code jobs} at a time. A tag deleted since the listing is left out with a warning.
+   */
+  static List<Pin> pinTags(RegistryClient client, ImageReference repository, List<String> tags, int jobs,
+      PrintWriter err) {
+    ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, tags.size())),
+        Thread.ofPlatform().daemon().name("pin-", 0).factory());
+    try {
+      List<Future<Optional<ManifestHead>>> heads = new ArrayList<>();
+      for (String tag : tags) {
+        heads.add(threads.submit(() -> client.headManifest(repository.withTag(tag))));
+      }
+      List<Pin> pins = new ArrayList<>();
+      for (int i = 0; i < tags.size(); i++) {
+        Optional<ManifestHead> head;
+        try {
+          head = heads.get(i).get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+        if (head.isEmpty()) {
+          err.println("mirror-worker: tag " + tags.get(i) + " of " + repository.name()
+              + " was listed but is gone; skipping it");
+        } else {
+          pins.add(new Pin(tags.get(i), head.get().digest()));
+        }
+      }
+      return pins;
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   private ProgressReporter reporter(Progress progress, PrintWriter err) {
@@ -181,6 +344,11 @@ public final class MirrorWorkerCli implements Callable<Integer> {
   }
 
   private static String toJson(MirrorReport report) {
+    return json(report).toString();
+  }
+
+  /** One image's result: the document {@code --json} prints for one image, and each tag's in a repository run. */
+  private static ObjectNode json(MirrorReport report) {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("source", report.source().toString());
     root.put("digest", report.digest().toString());
@@ -200,6 +368,111 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       d.put("bytesUploaded", r.bytesUploaded());
       d.put("seconds", r.elapsed().toMillis() / 1000.0);
       d.put("error", r.error().orElse(null));
+    }
+    return root;
+  }
+
+  /** The figures of a repository run's summary line. */
+  record Summary(int selected, int copied, int wouldCopy, int inSync, int failed, int destinations,
+      int blobsUploaded, int blobsMounted, int blobsPresent, long sourceBytesRead) {
+
+    static Summary of(RepositoryReport report) {
+      int copied = 0;
+      int wouldCopy = 0;
+      int inSync = 0;
+      int failed = 0;
+      int uploaded = 0;
+      int mounted = 0;
+      int present = 0;
+      java.util.Set<String> reached = new java.util.HashSet<>();
+      for (MirrorReport tag : report.tags()) {
+        List<DestinationResult.Status> statuses = tag.destinations().stream().map(DestinationResult::status).toList();
+        if (statuses.contains(DestinationResult.Status.FAILED)) {
+          failed++;
+        } else if (statuses.contains(DestinationResult.Status.COPIED)) {
+          copied++;
+        } else if (statuses.contains(DestinationResult.Status.WOULD_COPY)) {
+          wouldCopy++;
+        } else {
+          inSync++;
+        }
+        for (DestinationResult r : tag.destinations()) {
+          uploaded += r.blobsUploaded();
+          mounted += r.blobsMounted();
+          present += r.blobsPresent();
+          if (r.status() == DestinationResult.Status.COPIED || r.status() == DestinationResult.Status.WOULD_COPY) {
+            reached.add(r.destination().name());
+          }
+        }
+      }
+      return new Summary(report.tags().size(), copied, wouldCopy, inSync, failed, reached.size(), uploaded, mounted,
+          present, report.sourceBytesRead());
+    }
+
+    /** {@code 42 tags selected: 3 copied to 2 destinations, 39 in sync, 0 failed; 12 blobs uploaded, 30 present; source read 48.2 MiB}. */
+    String line(boolean dryRun) {
+      String to = " to " + destinations + (destinations == 1 ? " destination" : " destinations");
+      StringBuilder out = new StringBuilder(selected + (selected == 1 ? " tag" : " tags") + " selected: ");
+      out.append(dryRun ? wouldCopy + " would be copied" : copied + " copied").append(to);
+      out.append(", ").append(inSync).append(" in sync, ").append(failed).append(" failed");
+      if (!dryRun) {
+        out.append("; ").append(blobsUploaded).append(blobsUploaded == 1 ? " blob" : " blobs").append(" uploaded, ");
+        if (blobsMounted > 0) {
+          out.append(blobsMounted).append(" mounted, ");
+        }
+        out.append(blobsPresent).append(" present; source read ").append(human(sourceBytesRead));
+      }
+      return out.toString();
+    }
+  }
+
+  private void print(RepositoryReport report, PrintWriter out) {
+    boolean dryRun = options.dryRun();
+    if (dryRun) {
+      out.println("selected " + report.tags().size() + " tags of " + report.source().name() + ": "
+          + String.join(", ", report.tags().stream().map(t -> t.source().tag().orElse("?")).toList()));
+    }
+    for (MirrorReport tag : report.tags()) {
+      for (DestinationResult r : tag.destinations()) {
+        String status = r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        StringBuilder line = new StringBuilder(String.format("%-11s %s", status, r.destination()));
+        switch (r.status()) {
+          case COPIED -> line.append(' ').append(tag.digest()).append(String.format(
+              " blobs: %d uploaded, %d mounted, %d present; %s", r.blobsUploaded(), r.blobsMounted(), r.blobsPresent(),
+              human(r.bytesUploaded())));
+          case WOULD_COPY -> line.append(' ').append(tag.digest())
+              .append(r.digest().map(d -> " (it holds " + d + ")").orElse(" (it lacks the tag)"));
+          case FAILED -> line.append(": ").append(r.error().orElse("unknown error"));
+          case IN_SYNC -> {
+            continue;
+          }
+        }
+        out.println(line);
+      }
+    }
+    out.println(Summary.of(report).line(dryRun));
+  }
+
+  /** A repository run as one document: the summary's figures and, per tag, the one-image document. */
+  private String toJson(RepositoryReport report) {
+    Summary summary = Summary.of(report);
+    ObjectNode root = Json.mapper().createObjectNode();
+    root.put("source", report.source().name());
+    root.put("dryRun", options.dryRun());
+    root.put("tagsSelected", summary.selected());
+    root.put("copied", summary.copied());
+    root.put("wouldCopy", summary.wouldCopy());
+    root.put("inSync", summary.inSync());
+    root.put("failed", summary.failed());
+    root.put("destinationsReached", summary.destinations());
+    root.put("blobsUploaded", summary.blobsUploaded());
+    root.put("blobsMounted", summary.blobsMounted());
+    root.put("blobsPresent", summary.blobsPresent());
+    root.put("sourceBytesRead", report.sourceBytesRead());
+    root.put("ok", report.allOk());
+    ArrayNode tags = root.putArray("tags");
+    for (MirrorReport tag : report.tags()) {
+      tags.add(json(tag));
     }
     return root.toString();
   }

@@ -1,6 +1,7 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.cli.RegistryCliOptions;
+import dev.ecrmirror.common.cli.TagRuleOptions;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,14 +14,26 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * type, which roughly doubles picocli's share of a run that finds nothing to copy.
  */
 final class WorkerOptions {
+  /** The {@code --pin} value that means no pins: the job definition's default for its {@code pin} parameter. */
+  static final String NO_PINS = "none";
+
   private final PositionalParamSpec source = PositionalParamSpec.builder()
       .index("0").required(true).paramLabel("SOURCE").type(String.class)
-      .description("The image to copy, e.g. alpine:3.20 or ghcr.io/org/app@sha256:…")
+      .description("The image to copy, e.g. alpine:3.20 or ghcr.io/org/app@sha256:…; with tag rules or "
+          + "--pin, a repository (e.g. nginx, ghcr.io/org/app).")
       .build();
 
   private final PositionalParamSpec destinations = PositionalParamSpec.builder()
       .index("1..*").arity("1..*").required(true).paramLabel("DEST").type(List.class).auxiliaryTypes(String.class)
-      .description("Where to copy it; each DEST may be a comma-separated list.")
+      .description("Where to copy it; each DEST may be a comma-separated list. With tag rules or a "
+          + "repository SOURCE and --pin, repositories: each tag goes to the same tag in each.")
+      .build();
+
+  private final OptionSpec pins = OptionSpec.builder("--pin")
+      .paramLabel("TAG@sha256:HEX[,...]").type(List.class).auxiliaryTypes(String.class)
+      .description("Copy exactly these tags at these digests (repeatable, comma-separated; what the "
+          + "controller's jobs pass). With a repository SOURCE, every tag named; with a tagged SOURCE, one pin "
+          + "for its tag. A blank value or '" + NO_PINS + "' means no pins.")
       .build();
 
   private final OptionSpec platforms = OptionSpec.builder("--platform")
@@ -68,11 +81,15 @@ final class WorkerOptions {
 
   private final RegistryCliOptions registry = new RegistryCliOptions();
 
+  private final TagRuleOptions rules = new TagRuleOptions();
+
   /** The {@code mirror-worker} command, running {@code command} once these options are parsed. */
   CommandSpec commandSpec(Callable<Integer> command) {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name("mirror-worker").version("mirror-worker 0.1.0")
         .addPositional(source)
         .addPositional(destinations)
+        .addOption(pins)
+        .addMixin("rules", rules.mixin())
         .addOption(platforms)
         .addOption(jobs)
         .addOption(dryRun)
@@ -89,6 +106,9 @@ final class WorkerOptions {
     spec.usageMessage().sortOptions(false).autoWidth(true)
         .description(
             "Copies every platform of SOURCE, byte for byte (every digest preserved), to each DEST in one pass.",
+            "With tag rules (--tags, --constraint, ...) SOURCE and each DEST are repositories: the source's tags "
+                + "are listed, the rules select some, and each selected tag is pinned by digest and copied to the "
+                + "same tag in every DEST, all in one pass that reads each distinct blob once.",
             "Each source blob is read once and streamed to all destinations that lack it; blobs already present "
                 + "are skipped and blobs on the same registry are mounted. A destination already at the source "
                 + "digest is not touched. A DEST without a tag takes the source's tag.",
@@ -105,15 +125,22 @@ final class WorkerOptions {
             "  # only arm64, and only say what would be copied:",
             "  java -jar mirror-worker.jar --platform linux/arm64 --dry-run \\",
             "      ghcr.io/org/app:1.2 localhost:5000/app",
+            "  # the three newest nginx releases from 1.25 on, every platform:",
+            "  java -jar mirror-worker.jar --constraint '>= 1.25' --max-results 3 \\",
+            "      nginx 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/nginx",
+            "  # what a job does: exactly these tags at these digests:",
+            "  java -jar mirror-worker.jar --pin 1.27.3@sha256:…,1.27.4@sha256:… \\",
+            "      nginx 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/nginx",
             "  # a plain-HTTP registry on the LAN, result as JSON:",
             "  java -jar mirror-worker.jar --json --insecure-registry registry.lan:5000 \\",
             "      quay.io/org/tool:v1 registry.lan:5000/tool",
             "",
             "Exit codes:",
-            "  0  every destination holds the source digest (or would, with --dry-run)",
-            "  1  the source could not be read, or a destination failed (the others",
-            "     were still done)",
-            "  2  bad usage: an invalid reference, platform or option",
+            "  0  every destination holds the source digest (or would, with --dry-run);",
+            "     with tags: every destination holds every tag's digest",
+            "  1  the source could not be read (or its tags listed), or a destination",
+            "     or tag failed (the others were still done)",
+            "  2  bad usage: an invalid reference, platform, pin, rule or option",
             "",
             "Logins: --auth-file, else $ECR_MIRROR_AUTH_JSON, else $DOCKER_CONFIG/config.json",
             "or ~/.docker/config.json. ECR registries get a token from the AWS credential",
@@ -127,6 +154,16 @@ final class WorkerOptions {
 
   List<String> destinations() {
     return destinations.getValue();
+  }
+
+  /** The {@code --pin} values as given; empty when there are none. */
+  List<String> pins() {
+    List<String> given = pins.getValue();
+    return given == null ? List.of() : given;
+  }
+
+  TagRuleOptions rules() {
+    return rules;
   }
 
   /** The {@code --platform} values as given; empty when there are none. */

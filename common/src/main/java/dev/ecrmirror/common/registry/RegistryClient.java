@@ -160,15 +160,37 @@ public final class RegistryClient {
    * the registry does not know is an error, not an empty list.
    */
   public List<String> listTags(ImageReference repo) {
+    return listTagPages(repo, TAGS_PAGE_SIZE).tags();
+  }
+
+  /**
+   * A repository's tags and how many requests listing them took.
+   *
+   * @param tags every tag, in the order the registry listed them
+   * @param requests how many pages were read (each one request against the registry's rate budget)
+   */
+  public record TagList(List<String> tags, int requests) {
+    public TagList {
+      tags = List.copyOf(tags);
+    }
+  }
+
+  /** {@link #listTags(ImageReference)} asking for {@code pageSize} tags a page, counting the pages. */
+  public TagList listTagPages(ImageReference repo, int pageSize) {
+    if (pageSize < 1) {
+      throw new IllegalArgumentException("tag page size must be 1 or more, not " + pageSize);
+    }
     String action = "list tags of " + repo.name();
     List<String> tags = new ArrayList<>();
-    URI next = base(repo).resolve("/v2/" + repo.repository() + "/tags/list?n=" + TAGS_PAGE_SIZE);
+    URI next = base(repo).resolve("/v2/" + repo.repository() + "/tags/list?n=" + pageSize);
     Set<URI> seen = new HashSet<>();
+    int requests = 0;
     while (next != null) {
       if (!seen.add(next)) {
         throw new RegistryException(action, 200, "PAGINATION_INVALID", "the registry's Link header loops back to " + next);
       }
       URI page = next;
+      requests++;
       Response response = send(action, repo, pull(repo), true,
           () -> Request.of("GET", page, Map.of("Accept", "application/json"), MANIFEST_TIMEOUT));
       if (response.status() == 404) {
@@ -190,7 +212,7 @@ public final class RegistryClient {
       }
       next = response.header("Link").flatMap(RegistryClient::nextLink).map(page::resolve).orElse(null);
     }
-    return tags;
+    return new TagList(tags, requests);
   }
 
   /** The target of {@code rel="next"} in a {@code Link} header, if any. */

@@ -1,20 +1,26 @@
 package dev.ecrmirror.controller.cli;
 
+import dev.ecrmirror.common.aws.EcrImages;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.controller.Controller;
 import dev.ecrmirror.controller.RowOutcome;
 import dev.ecrmirror.controller.drift.DigestResolver;
 import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.EcrDigests;
 import dev.ecrmirror.controller.drift.TagSource;
+import dev.ecrmirror.controller.ecrtags.EcrRepositoryTags;
+import dev.ecrmirror.controller.ecrtags.EcrTagKeys;
+import dev.ecrmirror.controller.ecrtags.EcrTagRows;
 import dev.ecrmirror.controller.events.EventDrain;
 import dev.ecrmirror.controller.jobs.BatchJobRunner;
 import dev.ecrmirror.controller.jobs.JobRunner;
 import dev.ecrmirror.controller.jobs.LocalJobRunner;
 import dev.ecrmirror.controller.table.MirrorRow;
+import dev.ecrmirror.controller.table.TableException;
 import dev.ecrmirror.worker.MirrorEngine;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -36,7 +42,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "sync", mixinStandardHelpOptions = true,
     description = {"Check every row (or the rows an event or --source names) and run one mirror job per drifted row: "
         + "submitted to AWS Batch, or run in this process with --local.",
-        "Rows left submitted by earlier runs are first read back from Batch (DescribeJobs)."},
+        "Rows left submitted by earlier runs are first read back from Batch (DescribeJobs).",
+        "With --from-ecr-tags, rows are first derived from the tags of the region's ECR repositories."},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every row is in sync, mirrored, submitted or running",
         "1:some rows failed or are invalid, or the table, queue or Batch could not be used",
@@ -92,6 +99,17 @@ final class SyncCommand implements Callable<Integer> {
       description = "Check ECR images with the ECR API (BatchGetImage, 100 per call) rather than one HEAD each. Default: on.")
   boolean ecrApi;
 
+  @Option(names = "--from-ecr-tags", description = "Before checking, write a row for each ECR repository of the region "
+      + "whose tags ask for mirroring (ecr_sync_source and ecr_sync_*, or upstream-image and upstream-tags), and "
+      + "delete derived rows whose repository lost those tags.")
+  boolean fromEcrTags;
+
+  @Option(names = "--ecr-tag-key", paramLabel = "FIELD=KEY",
+      description = "With --from-ecr-tags: read FIELD from the tag KEY instead of its default (e.g. source=mirror_source). "
+          + "Fields: source, constraint, include-tags, exclude-tags, include-rls, exclude-rls, release-only, max-results, "
+          + "opt, upstream-image, upstream-tags. Repeatable.")
+  List<String> ecrTagKeys = List.of();
+
   @Option(names = {"-v", "--verbose"}, description = "List every row, in sync ones too.")
   boolean verbose;
 
@@ -106,6 +124,20 @@ final class SyncCommand implements Callable<Integer> {
     }
     if (events && (source != null || repository != null)) {
       throw new UsageException("--events cannot be combined with --source or --repository");
+    }
+    EcrTagKeys keys = EcrTagKeys.defaults();
+    for (String setting : ecrTagKeys) {
+      if (!fromEcrTags) {
+        throw new UsageException("--ecr-tag-key needs --from-ecr-tags");
+      }
+      try {
+        keys = keys.with(setting);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--ecr-tag-key " + e.getMessage());
+      }
+    }
+    if (fromEcrTags && events) {
+      throw new UsageException("--from-ecr-tags cannot be combined with --events");
     }
     Predicate<MirrorRow> selector = selector();
     RegistryOptions options;
@@ -123,10 +155,11 @@ final class SyncCommand implements Callable<Integer> {
     try (TableOptions.Session session = where.open(env)) {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
-      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagSource(client));
+      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagSource(client, session));
       JobRunner runner = runner(session, client);
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
           where.scanSegments, jobs);
+      boolean derivedOk = !fromEcrTags || deriveFromEcrTags(session, keys, err);
       List<RowOutcome> outcomes;
       if (events) {
         if (eventsQueueUrl == null || eventsQueueUrl.isBlank()) {
@@ -143,13 +176,33 @@ final class SyncCommand implements Callable<Integer> {
         outcomes = controller.sync(selector, dryRun);
       }
       report(out, outcomes);
-      return outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
+      return derivedOk && outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
     }
   }
 
-  /** How repository rows' source repositories are listed. */
-  private static TagSource tagSource(RegistryClient client) {
-    return TagSource.registry(client);
+  /**
+   * Writes the rows the region's ECR repository tags ask for; false when that could not be done
+   * (the sync of the rows already in the table goes on, and the run exits 1).
+   */
+  private boolean deriveFromEcrTags(TableOptions.Session session, EcrTagKeys keys, PrintWriter err) {
+    try {
+      var region = session.clients().region();
+      EcrTagRows rows = new EcrTagRows(new EcrRepositoryTags(session.clients().ecr(region), region), session.table(), keys);
+      EcrTagRows.Result result = rows.apply(dryRun);
+      result.notes().forEach(n -> err.println("note: " + n));
+      err.println(result.summary());
+      return true;
+    } catch (IllegalStateException | IllegalArgumentException | TableException e) {
+      err.println("error: from ECR tags: " + e.getMessage());
+      return false;
+    } finally {
+      err.flush();
+    }
+  }
+
+  /** How repository rows' source repositories are listed: ECR ones through the ECR API (with digests) unless --no-ecr-api. */
+  private TagSource tagSource(RegistryClient client, TableOptions.Session session) {
+    return TagSource.of(new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty()));
   }
 
   private JobRunner runner(TableOptions.Session session, RegistryClient client) {

@@ -3,8 +3,10 @@ package dev.ecrmirror.controller.drift;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.tags.TagLister;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Lists a source repository's tags for a repository row (the registry's tag list, or a lister that also gives digests). */
 @FunctionalInterface
@@ -28,6 +30,14 @@ public interface TagSource {
 
   /** The registry API's paginated {@code /v2/<name>/tags/list}: tags without digests. */
   static TagSource registry(RegistryClient client) {
-    return repository -> new Listing(client.listTags(repository), Map.of());
+    return of(new TagLister(client, Optional.empty()));
+  }
+
+  /** Lists with the shared lister (ECR repositories through the ECR API, with digests, when it has one). */
+  static TagSource of(TagLister lister) {
+    return repository -> {
+      TagLister.Listing listing = lister.list(repository);
+      return new Listing(listing.tags(), listing.digests());
+    };
   }
 }

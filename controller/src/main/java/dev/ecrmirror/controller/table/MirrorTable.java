@@ -178,6 +178,92 @@ public final class MirrorTable {
     }
   }
 
+  /**
+   * Writes a derived row's definition ({@code Destination}, the tag rules, {@code Origin}) in one
+   * {@code UpdateItem}, removing rule attributes it no longer sets. The controller's status
+   * attributes, and a user's {@code Enabled} or {@code Platforms}, are left as they are. Refuses
+   * (false) when the key already holds a row a user wrote, one without an {@code Origin}.
+   */
+  public boolean putDerived(DerivedRow row) {
+    Map<String, String> names = new HashMap<>(Map.of("#src", SOURCE, "#d", DESTINATION, "#o", ORIGIN));
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", AttributeValue.fromS(row.destination()),
+        ":o", AttributeValue.fromS(row.origin())));
+    List<String> sets = new ArrayList<>(List.of("#d = :d", "#o = :o"));
+    List<String> removes = new ArrayList<>();
+    int i = 0;
+    for (String rule : RULES) {
+      String alias = "#r" + i;
+      names.put(alias, rule);
+      AttributeValue value = row.rules().get(rule);
+      if (value == null) {
+        removes.add(alias);
+      } else {
+        values.put(":r" + i, value);
+        sets.add(alias + " = :r" + i);
+      }
+      i++;
+    }
+    String update = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+    try {
+      dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(row.key())))
+          .updateExpression(update).conditionExpression("attribute_not_exists(#src) OR attribute_exists(#o)")
+          .expressionAttributeNames(names).expressionAttributeValues(values));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw fail("write derived row " + row.key() + " to", e);
+    }
+  }
+
+  /**
+   * Every derived row (one with an {@code Origin}) as stored: a filtered, paginated scan that reads
+   * only the definition attributes.
+   */
+  public List<DerivedRow> derivedRows() {
+    Map<String, String> names = new HashMap<>(Map.of("#src", SOURCE, "#d", DESTINATION, "#o", ORIGIN));
+    List<String> projection = new ArrayList<>(List.of("#src", "#d", "#o"));
+    for (int i = 0; i < RULES.size(); i++) {
+      names.put("#r" + i, RULES.get(i));
+      projection.add("#r" + i);
+    }
+    List<DerivedRow> rows = new ArrayList<>();
+    try {
+      dynamo.scanPaginator(b -> b.tableName(name).consistentRead(true).filterExpression("attribute_exists(#o)")
+          .projectionExpression(String.join(", ", projection)).expressionAttributeNames(names)).items().forEach(item -> {
+            Map<String, AttributeValue> rules = new HashMap<>();
+            RULES.forEach(rule -> {
+              if (item.containsKey(rule)) {
+                rules.put(rule, item.get(rule));
+              }
+            });
+            AttributeValue destination = item.get(DESTINATION);
+            rows.add(new DerivedRow(item.get(SOURCE).s(), destination == null || destination.s() == null ? "" : destination.s(),
+                rules, item.get(ORIGIN).s() == null ? "" : item.get(ORIGIN).s()));
+          });
+    } catch (SdkException e) {
+      throw fail("scan derived rows of", e);
+    }
+    return rows;
+  }
+
+  /**
+   * Deletes a derived row, only while it still carries this {@code Origin} (a row a user took over
+   * by removing its origin is theirs). False when there was no such row.
+   */
+  public boolean deleteDerived(String key, String origin) {
+    try {
+      dynamo.deleteItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(key)))
+          .conditionExpression("#o = :o").expressionAttributeNames(Map.of("#o", ORIGIN))
+          .expressionAttributeValues(Map.of(":o", AttributeValue.fromS(origin))));
+      return true;
+    } catch (ConditionalCheckFailedException e) {
+      return false;
+    } catch (SdkException e) {
+      throw fail("delete derived row " + key + " from", e);
+    }
+  }
+
   /** Deletes the row stored under exactly this key; false when there was none. */
   public boolean delete(String key) {
     try {

@@ -14,6 +14,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The AWS Batch API (REST-JSON) on loopback, as far as the controller uses it: records every
  * {@code SubmitJob}, answers {@code DescribeJobs} with states the test sets, and can throttle.
+ *
+ * <p>Why a stub where moto serves Batch ({@code BatchOnMotoIT} runs submission and reconciliation
+ * on moto): moto 5.2.1's Batch without Docker marks every job SUCCEEDED inside SubmitJob (or, with
+ * {@code MOTO_SIMPLE_BATCH_FAIL_AFTER} set for the whole server, every job FAILED), so a job can
+ * never be seen RUNNING, and one job cannot fail while another succeeds with a reason the test
+ * chooses; and moto never answers 429 {@code TooManyRequestsException}, so the SubmitJob backoff
+ * cannot be driven. The tests that need those answers keep this stub.
  */
 public final class BatchStub extends JsonStubServer {
   /** One recorded SubmitJob. */

@@ -12,6 +12,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The ECR API (AWS JSON 1.1) on loopback, as far as the controller uses it: {@code BatchGetImage}
  * over images the test sets, recording each call's repository and image count.
+ *
+ * <p>Why a stub where moto serves ECR's control plane: the controller compares the digest
+ * {@code BatchGetImage} reports with the source's, and moto 5.2.1's {@code PutImage} re-serializes
+ * the manifest it is given, so the digest it reports is not that of the bytes pushed and an image
+ * can never be made "in sync" there; a test also needs a repository that answers 500, which moto
+ * never does.
  */
 public final class EcrStub extends JsonStubServer {
   /** One recorded BatchGetImage. */

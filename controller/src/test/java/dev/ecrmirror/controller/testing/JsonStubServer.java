@@ -12,7 +12,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** A loopback HTTP server for AWS JSON APIs that have no emulator; subclasses answer each request. */
+/**
+ * A loopback HTTP server for AWS JSON APIs where no emulator gives the answer a test needs
+ * (each subclass says why moto cannot); subclasses answer each request.
+ */
 abstract class JsonStubServer implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
