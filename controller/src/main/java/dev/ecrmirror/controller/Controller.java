@@ -2,6 +2,7 @@ package dev.ecrmirror.controller;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.controller.RowOutcome.Action;
 import dev.ecrmirror.controller.drift.Check;
 import dev.ecrmirror.controller.drift.DriftChecker;
@@ -41,6 +42,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +70,7 @@ public final class Controller {
   private final Semaphore jobPermits;
   private final Duration claimGrace;
   private final RepositorySync repositories;
+  private Consumer<MirrorRow> rowObserver = row -> { };
   /** Status writes in flight at once; independent of how many jobs may run. */
   private static final int WRITERS = 16;
 
@@ -101,6 +104,15 @@ public final class Controller {
     this.repositories = new RepositorySync(table, tags, runner, clock, jobPermits, claimGrace);
   }
 
+  /**
+   * Shows every row about to be checked to {@code observer} first, before any registry is asked: the
+   * command line notes which registries are sources and which destinations, for their logins.
+   */
+  public Controller beforeChecking(Consumer<MirrorRow> observer) {
+    this.rowObserver = observer;
+    return this;
+  }
+
   /** Scans the table and syncs the rows the selector keeps (all for a scheduled run). */
   public List<RowOutcome> sync(Predicate<MirrorRow> selector, boolean dryRun) {
     List<ParsedRow> rows = table.scan(scanSegments);
@@ -132,6 +144,7 @@ public final class Controller {
     Set<String> adopt = new HashSet<>();
     reconcile(submitted, dryRun, outcomes, toCheck, adopt);
 
+    toCheck.forEach(rowObserver);
     List<Check> checks = checker.check(toCheck, adopt, row -> tags.read(row.key()));
     List<Future<RowOutcome>> pending = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(WRITERS, parallelJobs),
@@ -151,7 +164,7 @@ public final class Controller {
           outcome = pending.get(i).get();
         } catch (ExecutionException e) {
           String key = checks.get(i).row().key();
-          outcome = RowOutcome.of(key, Action.FAILED, e.getCause().getMessage());
+          outcome = RowOutcome.of(key, Action.FAILED, Failures.describe(e.getCause()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("sync interrupted", e);
@@ -189,7 +202,7 @@ public final class Controller {
     try {
       statuses = jobIds.isEmpty() ? Map.of() : runner.describe(jobIds);
     } catch (JobException e) {
-      submitted.forEach(r -> outcomes.put(r.key(), RowOutcome.of(r.key(), Action.FAILED, e.getMessage())));
+      submitted.forEach(r -> outcomes.put(r.key(), RowOutcome.of(r.key(), Action.FAILED, Failures.describe(e))));
       return;
     }
     for (MirrorRow row : submitted) {
@@ -332,8 +345,8 @@ public final class Controller {
         heartbeat.cancel(false);
       }
     } catch (JobException e) {
-      table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, e.getMessage()));
-      return new RowOutcome(key, Action.FAILED, drifted, check.why(), Optional.empty(), Optional.of(e.getMessage()));
+      table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, Failures.describe(e)));
+      return new RowOutcome(key, Action.FAILED, drifted, check.why(), Optional.empty(), Optional.of(Failures.describe(e)));
     }
     return switch (outcome) {
       case JobOutcome.Submitted s -> {

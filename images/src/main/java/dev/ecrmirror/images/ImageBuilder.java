@@ -58,13 +58,17 @@ final class ImageBuilder {
    * @param platforms the platforms to build (already matched against the base)
    * @param labels labels common to both images (version, revision, source, base)
    * @param credentials the login chain, asked for the base's and the target's registry
-   * @param allowInsecure let jib fall back to plain HTTP (loopback or {@code --insecure-registry})
+   * @param allowInsecure let jib fall back to plain HTTP: set only when every registry of the build is
+   *     loopback or {@code --insecure-registry}
+   * @param relayedBase per image, the base copied into its target repository (see {@link BaseRelay}),
+   *     built from instead of the base's own registry; empty when no relay was needed
    * @param cacheDir jib's base-layer cache, or empty for jib's default
    * @param retryTimes how many times a failed build is retried (jib skips what was already pushed)
    * @param log receives jib's log messages
    */
   record Settings(BaseImage base, List<Platform> platforms, Map<String, String> labels, CredentialProvider credentials,
-      boolean allowInsecure, Optional<Path> cacheDir, int retryTimes, Consumer<LogEvent> log) {}
+      boolean allowInsecure, Map<AppImage, ImageReference> relayedBase, Optional<Path> cacheDir, int retryTimes,
+      Consumer<LogEvent> log) {}
 
   /**
    * What was built.
@@ -127,7 +131,10 @@ final class ImageBuilder {
     Map<String, String> labels = new LinkedHashMap<>(settings.labels());
     labels.put(Labels.TITLE, app.title());
     labels.put(Labels.DESCRIPTION, app.description());
-    return Jib.from(withCredentials(registryImage(settings.base().pinned()), settings.base().reference()))
+    ImageReference relayed = settings.relayedBase().get(app);
+    RegistryImage from = relayed != null ? withCredentials(registryImage(relayed.toString()), relayed)
+        : withCredentials(registryImage(settings.base().pinned()), settings.base().reference());
+    return Jib.from(from)
         .setPlatforms(jibPlatforms)
         // jib 0.28 writes multi-platform images only as a Docker manifest list (its OCI index
         // support is unfinished); ECR, Batch and every runtime read that format.

@@ -59,9 +59,11 @@ import picocli.CommandLine.Spec;
         "  1  a build or push failed, or the base image could not be read",
         "  2  bad usage: a missing jar, a malformed reference, tag or platform",
         "",
-        "Logins come from --auth-file, $ECR_MIRROR_AUTH_JSON, $DOCKER_CONFIG/config.json",
-        "or ~/.docker/config.json; ECR registries get a token from the AWS credential",
-        "chain (region from the host name), for the base and the target alike."})
+        "Logins come from --src-creds/--src-token (the base's registry) and",
+        "--dest-creds/--dest-token (the target's), then --auth-file, $ECR_MIRROR_AUTH_JSON,",
+        "$DOCKER_CONFIG/config.json or ~/.docker/config.json; ECR registries get a token",
+        "from the AWS credential chain (region from the host name), for the base and the",
+        "target alike."})
 public final class ImagesCli implements Callable<Integer> {
   static final String DEFAULT_BASE = "eclipse-temurin:21-jre";
   static final List<String> DEFAULT_PLATFORMS = List.of("linux/amd64", "linux/arm64");
@@ -150,7 +152,8 @@ public final class ImagesCli implements Callable<Integer> {
   static CommandLine commandLine(Map<String, String> env, Path workDir) {
     CommandLine cli = new CommandLine(new ImagesCli(env, workDir));
     cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("images: " + e.getMessage().replaceFirst("^Error: ", "") + " (see --help)");
+      e.getCommandLine().getErr().println("images: "
+          + RegistryCliOptions.redact(e.getMessage().replaceFirst("^Error: ", ""), args) + " (see --help)");
       return 2;
     });
     return cli;
@@ -178,6 +181,10 @@ public final class ImagesCli implements Callable<Integer> {
       requested = requestedPlatforms(target);
       jars = jars();
       baseRef = parse("--base", base);
+      registry.roles().source(baseRef);
+      if (target instanceof Target.Registry r) {
+        AppImage.ALL.forEach(app -> registry.roles().destination(r.reference(app)));
+      }
       options = registry.toRegistryOptions(env);
     } catch (IllegalArgumentException e) {
       err.println("images: " + e.getMessage());
@@ -206,10 +213,28 @@ public final class ImagesCli implements Callable<Integer> {
     }
     err.flush();
 
+    RegistryClient client = new RegistryClient(options);
+    boolean basePlain = plainHttp(client, baseRef);
+    boolean targetPlain = target instanceof Target.Registry r ? plainHttp(client, r.reference(AppImage.WORKER)) : basePlain;
+    Map<AppImage, ImageReference> relayed = new LinkedHashMap<>();
+    if (basePlain != targetPlain) {
+      // One plain-HTTP registry and one TLS registry: jib cannot tell them apart, so the base moves first.
+      try {
+        for (AppImage app : AppImage.ALL) {
+          relayed.put(app, BaseRelay.copy(client, baseImage, choice.platforms(), target.reference(app)));
+        }
+      } catch (RegistryException | IllegalStateException | java.io.UncheckedIOException e) {
+        err.println("images: cannot copy base image " + baseRef + " to " + target.reference(AppImage.WORKER).registry()
+            + ": " + e.getMessage());
+        err.flush();
+        return 1;
+      }
+    }
+    boolean allowInsecure = relayed.isEmpty() ? basePlain : targetPlain;
+    sendCredentialsOverHttp(allowInsecure && hasLogin(options, baseRef, target));
     ImageBuilder builder = new ImageBuilder(new ImageBuilder.Settings(baseImage, choice.platforms(), Labels.common(Version.PROJECT,
         revision != null ? revision : Labels.gitRevision(workDir), Optional.ofNullable(sourceUrl), baseImage),
-        options.credentials(), allowInsecure(options, baseRef, target), Optional.ofNullable(cacheDir),
-        options.retryTimes(), this::log));
+        options.credentials(), allowInsecure, relayed, Optional.ofNullable(cacheDir), options.retryTimes(), this::log));
     List<ImageBuilder.Built> built = new ArrayList<>();
     boolean failed = false;
     for (AppImage app : AppImage.ALL) {
@@ -282,28 +307,28 @@ public final class ImagesCli implements Callable<Integer> {
     }
   }
 
-  /**
-   * jib's insecure mode covers the whole build, so it is switched on only when the base or the
-   * target is a loopback registry or one the user named with {@code --insecure-registry}. jib
-   * also refuses to send a login over plain HTTP unless told to; that is allowed only then.
-   */
-  private static boolean allowInsecure(RegistryOptions options, ImageReference baseRef, Target target) {
-    List<ImageReference> involved = new ArrayList<>(List.of(baseRef));
-    if (target instanceof Target.Registry r) {
-      involved.add(r.reference(AppImage.WORKER));
-    }
-    List<ImageReference> insecure = involved.stream().filter(ref -> isLoopback(ref.hostName())
-        || options.insecureRegistries().contains(ref.registry()) || options.insecureRegistries().contains(ref.hostName()))
-        .toList();
-    CredentialProvider credentials = options.credentials();
-    if (insecure.stream().anyMatch(ref -> credentials.credentialFor(ref.registry()).isPresent())) {
-      System.setProperty("sendCredentialsOverHttp", "true");
-    }
-    return !insecure.isEmpty();
+  /** Plain HTTP exactly as the worker decides it: loopback, or named with {@code --insecure-registry}. */
+  private static boolean plainHttp(RegistryClient client, ImageReference ref) {
+    return client.base(ref).getScheme().equals("http");
   }
 
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  private static boolean hasLogin(RegistryOptions options, ImageReference baseRef, Target target) {
+    CredentialProvider credentials = options.credentials();
+    return credentials.credentialFor(baseRef.registry()).isPresent()
+        || (target instanceof Target.Registry r && credentials.credentialFor(r.reference(AppImage.WORKER).registry()).isPresent());
+  }
+
+  /**
+   * jib refuses to send a login over plain HTTP unless this JVM-wide property says otherwise. It is
+   * set only for a build whose registries are all plain HTTP (so no TLS registry can be sent a login
+   * in clear by a fallback), and cleared otherwise, since the property outlives one build.
+   */
+  private static void sendCredentialsOverHttp(boolean allowed) {
+    if (allowed) {
+      System.setProperty("sendCredentialsOverHttp", "true");
+    } else {
+      System.clearProperty("sendCredentialsOverHttp");
+    }
   }
 
   private void log(LogEvent event) {

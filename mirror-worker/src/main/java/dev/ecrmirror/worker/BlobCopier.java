@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.ref.Digest;
@@ -102,7 +103,7 @@ final class BlobCopier {
             LOG.get().warn("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
             next.add(t);
           } else {
-            out.put(t, Outcome.failed(failure.getMessage()));
+            out.put(t, Outcome.failed(Failures.describe(failure)));
           }
         } else if (!failures.containsKey(primary) && t.sameRepository(primary)) {
           out.put(t, Outcome.ALREADY_THERE);

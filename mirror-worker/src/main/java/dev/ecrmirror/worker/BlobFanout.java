@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -110,7 +111,7 @@ final class BlobFanout {
         pipe.close();
       }
     } catch (IOException | RuntimeException e) {
-      sourceFailure = e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+      sourceFailure = e instanceof IOException io ? io : new IOException(Failures.describe(e), e);
       badContent = e instanceof BadContentException;
       for (ChunkPipe pipe : pipes) {
         pipe.fail(sourceFailure);
@@ -122,7 +123,7 @@ final class BlobFanout {
     }
     RegistryException sourceError = sourceFailure == null ? null : new RegistryException(
         "copy blob " + digest.shortHex() + " from " + source.name(), badContent ? 200 : 0,
-        badContent ? "DIGEST_INVALID" : "", sourceFailure.getMessage(), sourceFailure);
+        badContent ? "DIGEST_INVALID" : "", Failures.describe(sourceFailure), sourceFailure);
     Map<ImageReference, RuntimeException> failures = new LinkedHashMap<>();
     int index = 0;
     for (Map.Entry<ImageReference, Future<?>> e : running.entrySet()) {
@@ -135,7 +136,7 @@ final class BlobFanout {
       } else if (cause != null) {
         failures.put(e.getKey(), sourceError != null ? sourceError
             : cause instanceof RuntimeException re ? re : new RegistryException(
-                "upload blob " + digest.shortHex() + " to " + e.getKey().name(), 0, "", String.valueOf(cause.getMessage()), cause));
+                "upload blob " + digest.shortHex() + " to " + e.getKey().name(), 0, "", Failures.describe(cause), cause));
       }
     }
     if (sourceError != null) {

@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
@@ -123,10 +124,16 @@ public final class MirrorEngine {
       mounted++;
     }
 
-    void fail(String message) {
+    synchronized void fail(String message) {
       if (error == null) {
-        error = message;
+        // A null here would read as success: never record one.
+        error = message == null || message.isBlank() ? "failed" : message;
       }
+    }
+
+    /** Records the failure, naming the exception's type when it has no message. */
+    void fail(Throwable e) {
+      fail(Failures.describe(e));
     }
 
     Duration elapsed() {
@@ -332,7 +339,7 @@ public final class MirrorEngine {
           Optional<Digest> at = f.get();
           out.put(t, t.error == null ? at : Optional.empty());
         } catch (ExecutionException e) {
-          t.fail(e.getCause().getMessage());
+          t.fail(e.getCause());
           out.put(t, Optional.empty());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -395,7 +402,7 @@ public final class MirrorEngine {
           try {
             destinationSetup.accept(t.ref);
           } catch (RuntimeException e) {
-            t.fail(e.getMessage());
+            t.fail(e);
           }
           return null;
         }));
@@ -413,7 +420,7 @@ public final class MirrorEngine {
                 t.presentManifests.add(child.digest());
               }
             } catch (RuntimeException e) {
-              t.fail(e.getMessage());
+              t.fail(e);
             }
             return null;
           }));
@@ -435,7 +442,7 @@ public final class MirrorEngine {
                   t.present.add(blob);
                 }
               } catch (RuntimeException e) {
-                t.fail(e.getMessage());
+                t.fail(e);
               }
               return null;
             }));
@@ -460,7 +467,7 @@ public final class MirrorEngine {
             try {
               transferBlob(source, blob, needing);
             } catch (RuntimeException e) {
-              needing.forEach(t -> t.fail(e.getMessage()));
+              needing.forEach(t -> t.fail(e));
             }
             return null;
           }));
@@ -527,7 +534,7 @@ public final class MirrorEngine {
           return null;
         });
       } catch (Exception e) {
-        t.fail(e.getMessage());
+        t.fail(e);
       }
     }
 
@@ -569,7 +576,7 @@ public final class MirrorEngine {
         if (e.getCause() instanceof RuntimeException re) {
           throw re;
         }
-        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        throw new IllegalStateException(Failures.describe(e.getCause()), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -582,7 +589,7 @@ public final class MirrorEngine {
         try {
           f.get();
         } catch (ExecutionException e) {
-          work.forEach(t -> t.fail(String.valueOf(e.getCause())));
+          work.forEach(t -> t.fail(e.getCause()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
+import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
@@ -46,7 +47,7 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     }
     CommandLine cli = new CommandLine(new MirrorWorkerCli().spec);
     cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("mirror-worker: " + e.getMessage() + " (see --help)");
+      e.getCommandLine().getErr().println("mirror-worker: " + RegistryCliOptions.redact(e.getMessage(), args) + " (see --help)");
       return 2;
     });
     cli.setExecutionExceptionHandler((e, command, parsed) -> {
@@ -77,6 +78,8 @@ public final class MirrorWorkerCli implements Callable<Integer> {
         throw new IllegalArgumentException("--jobs must be at least 1, not " + jobs);
       }
       plan = plan();
+      options.registry().roles().source(plan.source());
+      plan.destinations().forEach(options.registry().roles()::destination);
       client = new RegistryClient(options.registry().toRegistryOptions(System.getenv()));
     } catch (IllegalArgumentException e) {
       err.println("mirror-worker: " + e.getMessage());

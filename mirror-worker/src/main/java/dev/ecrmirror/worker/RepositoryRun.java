@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
@@ -174,7 +175,7 @@ final class RepositoryRun {
           slot.holdsType = h.mediaType();
         });
       } catch (ExecutionException e) {
-        slot.fail(e.getCause().getMessage());
+        slot.fail(Failures.describe(e.getCause()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -274,9 +275,9 @@ final class RepositoryRun {
         }
         tag.top = top;
       } catch (ExecutionException e) {
-        tag.error = e.getCause().getMessage();
+        tag.error = Failures.describe(e.getCause());
       } catch (IllegalArgumentException e) {
-        tag.error = e.getMessage();
+        tag.error = Failures.describe(e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -312,7 +313,7 @@ final class RepositoryRun {
             m.references().forEach(d -> frontier.add(d.digest()));
           }
         } catch (ExecutionException ex) {
-          manifestErrors.put(e.getKey(), ex.getCause().getMessage());
+          manifestErrors.put(e.getKey(), Failures.describe(ex.getCause()));
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", ex);
@@ -331,7 +332,7 @@ final class RepositoryRun {
         tag.children = children;
         tag.blobs = own;
       } catch (IllegalStateException e) {
-        tag.error = e.getMessage();
+        tag.error = Failures.describe(e);
       }
     }
   }
@@ -370,7 +371,7 @@ final class RepositoryRun {
         try {
           destinationSetup.accept(repo.ref);
         } catch (RuntimeException e) {
-          repo.fail(e.getMessage());
+          repo.fail(Failures.describe(e));
         }
         return null;
       }));
@@ -422,7 +423,7 @@ final class RepositoryRun {
                 repo.presentBlobs.add(blob);
               }
             } catch (RuntimeException e) {
-              repo.blobErrors.put(blob, e.getMessage());
+              repo.blobErrors.put(blob, Failures.describe(e));
             }
             return null;
           }));
@@ -486,7 +487,7 @@ final class RepositoryRun {
             }
           });
         } catch (RuntimeException e) {
-          byRef.values().forEach(r -> r.blobErrors.put(digest, e.getMessage()));
+          byRef.values().forEach(r -> r.blobErrors.put(digest, Failures.describe(e)));
         }
         return null;
       }));
@@ -524,7 +525,7 @@ final class RepositoryRun {
             client.putManifest(repo.ref, child.digest().toString(), child);
             repo.presentManifests.add(child.digest());
           } catch (RuntimeException e) {
-            errors.put(child.digest(), e.getMessage());
+            errors.put(child.digest(), Failures.describe(e));
           }
           return null;
         }));
@@ -580,7 +581,7 @@ final class RepositoryRun {
       }
       withPermit(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
     } catch (RuntimeException e) {
-      slot.fail(e.getMessage());
+      slot.fail(Failures.describe(e));
     }
   }
 

@@ -1,7 +1,10 @@
 package dev.ecrmirror.common.cli;
 
+import dev.ecrmirror.common.auth.Credential;
 import dev.ecrmirror.common.auth.Credentials;
+import dev.ecrmirror.common.auth.RegistryRoles;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.registry.RegistryTls;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -12,7 +15,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The registry options every command takes: insecure hosts, the auth file and retries. They are a
+ * The registry options every command takes: insecure hosts, logins (the auth file, and USER:PASS or
+ * tokens for the source and the destinations), per-registry certificates and retries. They are a
  * picocli mixin built with the programmatic API rather than annotations, so that a command with no
  * annotations of its own (the worker, whose start-up time counts on every run) reads no annotations
  * at all: the JDK generates a proxy class for each annotation type it reads, which costs tens of
@@ -21,6 +25,18 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class RegistryCliOptions {
   /** Comma-separated insecure registries, read when no {@code --insecure-registry} is given. */
   public static final String INSECURE_ENV = "ECR_MIRROR_INSECURE_REGISTRIES";
+  /** USER:PASS for the source registry, read when no {@code --src-creds} is given. */
+  public static final String SRC_CREDS_ENV = "ECR_MIRROR_SRC_CREDS";
+  /** USER:PASS for every destination registry, read when no {@code --dest-creds} is given. */
+  public static final String DEST_CREDS_ENV = "ECR_MIRROR_DEST_CREDS";
+  /** A bearer token for the source registry, read when no {@code --src-token} is given. */
+  public static final String SRC_TOKEN_ENV = "ECR_MIRROR_SRC_TOKEN";
+  /** A bearer token for every destination registry, read when no {@code --dest-token} is given. */
+  public static final String DEST_TOKEN_ENV = "ECR_MIRROR_DEST_TOKEN";
+
+  /** Options whose values are secrets: never echoed in an error. */
+  private static final java.util.regex.Pattern SECRET_OPTION =
+      java.util.regex.Pattern.compile("(?i)--?[a-z-]*(cred|tok|tkn|pass|pw|secret|key)[a-z-]*");
 
   private final OptionSpec insecureRegistries = OptionSpec.builder("--insecure-registry")
       .paramLabel("HOST[:PORT]").type(List.class).auxiliaryTypes(String.class)
@@ -41,10 +57,76 @@ public final class RegistryCliOptions {
           + "Default: ${DEFAULT-VALUE}.")
       .build();
 
+  private final OptionSpec srcCreds = secret("--src-creds", "USER:PASS",
+      "Log in to the source registry with this user and password (or access token), before any auth file. "
+          + "Default: $" + SRC_CREDS_ENV + ".");
+
+  private final OptionSpec destCreds = secret("--dest-creds", "USER:PASS",
+      "Log in to every destination registry with this user and password, before any auth file. "
+          + "Default: $" + DEST_CREDS_ENV + ".");
+
+  private final OptionSpec srcToken = secret("--src-token", "TOKEN",
+      "Send this bearer token to the source registry as is (Authorization: Bearer), instead of --src-creds. "
+          + "Default: $" + SRC_TOKEN_ENV + ".");
+
+  private final OptionSpec destToken = secret("--dest-token", "TOKEN",
+      "Send this bearer token to every destination registry as is, instead of --dest-creds. "
+          + "Default: $" + DEST_TOKEN_ENV + ".");
+
+  private final OptionSpec certsDirs = OptionSpec.builder("--certs-dir")
+      .paramLabel("DIR").type(List.class).auxiliaryTypes(Path.class)
+      .description("A docker certs.d directory (repeatable): DIR/HOST[:PORT]/ca.crt is trusted for that registry on top of "
+          + "the JVM's CAs, and DIR/HOST[:PORT]/client.cert with client.key is presented to it. Default: $"
+          + RegistryTls.CERTS_D_ENV + " (" + java.io.File.pathSeparator + "-separated), else /etc/docker/certs.d and "
+          + "~/.docker/certs.d.")
+      .build();
+
   private final CommandSpec mixin = CommandSpec.create()
       .addOption(insecureRegistries)
       .addOption(authFile)
+      .addOption(srcCreds)
+      .addOption(destCreds)
+      .addOption(srcToken)
+      .addOption(destToken)
+      .addOption(certsDirs)
       .addOption(retryTimes);
+
+  private final RegistryRoles roles = new RegistryRoles();
+
+  private static OptionSpec secret(String name, String label, String description) {
+    // A String, so picocli has no conversion that could fail and quote the value.
+    return OptionSpec.builder(name).paramLabel(label).type(String.class).description(description).build();
+  }
+
+  /**
+   * Which registries are sources and which destinations, for {@code --src-creds} and {@code --dest-creds}:
+   * the command notes them before it asks any registry.
+   */
+  public RegistryRoles roles() {
+    return roles;
+  }
+
+  /**
+   * {@code message} with every value given to an option that looks like a secret ({@code --src-creds},
+   * a mistyped {@code --dest-token}, ...) replaced by {@code ***}: picocli quotes unknown options and
+   * their arguments in its errors.
+   */
+  public static String redact(String message, String[] args) {
+    String out = message;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      int eq = arg.indexOf('=');
+      String name = eq > 0 ? arg.substring(0, eq) : arg;
+      if (!SECRET_OPTION.matcher(name).matches()) {
+        continue;
+      }
+      String value = eq > 0 ? arg.substring(eq + 1) : i + 1 < args.length ? args[i + 1] : "";
+      if (!value.isEmpty()) {
+        out = out.replace(value, "***");
+      }
+    }
+    return out;
+  }
 
   /** The options, to add to a command as a mixin; they hold the values parsed for it. */
   public CommandSpec mixin() {
@@ -71,9 +153,51 @@ public final class RegistryCliOptions {
         }
       }
     }
+    Optional<Credential> source = login("--src-creds", srcCreds, SRC_CREDS_ENV, "--src-token", srcToken, SRC_TOKEN_ENV, env);
+    Optional<Credential> destination =
+        login("--dest-creds", destCreds, DEST_CREDS_ENV, "--dest-token", destToken, DEST_TOKEN_ENV, env);
+    List<Path> dirs = certsDirs.getValue();
     return RegistryOptions.defaults()
         .withInsecureRegistries(insecure)
         .withRetryTimes(retries)
-        .withCredentials(Credentials.defaultChain(Optional.ofNullable(authFile.getValue()), env));
+        .withTls(RegistryTls.fromDirectories(dirs == null || dirs.isEmpty() ? RegistryTls.defaultDirectories(env) : dirs))
+        .withCredentials(Credentials.defaultChain(Optional.ofNullable(authFile.getValue()), env, source, destination, roles));
+  }
+
+  /**
+   * One side's login: the option, else its variable; a password or a token, not both. An option
+   * given wins over both variables, so a flag always overrides the environment.
+   */
+  private static Optional<Credential> login(String credsName, OptionSpec creds, String credsEnv, String tokenName,
+      OptionSpec token, String tokenEnv, Map<String, String> env) {
+    String userPass = creds.getValue();
+    String bearer = token.getValue();
+    if (userPass != null && bearer != null) {
+      throw new IllegalArgumentException(credsName + " and " + tokenName + " are both given: pass one");
+    }
+    if (userPass == null && bearer == null) {
+      userPass = blankToNull(env.get(credsEnv));
+      bearer = blankToNull(env.get(tokenEnv));
+      if (userPass != null && bearer != null) {
+        throw new IllegalArgumentException("$" + credsEnv + " and $" + tokenEnv + " are both set: set one");
+      }
+      credsName = "$" + credsEnv;
+      tokenName = "$" + tokenEnv;
+    }
+    if (userPass != null) {
+      return Optional.of(Credentials.userPass(credsName, userPass));
+    }
+    if (bearer != null) {
+      if (bearer.isBlank() || bearer.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        throw new IllegalArgumentException(tokenName + " must be a token without spaces or control characters "
+            + "(the value is not shown)");
+      }
+      return Optional.of(Credential.bearer(bearer));
+    }
+    return Optional.empty();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 }

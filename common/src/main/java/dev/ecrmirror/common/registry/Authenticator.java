@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +33,7 @@ final class Authenticator {
   private static final Duration TOKEN_TIMEOUT = Duration.ofSeconds(30);
 
   private final Transport http;
+  private final Predicate<String> plainHttpAllowed;
   private final CredentialProvider credentials;
   private final String userAgent;
   private final Clock clock = Clock.systemUTC();
@@ -41,8 +43,13 @@ final class Authenticator {
 
   private record Token(String header, Instant expires) {}
 
-  Authenticator(Transport http, CredentialProvider credentials, String userAgent) {
+  /**
+   * @param plainHttpAllowed whether a login may be sent over plain HTTP to an authority ({@code host[:port]}):
+   *     loopback and insecure registries only
+   */
+  Authenticator(Transport http, CredentialProvider credentials, String userAgent, Predicate<String> plainHttpAllowed) {
     this.http = http;
+    this.plainHttpAllowed = plainHttpAllowed;
     this.credentials = credentials;
     this.userAgent = userAgent;
   }
@@ -53,8 +60,9 @@ final class Authenticator {
     if (challenge == null) {
       return Optional.empty();
     }
-    if (!challenge.isBearer()) {
-      return login(registry).map(Credential::basicHeader);
+    Optional<Credential> login = login(registry);
+    if (!challenge.isBearer() || login.filter(Credential::isBearer).isPresent()) {
+      return login.map(Credential::header);
     }
     Token token = tokens.get(tokenKey(registry, scopes));
     if (token != null && clock.instant().isBefore(token.expires())) {
@@ -74,8 +82,10 @@ final class Authenticator {
     }
     Challenge challenge = parsed.get();
     challenges.put(registry, challenge);
-    if (!challenge.isBearer()) {
-      return login(registry).map(Credential::basicHeader);
+    Optional<Credential> login = login(registry);
+    // A bearer token the user gave is sent as is, whatever the challenge: there is nothing to exchange it for.
+    if (!challenge.isBearer() || login.filter(Credential::isBearer).isPresent()) {
+      return login.map(Credential::header);
     }
     tokens.remove(tokenKey(registry, scopes));
     return Optional.of(fetchToken(registry, challenge, scopes));
@@ -103,8 +113,15 @@ final class Authenticator {
       appendParam(query, "scope", scope);
     }
     Optional<Credential> login = login(registry);
-    String action = "get a token for " + registry + " from " + URI.create(realm).getHost()
+    URI realmUri = URI.create(realm);
+    String action = "get a token for " + registry + " from " + realmUri.getHost()
         + (scopes.isEmpty() ? "" : " (" + String.join(" ", scopes) + ")");
+    if (login.isPresent() && !"https".equalsIgnoreCase(realmUri.getScheme())
+        && !plainHttpAllowed.test(realmUri.getRawAuthority())) {
+      throw new RegistryException(action, 0, "UNAUTHORIZED", "the token service is plain HTTP (" + realmUri.getScheme()
+          + "://" + realmUri.getRawAuthority() + "): the login is not sent in clear; pass --insecure-registry "
+          + realmUri.getRawAuthority() + " if that is intended");
+    }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("User-Agent", userAgent);
     Transport.Request request;

@@ -55,14 +55,15 @@ public final class RegistryClient {
   private static final int MAX_TAGS_PAGE_BYTES = 16 * 1024 * 1024;
   private static final int LOW_RATE_LIMIT = 10;
 
-  private final Transport transport = new Transport();
+  private final Transport transport;
   private final RegistryOptions options;
   private final Authenticator auth;
   private final Set<String> chunkedOnly = ConcurrentHashMap.newKeySet();
 
   public RegistryClient(RegistryOptions options) {
     this.options = options;
-    this.auth = new Authenticator(transport, options.credentials(), options.userAgent());
+    this.transport = new Transport(options.tls());
+    this.auth = new Authenticator(transport, options.credentials(), options.userAgent(), this::plainHttpAllowed);
   }
 
   /** A manifest's identity as a HEAD request reports it. */
@@ -251,19 +252,20 @@ public final class RegistryClient {
 
   /**
    * Opens a blob for reading from {@code offset} (a Range request; a registry that ignores Range
-   * is read from the start, and {@link BlobStream#offset()} says so). Redirects to another host
-   * (ECR serves layers from S3) are followed without our {@code Authorization} header. A read of
-   * the body that waits longer than {@code readTimeout} fails with a {@link SocketTimeoutException}.
+   * is read from the start, and {@link BlobStream#offset()} says so). Redirects are followed with
+   * our {@code Authorization} header only to the very origin asked first, same scheme, host and
+   * port: not to another host (ECR serves layers from S3, with a signed URL of its own), and never
+   * from HTTPS down to plain HTTP, even on the same host. A read of the body that waits longer than
+   * {@code readTimeout} fails with a {@link SocketTimeoutException}.
    */
   public BlobStream openBlob(ImageReference repo, Digest digest, long offset, Duration readTimeout) {
     String action = "download blob " + digest.shortHex() + " from " + repo.name();
     URI uri = blobUri(repo, digest);
-    String origin = uri.getAuthority();
+    URI origin = uri;
     Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       URI target = uri;
-      boolean sameHost = target.getAuthority().equals(origin);
-      Response response = send(action, repo, sameHost ? pull(repo) : null, true,
+      Response response = send(action, repo, sameOrigin(origin, target) ? pull(repo) : null, true,
           () -> Request.of("GET", target, headers, readTimeout));
       int status = response.status();
       if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
@@ -410,7 +412,11 @@ public final class RegistryClient {
       Request r = request.get();
       Map<String, String> headers = new LinkedHashMap<>(r.headers());
       headers.put("User-Agent", options.userAgent());
-      if (scopes != null) {
+      // A login never goes over plain HTTP to a host that is not loopback or marked insecure, wherever
+      // the URI came from (a redirect, an upload's Location).
+      boolean loginAllowed = scopes != null
+          && ("https".equalsIgnoreCase(r.uri().getScheme()) || plainHttpAllowed(r.uri().getRawAuthority()));
+      if (loginAllowed) {
         auth.headerFor(registry, scopes).ifPresent(h -> headers.put("Authorization", h));
       }
       Response response;
@@ -428,17 +434,19 @@ public final class RegistryClient {
         continue;
       }
       int status = response.status();
-      if (status == 401 && scopes != null && !reauthenticated) {
+      if (status == 401 && loginAllowed) {
         String challenge = response.header("WWW-Authenticate").orElse("");
         response.discard();
-        Optional<String> header = auth.onChallenge(registry, challenge, scopes);
+        Optional<String> header = reauthenticated ? Optional.empty() : auth.onChallenge(registry, challenge, scopes);
         if (header.isPresent()) {
           reauthenticated = true;
           attempt--; // the challenge round trip is not a failed attempt
           continue;
         }
+        // A second 401, after answering the challenge, means the login itself was refused.
         throw new RegistryException(action, 401, "UNAUTHORIZED", auth.hasLogin(registry)
-            ? "the registry rejected the login" : "the registry requires a login: add one to the auth file");
+            ? "the registry rejected the login" : "the registry requires a login: add one to the auth file, "
+                + "or pass --src-creds / --dest-creds");
       }
       if ((status == 408 || status == 429 || status >= 500) && attempt < attempts) {
         RegistryException failure = error(action, status, readError(response));
@@ -534,13 +542,34 @@ public final class RegistryClient {
 
   /** The API base: plain HTTP for loopback and registries the user marked insecure, HTTPS otherwise. */
   public URI base(ImageReference repo) {
-    boolean plain = isLoopback(repo.hostName()) || options.insecureRegistries().contains(repo.registry())
+    boolean plain = Loopback.isLoopback(repo.hostName()) || options.insecureRegistries().contains(repo.registry())
         || options.insecureRegistries().contains(repo.hostName().toLowerCase(Locale.ROOT));
     return URI.create((plain ? "http://" : "https://") + repo.apiHost() + "/");
   }
 
-  static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  /**
+   * Whether a login may travel over plain HTTP to {@code authority} ({@code host[:port]}): only to a
+   * loopback host or one the user marked insecure, as {@link #base} reaches those over HTTP anyway.
+   */
+  boolean plainHttpAllowed(String authority) {
+    if (authority == null) {
+      return false;
+    }
+    String a = authority.toLowerCase(Locale.ROOT);
+    int colon = a.lastIndexOf(':');
+    String host = colon > a.lastIndexOf(']') ? a.substring(0, colon) : a;
+    return Loopback.isLoopback(host) || options.insecureRegistries().contains(a) || options.insecureRegistries().contains(host);
+  }
+
+  /** Same scheme, host and port: the only place a redirect may take our login. */
+  static boolean sameOrigin(URI origin, URI target) {
+    return origin.getScheme().equalsIgnoreCase(target.getScheme())
+        && origin.getHost() != null && origin.getHost().equalsIgnoreCase(target.getHost())
+        && effectivePort(origin) == effectivePort(target);
+  }
+
+  private static int effectivePort(URI uri) {
+    return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
   private URI manifestUri(ImageReference repo, String reference) {

@@ -21,19 +21,22 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 exchange at a time, blocking, on {@link HttpURLConnection}: the JDK's own client,
  * kept-alive connections, TLS verified by the JDK's trust store. Blocking I/O keeps a blob's bytes
  * on one short path (socket, caller's array, socket) with little code for the JIT to compile and
- * no TLS set-up for plain-HTTP registries. Redirects are never followed here: the registry client
- * decides which headers go to another host.
+ * no TLS set-up for plain-HTTP registries. A host with a {@code certs.d} directory gets its own TLS
+ * context ({@link RegistryTls}); the others the JVM's. Redirects are never followed here: the
+ * registry client decides which headers go to another host.
  *
  * <p>{@code HttpURLConnection} cannot send PATCH, which only the chunked-upload fallback needs:
  * that one request goes through {@code java.net.http}, built on first use.
@@ -134,7 +137,18 @@ final class Transport {
     }
   }
 
-  private volatile HttpClient patchClient;
+  private final RegistryTls tls;
+  private final Map<String, SSLSocketFactory> socketFactories = new ConcurrentHashMap<>();
+  private final Map<String, HttpClient> patchClients = new ConcurrentHashMap<>();
+
+  /** With the JVM's TLS defaults for every host. */
+  Transport() {
+    this(RegistryTls.jvmDefaults());
+  }
+
+  Transport(RegistryTls tls) {
+    this.tls = tls;
+  }
 
   /**
    * Sends the request and reads the status line and headers. A failure to write the body (the
@@ -147,7 +161,7 @@ final class Transport {
     }
     HttpURLConnection c = (HttpURLConnection) request.uri().toURL().openConnection();
     if (c instanceof HttpsURLConnection https) {
-      https.setSSLSocketFactory(ResetOnClose.FACTORY);
+      https.setSSLSocketFactory(socketFactory(request.uri().getAuthority()));
     }
     try {
       c.setInstanceFollowRedirects(false);
@@ -198,7 +212,7 @@ final class Transport {
             HttpRequest.BodyPublishers.ofInputStream(() -> in), request.length()));
     request.headers().forEach(b::header);
     CompletableFuture<HttpResponse<InputStream>> answer =
-        patchClient().sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        patchClient(request.uri().getAuthority()).sendAsync(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     request.body().abortWith(() -> answer.cancel(true));
     Thread writer = Thread.ofPlatform().daemon().name("patch-body").start(() -> {
       try (out) {
@@ -247,7 +261,7 @@ final class Transport {
 
     private final SSLSocketFactory tls;
 
-    private ResetOnClose(SSLSocketFactory tls) {
+    ResetOnClose(SSLSocketFactory tls) {
       this.tls = tls;
     }
 
@@ -298,18 +312,27 @@ final class Transport {
     }
   }
 
-  private HttpClient patchClient() {
-    HttpClient c = patchClient;
-    if (c == null) {
-      synchronized (this) {
-        c = patchClient;
-        if (c == null) {
-          c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-              .followRedirects(HttpClient.Redirect.NEVER).build();
-          patchClient = c;
-        }
-      }
+  /** The host's TLS sockets: its certs.d context if it has one, else the JVM's. */
+  private SSLSocketFactory socketFactory(String authority) throws IOException {
+    SSLSocketFactory known = socketFactories.get(authority);
+    if (known != null) {
+      return known;
     }
-    return c;
+    Optional<SSLContext> context = tls.contextFor(authority);
+    SSLSocketFactory factory = context.<SSLSocketFactory>map(c -> new ResetOnClose(c.getSocketFactory()))
+        .orElse(ResetOnClose.FACTORY);
+    socketFactories.putIfAbsent(authority, factory);
+    return factory;
+  }
+
+  private HttpClient patchClient(String authority) throws IOException {
+    HttpClient known = patchClients.get(authority);
+    if (known != null) {
+      return known;
+    }
+    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+        .followRedirects(HttpClient.Redirect.NEVER);
+    tls.contextFor(authority).ifPresent(b::sslContext);
+    return patchClients.computeIfAbsent(authority, a -> b.build());
   }
 }

@@ -34,7 +34,7 @@ public final class LocalRegistry implements AutoCloseable {
 
   /** Starts a registry and waits until {@code /v2/} answers. */
   public static LocalRegistry start() throws IOException, InterruptedException {
-    return start(null, null);
+    return new Options().start();
   }
 
   /**
@@ -42,10 +42,48 @@ public final class LocalRegistry implements AutoCloseable {
    * until its port takes connections (whether a client trusts the certificate is the test's business).
    */
   public static LocalRegistry startTls(Path certificate, Path key) throws IOException, InterruptedException {
-    return start(certificate, key);
+    return new Options().tls(certificate, key).start();
   }
 
-  private static LocalRegistry start(Path certificate, Path key) throws IOException, InterruptedException {
+  /** A registry with more set up than {@link #start()}: TLS, client-certificate checks, logins. */
+  public static Options options() {
+    return new Options();
+  }
+
+  /** What a registry is started with. */
+  public static final class Options {
+    private Path certificate;
+    private Path key;
+    private Path clientCa;
+    private Path htpasswd;
+
+    /** Serve HTTPS with this PEM certificate and PKCS#8 key. */
+    public Options tls(Path certificate, Path key) {
+      this.certificate = certificate;
+      this.key = key;
+      return this;
+    }
+
+    /** Demand a client certificate issued by this PEM CA ({@code http.tls.clientcas}); needs {@link #tls}. */
+    public Options clientCa(Path ca) {
+      this.clientCa = ca;
+      return this;
+    }
+
+    /** Demand a login from this htpasswd file (bcrypt entries only, as docker-registry reads). */
+    public Options htpasswd(Path file) {
+      this.htpasswd = file;
+      return this;
+    }
+
+    public LocalRegistry start() throws IOException, InterruptedException {
+      return LocalRegistry.start(this);
+    }
+  }
+
+  private static LocalRegistry start(Options o) throws IOException, InterruptedException {
+    Path certificate = o.certificate;
+    Path key = o.key;
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {
       Path dir = Files.createTempDirectory("local-registry");
@@ -68,7 +106,15 @@ public final class LocalRegistry implements AutoCloseable {
             tls:
               certificate: %s
               key: %s
-          """.formatted(certificate, key)));
+          """.formatted(certificate, key)) + (o.clientCa == null ? "" : """
+              clientcas:
+                - %s
+          """.formatted(o.clientCa)) + (o.htpasswd == null ? "" : """
+          auth:
+            htpasswd:
+              realm: local-test
+              path: %s
+          """.formatted(o.htpasswd)));
       Process process = new ProcessBuilder(BINARY, "serve", dir.resolve("config.yml").toString())
           .redirectErrorStream(true)
           .redirectOutput(dir.resolve("registry.log").toFile())
@@ -100,8 +146,8 @@ public final class LocalRegistry implements AutoCloseable {
       try {
         HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
             HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return true;
+        if (r.statusCode() == 200 || r.statusCode() == 401) {
+          return true; // 401: up, and asking for the login it was configured with
         }
       } catch (IOException e) {
         // Not listening yet.

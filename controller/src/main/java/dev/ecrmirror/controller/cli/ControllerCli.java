@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.cli;
 
+import dev.ecrmirror.common.cli.RegistryCliOptions;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,10 +37,12 @@ public final class ControllerCli implements Callable<Integer> {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ControllerCli());
     cli.setExitCodeExceptionMapper(e -> USAGE);
-    // A bad option value (a constraint that does not parse, --max-results 0) is one line, not the whole usage.
+    // One line for a bad option value (a constraint that does not parse, --max-results 0), not the
+    // whole usage; a value given to --src-creds or a mistyped --dest-token is never echoed.
     cli.setParameterExceptionHandler((e, args) -> {
       PrintWriter err = e.getCommandLine().getErr();
-      err.println("error: " + e.getMessage() + " (see --help)");
+      err.println("error: " + RegistryCliOptions.redact(e.getMessage(), args) + " (see --help)");
+      CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
       err.flush();
       return USAGE;
     });

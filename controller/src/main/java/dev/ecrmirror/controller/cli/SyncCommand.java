@@ -158,7 +158,10 @@ final class SyncCommand implements Callable<Integer> {
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagSource(client, session));
       JobRunner runner = runner(session, client);
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
-          where.scanSegments, jobs);
+          where.scanSegments, jobs).beforeChecking(row -> {
+            registry.roles().source(row.source());
+            row.destinations().forEach(d -> registry.roles().destination(d.target()));
+          });
       boolean derivedOk = !fromEcrTags || deriveFromEcrTags(session, keys, err);
       List<RowOutcome> outcomes;
       if (events) {

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
@@ -65,7 +66,7 @@ public final class DigestResolver {
       return ecr.orElseThrow().lookup(batch);
     } catch (RuntimeException e) {
       // Unanswered, these rows would read "not checked (interrupted)", and the pool thread would print a stack trace.
-      Lookup failed = new Lookup.Failed("ECR check of " + batch.registry() + "/" + batch.repository() + " failed: " + e.getMessage());
+      Lookup failed = new Lookup.Failed("ECR check of " + batch.registry() + "/" + batch.repository() + " failed: " + Failures.describe(e));
       Map<ImageReference, Lookup> out = new HashMap<>();
       batch.refs().forEach(r -> out.put(r, failed));
       return out;
@@ -76,10 +77,10 @@ public final class DigestResolver {
     try {
       return registry.headManifest(ref).<Lookup>map(h -> new Lookup.Found(h.digest())).orElseGet(Lookup.Missing::new);
     } catch (RegistryException e) {
-      return new Lookup.Failed(e.getMessage());
+      return new Lookup.Failed(Failures.describe(e));
     } catch (RuntimeException e) {
       // Credential helpers and token fetches fail with their own exceptions; the row records it.
-      return new Lookup.Failed("check " + ref + " failed: " + e.getMessage());
+      return new Lookup.Failed("check " + ref + " failed: " + Failures.describe(e));
     }
   }
 

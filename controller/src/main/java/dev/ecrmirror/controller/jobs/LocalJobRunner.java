@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.jobs;
 
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.worker.DestinationResult;
@@ -43,7 +44,7 @@ public final class LocalJobRunner implements JobRunner {
       report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false));
     } catch (RuntimeException e) {
       return new JobOutcome.Finished(jobId, false, job.sourceDigest().toString(), Map.of(),
-          Optional.of("copy from " + job.sourceParameter() + " failed: " + e.getMessage()));
+          Optional.of("copy from " + job.sourceParameter() + " failed: " + Failures.describe(e)));
     }
     Map<String, String> digests = new HashMap<>();
     List<String> errors = new ArrayList<>();
