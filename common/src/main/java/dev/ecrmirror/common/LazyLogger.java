@@ -26,7 +26,11 @@ public final class LazyLogger {
   public Logger get() {
     Logger l = logger;
     if (l == null) {
-      l = LoggerFactory.getLogger(name);
+      // One thread at a time: a logger asked for while another thread is starting the back end is a
+      // stand-in whose calls slf4j replays later, with a three-line "SLF4J(W)" notice on stderr.
+      synchronized (LazyLogger.class) {
+        l = LoggerFactory.getLogger(name);
+      }
       logger = l;
     }
     return l;

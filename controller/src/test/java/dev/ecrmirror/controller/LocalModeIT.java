@@ -97,7 +97,7 @@ class LocalModeIT {
   void badInputIsAUsageErrorOnOneLine() {
     Cli.Run bad = run("table", "put", "docker.io/Library/alpine", "127.0.0.1:5000/alpine");
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err().strip()).startsWith("error: source:").contains("must be lowercase").doesNotContain("\n", "Exception");
+    assertThat(bad.err().strip()).startsWith("controller table put: source:").contains("must be lowercase").doesNotContain("\n", "Exception");
     Cli.Run badDest = run("table", "put", "alpine", "127.0.0.1:5000/al pine");
     assertThat(badDest.exitCode()).isEqualTo(2);
     assertThat(badDest.err()).contains("destination");

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.cloud.tools.jib.api.LogEvent;
 import dev.ecrmirror.common.auth.CredentialProvider;
+import dev.ecrmirror.common.cli.ArgumentLists;
+import dev.ecrmirror.common.cli.CommandLineSupport;
+import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -24,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.jar.JarFile;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -54,17 +56,12 @@ import picocli.CommandLine.Spec;
         "      --insecure-registry registry.lan:5000 --platform linux/arm64",
         "  java -jar images/target/images.jar --tar dist/ --platform linux/arm64",
         "",
-        "Exit codes:",
-        "  0  both images built and pushed (or written)",
-        "  1  a build or push failed, or the base image could not be read",
-        "  2  bad usage: a missing jar, a malformed reference, tag or platform",
-        "",
         "Logins come from --src-creds/--src-token (the base's registry) and",
         "--dest-creds/--dest-token (the target's), then --auth-file, $ECR_MIRROR_AUTH_JSON,",
         "$DOCKER_CONFIG/config.json or ~/.docker/config.json; ECR registries get a token",
         "from the AWS credential chain (region from the host name), for the base and the",
         "target alike."})
-public final class ImagesCli implements Callable<Integer> {
+public final class ImagesCli implements Callable<Integer>, ExitCodes.Documented {
   static final String DEFAULT_BASE = "eclipse-temurin:21-jre";
   static final List<String> DEFAULT_PLATFORMS = List.of("linux/amd64", "linux/arm64");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -124,13 +121,14 @@ public final class ImagesCli implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON document instead of one line per image.")
   boolean json;
 
-  @Option(names = {"-v", "--verbose"}, description = "Show jib's progress messages, not only its warnings.")
-  boolean verbose;
-
   final RegistryCliOptions registry = new RegistryCliOptions();
 
   @Mixin
   CommandSpec registryOptions = registry.mixin();
+
+  /** {@code -v} is {@code --debug} on every command; here it also shows jib's progress, as {@code --verbose} did. */
+  @Mixin
+  CommandSpec debug = CommandLineSupport.debugMixin(List.of("--verbose"), "Also shows jib's progress messages.");
 
   @Spec
   CommandSpec spec;
@@ -150,13 +148,14 @@ public final class ImagesCli implements Callable<Integer> {
 
   /** The configured command line: usage errors print one line and exit 2. */
   static CommandLine commandLine(Map<String, String> env, Path workDir) {
-    CommandLine cli = new CommandLine(new ImagesCli(env, workDir));
-    cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("images: "
-          + RegistryCliOptions.redact(e.getMessage().replaceFirst("^Error: ", ""), args) + " (see --help)");
-      return 2;
-    });
-    return cli;
+    return CommandLineSupport.configure(new CommandLine(new ImagesCli(env, workDir)));
+  }
+
+  @Override
+  public ExitCodes.Meanings exitCodes() {
+    return new ExitCodes.Meanings("both images built and pushed (or written)",
+        "a build or push failed, or the base image could not be read",
+        "bad usage: a missing jar, a malformed reference, tag or platform");
   }
 
   /** Reports the project version for {@code --version}. */
@@ -187,9 +186,7 @@ public final class ImagesCli implements Callable<Integer> {
       }
       options = registry.toRegistryOptions(env);
     } catch (IllegalArgumentException e) {
-      err.println("images: " + e.getMessage());
-      err.flush();
-      return 2;
+      return usage(e);
     }
 
     BaseImage baseImage;
@@ -198,13 +195,9 @@ public final class ImagesCli implements Callable<Integer> {
       baseImage = BaseImage.inspect(new RegistryClient(options), baseRef);
       choice = baseImage.choose(requested);
     } catch (RegistryException | IllegalStateException | java.io.UncheckedIOException e) {
-      err.println("images: cannot read base image " + baseRef + ": " + e.getMessage());
-      err.flush();
-      return 1;
+      return CommandLineSupport.failure(spec.commandLine(), "cannot read base image " + baseRef + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      err.println("images: " + e.getMessage());
-      err.flush();
-      return 2;
+      return usage(e);
     }
     choice.notes().forEach(note -> err.println("images: " + note));
     if (target instanceof Target.Tar && choice.platforms().size() > 1) {
@@ -241,8 +234,7 @@ public final class ImagesCli implements Callable<Integer> {
       try {
         built.add(builder.build(app, jars.get(app), target));
       } catch (ImageBuilder.BuildFailedException e) {
-        err.println("images: " + e.getMessage());
-        err.flush();
+        CommandLineSupport.failure(spec.commandLine(), e.getMessage(), e);
         failed = true;
       }
     }
@@ -252,11 +244,17 @@ public final class ImagesCli implements Callable<Integer> {
       built.forEach(b -> out.println(line(b)));
     }
     out.flush();
-    return failed ? 1 : 0;
+    return failed ? ExitCodes.FAILED : ExitCodes.OK;
+  }
+
+  private int usage(IllegalArgumentException e) {
+    int code = CommandLineSupport.usageError(spec.commandLine(), e.getMessage());
+    CommandLineSupport.trace(spec.commandLine().getErr(), e);
+    return code;
   }
 
   private List<Platform> requestedPlatforms(Target target) {
-    List<String> given = platforms.stream().flatMap(p -> Stream.of(p.split(","))).filter(p -> !p.isBlank()).toList();
+    List<String> given = ArgumentLists.splitAll("--platform", platforms);
     if (target instanceof Target.Tar && given.size() > 1) {
       throw new IllegalArgumentException("--tar writes single-platform archives: pass one --platform, not "
           + String.join(", ", given));
@@ -334,9 +332,9 @@ public final class ImagesCli implements Callable<Integer> {
   private void log(LogEvent event) {
     boolean show = switch (event.getLevel()) {
       // jib tries HTTPS first even for registries the user declared plain HTTP: that is expected, not a warning.
-      case WARN -> verbose || !INSECURE_FALLBACK.matcher(event.getMessage()).find();
+      case WARN -> CommandLineSupport.debug() || !INSECURE_FALLBACK.matcher(event.getMessage()).find();
       case ERROR -> true;
-      case LIFECYCLE, INFO -> verbose;
+      case LIFECYCLE, INFO -> CommandLineSupport.debug();
       default -> false;
     };
     if (show) {

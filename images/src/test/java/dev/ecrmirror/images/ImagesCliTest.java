@@ -2,7 +2,10 @@ package dev.ecrmirror.images;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ecrmirror.common.cli.ExitCodes;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +102,28 @@ class ImagesCliTest {
   }
 
   @Test
+  void emptyPlatformElementIsAUsageErrorOnOneExactLine() {
+    Fixtures.Run run = run("--to", "127.0.0.1:9/ecr-mirror", "--platform", "linux/amd64,,linux/arm64",
+        "--controller-jar", controller().toString(), "--worker-jar", worker().toString());
+    assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).isEqualTo("images: --platform 'linux/amd64,,linux/arm64' has an empty element: remove the "
+        + "doubled, leading or trailing comma (see --help)" + System.lineSeparator());
+  }
+
+  @Test
+  void helpEndsWithTheExitCodesTheCodeDefinesAndTheDocsRepeat() throws java.io.IOException {
+    String help = run("--help").out();
+    String nl = System.lineSeparator();
+    Map<Integer, String> defined = new ImagesCli(Map.of(), dir).exitCodes().byCode();
+    assertThat(defined.keySet()).containsExactly(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE);
+    StringBuilder section = new StringBuilder(nl + "Exit codes:" + nl);
+    defined.forEach((code, meaning) -> section.append("  ").append(code).append("   ").append(meaning).append(nl));
+    assertThat(help).endsWith(section.toString());
+    String docs = Files.readString(Path.of("..", "docs", "images.md"));
+    defined.forEach((code, meaning) -> assertThat(docs).contains("| " + code + " | " + meaning + " |"));
+  }
+
+  @Test
   void unknownOptionIsAUsageError() {
     assertUsageError(run("--to", "registry.example.com/team", "--push-harder"), "--push-harder");
   }
@@ -108,7 +133,7 @@ class ImagesCliTest {
     Fixtures.Run run = run("--help");
     assertThat(run.exit()).isZero();
     assertThat(run.out()).contains("--to=PREFIX", "--tar=DIR", "--insecure-registry", "--auth-file", "Examples:",
-        "Exit codes:", "  2  bad usage", "Default: eclipse-temurin:21-jre", "0.1.0");
+        "Exit codes:", "  2   bad usage", "Default: eclipse-temurin:21-jre", "0.1.0");
   }
 
   @Test

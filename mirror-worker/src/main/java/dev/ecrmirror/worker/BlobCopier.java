@@ -100,7 +100,7 @@ final class BlobCopier {
           if (failure == null) {
             out.put(t, Outcome.UPLOADED);
           } else if (canRetry && retryable(failure)) {
-            LOG.get().warn("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
+            LOG.get().debug("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
             next.add(t);
           } else {
             out.put(t, Outcome.failed(Failures.describe(failure)));

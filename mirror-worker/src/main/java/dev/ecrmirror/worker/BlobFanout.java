@@ -207,7 +207,7 @@ final class BlobFanout {
           throw e;
         }
         resumes++;
-        LOG.get().warn("download of blob {} from {} broke after {} of {} bytes ({}); resuming", digest.shortHex(),
+        LOG.get().debug("download of blob {} from {} broke after {} of {} bytes ({}); resuming", digest.shortHex(),
             source.name(), received, size, e.getMessage());
         stream = client.openBlob(source, digest, received, readTimeout);
       }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
+import dev.ecrmirror.common.cli.ArgumentLists;
+import dev.ecrmirror.common.cli.CommandLineSupport;
+import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
@@ -29,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
 /** The {@code mirror-worker} command: copy one image, or the selected or pinned tags of a repository, to one or more destinations. */
-public final class MirrorWorkerCli implements Callable<Integer> {
+public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Documented {
   private static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
   private final WorkerOptions options = new WorkerOptions();
   private final CommandSpec spec = options.commandSpec(this);
@@ -45,16 +48,14 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     if (System.getProperty(CONVERTER_EXCLUDES) == null) {
       System.setProperty(CONVERTER_EXCLUDES, "java\\.sql\\..*,java\\.time\\..*");
     }
-    CommandLine cli = new CommandLine(new MirrorWorkerCli().spec);
-    cli.setParameterExceptionHandler((e, args) -> {
-      e.getCommandLine().getErr().println("mirror-worker: " + RegistryCliOptions.redact(e.getMessage(), args) + " (see --help)");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, command, parsed) -> {
-      command.getErr().println("mirror-worker: " + e.getMessage());
-      return e instanceof IllegalArgumentException ? 2 : 1;
-    });
-    return cli;
+    return CommandLineSupport.configure(new CommandLine(new MirrorWorkerCli().spec));
+  }
+
+  @Override
+  public ExitCodes.Meanings exitCodes() {
+    return new ExitCodes.Meanings("every destination holds the source digest (or would, with --dry-run); with tags: every tag's digest",
+        "the source could not be read (or its tags listed), or a destination or tag failed (the others were still done)",
+        "bad usage: an invalid reference, platform, pin, rule or option; nothing was copied");
   }
 
   /** What the arguments ask for: one image, or tags of a repository (listed by rules, or pinned). */
@@ -82,8 +83,7 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       plan.destinations().forEach(options.registry().roles()::destination);
       client = new RegistryClient(options.registry().toRegistryOptions(System.getenv()));
     } catch (IllegalArgumentException e) {
-      err.println("mirror-worker: " + e.getMessage());
-      return 2;
+      return usage(e);
     }
     Progress progress = new Progress();
     try (ProgressReporter reporter = reporter(progress, err)) {
@@ -109,11 +109,9 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       out.flush();
       return report.allOk() ? 0 : 1;
     } catch (RegistryException e) {
-      err.println("mirror-worker: cannot read source " + plan.source() + ": " + e.getMessage());
-      return 1;
+      return CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
-      err.println("mirror-worker: " + e.getMessage());
-      return 2;
+      return usage(e);
     }
   }
 
@@ -122,19 +120,15 @@ public final class MirrorWorkerCli implements Callable<Integer> {
     ImageReference src = parse("source", options.source());
     List<ImageReference> dests = new ArrayList<>();
     List<String> given = new ArrayList<>();
-    for (String arg : options.destinations()) {
-      for (String one : arg.split(",")) {
-        if (!one.isBlank()) {
-          dests.add(parse("destination", one.trim()));
-          given.add(one.trim());
-        }
-      }
+    for (String one : ArgumentLists.splitAll("DEST", options.destinations())) {
+      dests.add(parse("destination", one));
+      given.add(one);
     }
     if (dests.isEmpty()) {
       throw new IllegalArgumentException("no destination given");
     }
-    List<Platform> selected = options.platforms().stream().flatMap(p -> List.of(p.split(",")).stream())
-        .filter(p -> !p.isBlank()).map(Platform::parse).toList();
+    List<Platform> selected = ArgumentLists.splitAll("--platform", options.platforms()).stream()
+        .map(Platform::parse).toList();
     List<Pin> pins = pins(options.pins());
     RuleSpec spec = options.rules().toSpec();
     Optional<TagRules> rules = Optional.empty();
@@ -233,7 +227,13 @@ public final class MirrorWorkerCli implements Callable<Integer> {
       print(report, out);
     }
     out.flush();
-    return report.allOk() ? 0 : 1;
+    return report.allOk() ? ExitCodes.OK : ExitCodes.FAILED;
+  }
+
+  private int usage(IllegalArgumentException e) {
+    int code = CommandLineSupport.usageError(spec.commandLine(), e.getMessage());
+    CommandLineSupport.trace(spec.commandLine().getErr(), e);
+    return code;
   }
 
   /**

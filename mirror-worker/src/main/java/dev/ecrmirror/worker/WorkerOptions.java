@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.cli.TagRuleOptions;
 import java.util.List;
@@ -99,6 +100,7 @@ final class WorkerOptions {
         .addOption(progressMode)
         .addOption(progressInterval)
         .addMixin("registry", registry.mixin())
+        .addMixin("debug", CommandLineSupport.debugMixin())
         .addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
             .description("Show this help message and exit.").build())
         .addOption(OptionSpec.builder("-V", "--version").versionHelp(true)
@@ -134,13 +136,6 @@ final class WorkerOptions {
             "  # a plain-HTTP registry on the LAN, result as JSON:",
             "  java -jar mirror-worker.jar --json --insecure-registry registry.lan:5000 \\",
             "      quay.io/org/tool:v1 registry.lan:5000/tool",
-            "",
-            "Exit codes:",
-            "  0  every destination holds the source digest (or would, with --dry-run);",
-            "     with tags: every destination holds every tag's digest",
-            "  1  the source could not be read (or its tags listed), or a destination",
-            "     or tag failed (the others were still done)",
-            "  2  bad usage: an invalid reference, platform, pin, rule or option",
             "",
             "Logins: --auth-file, else $ECR_MIRROR_AUTH_JSON, else $DOCKER_CONFIG/config.json",
             "or ~/.docker/config.json. ECR registries get a token from the AWS credential",

@@ -1,5 +1,6 @@
 package dev.ecrmirror.common.auth;
 
+import dev.ecrmirror.common.aws.AwsErrors;
 import dev.ecrmirror.common.aws.EcrClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -87,6 +88,9 @@ public final class EcrCredentials implements CredentialProvider {
       data = client.getAuthorizationToken(b -> {}).authorizationData().stream().findFirst()
           .orElseThrow(() -> new IllegalStateException("ECR GetAuthorizationToken in " + region + " returned no token"));
     } catch (SdkException e) {
+      if (AwsErrors.missingCredentials(e)) {
+        throw new IllegalStateException(AwsErrors.noCredentials("log in to ECR in " + region), e);
+      }
       throw new IllegalStateException("ECR GetAuthorizationToken in " + region + " failed: " + e.getMessage(), e);
     }
     String decoded = new String(Base64.getDecoder().decode(data.authorizationToken()), StandardCharsets.UTF_8);

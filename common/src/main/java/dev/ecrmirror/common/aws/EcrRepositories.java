@@ -47,7 +47,7 @@ public final class EcrRepositories {
     } catch (SdkException e) {
       ensured.remove(destination.name());
       throw new IllegalStateException("cannot create ECR repository " + destination.repository() + " in account "
-          + account + " (" + region + "): " + e.getMessage(), e);
+          + account + " (" + region + "): " + AwsErrors.message(e, "call the ECR API"), e);
     }
   }
 }

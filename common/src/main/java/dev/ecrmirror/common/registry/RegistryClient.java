@@ -489,7 +489,8 @@ public final class RegistryClient {
   }
 
   private static void sleep(Duration delay, String action, RegistryException cause) {
-    LOG.get().warn("{}; retrying in {} ms", cause.getMessage(), delay.toMillis());
+    // DEBUG: a retry that works is no news, and one that fails ends in the error line (--debug shows them).
+    LOG.get().debug("{}; retrying in {} ms", cause.getMessage(), delay.toMillis());
     try {
       Thread.sleep(delay);
     } catch (InterruptedException e) {

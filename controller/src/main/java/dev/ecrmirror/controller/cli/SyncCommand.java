@@ -1,6 +1,8 @@
 package dev.ecrmirror.controller.cli;
 
 import dev.ecrmirror.common.aws.EcrImages;
+import dev.ecrmirror.common.cli.CommandLineSupport;
+import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
@@ -43,17 +45,19 @@ import picocli.CommandLine.Spec;
     description = {"Check every row (or the rows an event or --source names) and run one mirror job per drifted row: "
         + "submitted to AWS Batch, or run in this process with --local.",
         "Rows left submitted by earlier runs are first read back from Batch (DescribeJobs).",
-        "With --from-ecr-tags, rows are first derived from the tags of the region's ECR repositories."},
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every row is in sync, mirrored, submitted or running",
-        "1:some rows failed or are invalid, or the table, queue or Batch could not be used",
-        "2:bad usage"})
-final class SyncCommand implements Callable<Integer> {
+        "With --from-ecr-tags, rows are first derived from the tags of the region's ECR repositories."})
+final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
   @Spec
   CommandSpec spec;
 
   @Mixin
   TableOptions where;
+
+  @Mixin
+  ScanOptions scan;
+
+  @Mixin
+  ServiceOptions services;
 
   final RegistryCliOptions registry = new RegistryCliOptions();
 
@@ -110,8 +114,16 @@ final class SyncCommand implements Callable<Integer> {
           + "opt, upstream-image, upstream-tags. Repeatable.")
   List<String> ecrTagKeys = List.of();
 
-  @Option(names = {"-v", "--verbose"}, description = "List every row, in sync ones too.")
-  boolean verbose;
+  /** {@code -v} is {@code --debug} on every command; here it also lists the rows in sync, as {@code --verbose} did. */
+  @Mixin
+  CommandSpec debug = CommandLineSupport.debugMixin(List.of("--verbose"), "Also lists every row, in sync ones too.");
+
+  @Override
+  public ExitCodes.Meanings exitCodes() {
+    return new ExitCodes.Meanings("no row ended the run retrying, failed, conflict or invalid",
+        "a row ended retrying, failed, conflict or invalid, or the table, queue or Batch could not be used",
+        "bad usage: an unknown or invalid option or reference; nothing was checked");
+  }
 
   @Override
   public Integer call() {
@@ -152,13 +164,14 @@ final class SyncCommand implements Callable<Integer> {
       err.println("note: no --table or $ECR_MIRROR_TABLE: using the local table in " + where.dataDir + " (--local)");
       err.flush();
     }
-    try (TableOptions.Session session = where.open(env)) {
+    int scanSegments = scan.segments();
+    try (TableOptions.Session session = where.open(env, services.endpoints())) {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagSource(client, session));
       JobRunner runner = runner(session, client);
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
-          where.scanSegments, jobs).beforeChecking(row -> {
+          scanSegments, jobs).beforeChecking(row -> {
             registry.roles().source(row.source());
             row.destinations().forEach(d -> registry.roles().destination(d.target()));
           });
@@ -169,7 +182,7 @@ final class SyncCommand implements Callable<Integer> {
           throw new UsageException("--events needs --events-queue-url or $ECR_MIRROR_EVENTS_QUEUE_URL");
         }
         EventDrain.Result result = new EventDrain(session.clients().sqs(), eventsQueueUrl, session.table(), controller,
-            where.scanSegments, 1000).drain(dryRun);
+            scanSegments, 1000).drain(dryRun);
         result.notes().forEach(n -> err.println("note: " + n));
         err.println("events: " + result.received() + " received, " + result.deleted() + " deleted, "
             + result.kept() + " kept for retry");
@@ -239,7 +252,7 @@ final class SyncCommand implements Callable<Integer> {
     for (RowOutcome o : outcomes) {
       counts.merge(o.action(), 1, Integer::sum);
       boolean quiet = o.action() == RowOutcome.Action.IN_SYNC || o.action() == RowOutcome.Action.DISABLED;
-      if (quiet && !verbose) {
+      if (quiet && !CommandLineSupport.debug()) {
         continue;
       }
       String drifted = String.join(",", o.drifted());

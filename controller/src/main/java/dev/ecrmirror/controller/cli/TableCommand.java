@@ -3,6 +3,9 @@ package dev.ecrmirror.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.cli.ArgumentLists;
+import dev.ecrmirror.common.cli.CommandLineSupport;
+import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.TagRuleOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -39,14 +42,22 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 /** {@code table put|list|delete}: edits and shows the mirror table. */
 @Command(name = "table", mixinStandardHelpOptions = true, description = "Edit and show the mirror table.",
     subcommands = {TableCommand.Put.class, TableCommand.ListRows.class, TableCommand.Delete.class})
-final class TableCommand implements Callable<Integer> {
+final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  CommandSpec debug = CommandLineSupport.debugMixin();
+
   @Override
   public Integer call() {
-    spec.commandLine().usage(spec.commandLine().getErr());
-    return ControllerCli.USAGE;
+    return CommandLineSupport.usageError(spec.commandLine(), "no command given: choose one of "
+        + String.join(", ", spec.subcommands().keySet()));
+  }
+
+  @Override
+  public ExitCodes.Meanings exitCodes() {
+    return ControllerCli.GROUP_EXIT_CODES;
   }
 
   /** {@code table put [RULES] SOURCE[#LABEL] DEST[,DEST...] [DEST...]}. */
@@ -56,15 +67,16 @@ final class TableCommand implements Callable<Integer> {
           "With any tag rule (--tags, --exclude-tags, --constraint, --include-prereleases, --exclude-prereleases, "
           + "--release-only, --max-results) the row is a repository row: SOURCE and each DEST name repositories "
           + "(no tag), and every tag the rules select is mirrored to the same tag. Rule attributes not given are removed.",
-          "SOURCE#LABEL gives one source several rows (two rule sets to different destinations, say)."},
-      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:written", "1:the table could not be written",
-          "2:bad usage, an invalid reference or an invalid rule"})
-  static final class Put implements Callable<Integer> {
+          "SOURCE#LABEL gives one source several rows (two rule sets to different destinations, say)."})
+  static final class Put implements Callable<Integer>, ExitCodes.Documented {
     @Spec
     CommandSpec spec;
 
     @Mixin
     TableOptions where;
+
+    @Mixin
+    CommandSpec debug = CommandLineSupport.debugMixin();
 
     final TagRuleOptions tagRules = new TagRuleOptions();
 
@@ -80,11 +92,18 @@ final class TableCommand implements Callable<Integer> {
     List<String> destinations;
 
     @Option(names = "--platform", paramLabel = "OS/ARCH[/VARIANT]",
-        description = "Copy only this platform of an index (repeatable). Default: all platforms, byte for byte.")
+        description = "Copy only this platform of an index (repeatable; comma-separated also works). "
+            + "Default: all platforms, byte for byte.")
     List<String> platforms = new ArrayList<>();
 
     @Option(names = "--disabled", description = "Write the row with Enabled=false (kept, never synced).")
     boolean disabled;
+
+    @Override
+    public ExitCodes.Meanings exitCodes() {
+      return new ExitCodes.Meanings("written", "the table could not be written",
+          "bad usage: an invalid reference, platform, tag rule or option; nothing was written");
+    }
 
     @Override
     public Integer call() {
@@ -102,31 +121,22 @@ final class TableCommand implements Callable<Integer> {
             + ", or the rules");
       }
       List<String> dests = new ArrayList<>();
-      for (String arg : destinations) {
-        for (String part : arg.split(",")) {
-          String d = part.trim();
-          if (d.isEmpty()) {
-            continue;
-          }
-          Destination destination;
-          try {
-            destination = repository ? Destination.ofRepository(d) : Destination.of(d, src);
-          } catch (InvalidReferenceException e) {
-            throw new UsageException("destination: " + e.getMessage());
-          }
-          if (repository ? destination.target().sameRepository(src) : destination.target().equals(src)) {
-            throw new UsageException("destination '" + d + "' is the source itself");
-          }
-          if (!dests.contains(d)) {
-            dests.add(d);
-          }
+      for (String d : ArgumentLists.splitAll("DEST", destinations)) {
+        Destination destination;
+        try {
+          destination = repository ? Destination.ofRepository(d) : Destination.of(d, src);
+        } catch (InvalidReferenceException e) {
+          throw new UsageException("destination: " + e.getMessage());
+        }
+        if (repository ? destination.target().sameRepository(src) : destination.target().equals(src)) {
+          throw new UsageException("destination '" + d + "' is the source itself");
+        }
+        if (!dests.contains(d)) {
+          dests.add(d);
         }
       }
-      if (dests.isEmpty()) {
-        throw new UsageException("no destination given");
-      }
       List<String> selected = new ArrayList<>();
-      for (String p : platforms) {
+      for (String p : ArgumentLists.splitAll("--platform", platforms)) {
         try {
           selected.add(Platform.parse(p).toString());
         } catch (IllegalArgumentException e) {
@@ -188,10 +198,8 @@ final class TableCommand implements Callable<Integer> {
   }
 
   /** {@code table list [--json]}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Show every row and its status.",
-      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:listed", "1:the table could not be read",
-          "2:bad usage"})
-  static final class ListRows implements Callable<Integer> {
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Show every row and its status.")
+  static final class ListRows implements Callable<Integer>, ExitCodes.Documented {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Spec
@@ -200,13 +208,25 @@ final class TableCommand implements Callable<Integer> {
     @Mixin
     TableOptions where;
 
+    @Mixin
+    ScanOptions scan;
+
+    @Mixin
+    CommandSpec debug = CommandLineSupport.debugMixin();
+
     @Option(names = "--json", description = "One JSON object per line per row.")
     boolean json;
 
     @Override
+    public ExitCodes.Meanings exitCodes() {
+      return new ExitCodes.Meanings("listed", "the table could not be read", "bad usage: an unknown or invalid option");
+    }
+
+    @Override
     public Integer call() throws Exception {
+      int segments = scan.segments();
       try (TableOptions.Session session = where.open(ControllerCli.env())) {
-        List<ParsedRow> rows = new ArrayList<>(session.table().scan(where.scanSegments));
+        List<ParsedRow> rows = new ArrayList<>(session.table().scan(segments));
         rows.sort(Comparator.comparing(ParsedRow::key));
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -322,15 +342,22 @@ final class TableCommand implements Callable<Integer> {
   }
 
   /** {@code table delete SOURCE}. */
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete the row of SOURCE.",
-      exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:deleted", "1:no such row, or the table could not be written",
-          "2:bad usage"})
-  static final class Delete implements Callable<Integer> {
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete the row of SOURCE.")
+  static final class Delete implements Callable<Integer>, ExitCodes.Documented {
     @Spec
     CommandSpec spec;
 
     @Mixin
     TableOptions where;
+
+    @Mixin
+    CommandSpec debug = CommandLineSupport.debugMixin();
+
+    @Override
+    public ExitCodes.Meanings exitCodes() {
+      return new ExitCodes.Meanings("deleted", "no such row, or the table could not be written",
+          "bad usage: a missing SOURCE or an unknown option");
+    }
 
     @Parameters(index = "0", paramLabel = "SOURCE", description = "The row's source, as stored or in any equivalent form.")
     String source;
@@ -346,9 +373,8 @@ final class TableCommand implements Callable<Integer> {
           }
         }
         if (deletedKey == null) {
-          spec.commandLine().getErr().println("error: no row for " + source + " in table " + session.table().name());
-          spec.commandLine().getErr().flush();
-          return ControllerCli.FAILED;
+          return CommandLineSupport.failure(spec.commandLine(), "no row for " + source + " in table "
+              + session.table().name(), null);
         }
         // A repository row's per-tag state goes with it (a single-image row has none: nothing is read back).
         var tagItems = session.tags().read(deletedKey).keySet();

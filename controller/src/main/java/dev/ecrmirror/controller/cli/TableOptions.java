@@ -14,7 +14,8 @@ import software.amazon.awssdk.regions.Region;
 
 /**
  * Where the mirror table lives (a picocli mixin every command takes): DynamoDB in AWS, or the
- * embedded DynamoDB Local of local mode, plus the region and endpoint overrides for AWS clients.
+ * embedded DynamoDB Local of local mode, plus the region and the DynamoDB endpoint override. The
+ * other services' endpoints are {@link ServiceOptions}, for the one command that uses them.
  */
 public final class TableOptions {
   /** The table name local mode uses. */
@@ -44,19 +45,6 @@ public final class TableOptions {
   @Option(names = "--dynamodb-endpoint-url", paramLabel = "URL", description = "Override the DynamoDB endpoint.")
   URI dynamodbEndpoint;
 
-  @Option(names = "--batch-endpoint-url", paramLabel = "URL", description = "Override the AWS Batch endpoint.")
-  URI batchEndpoint;
-
-  @Option(names = "--sqs-endpoint-url", paramLabel = "URL", description = "Override the SQS endpoint.")
-  URI sqsEndpoint;
-
-  @Option(names = "--ecr-endpoint-url", paramLabel = "URL", description = "Override the ECR API endpoint (all regions).")
-  URI ecrEndpoint;
-
-  @Option(names = "--scan-segments", paramLabel = "N", defaultValue = "4",
-      description = "Parallel scan segments. Default: ${DEFAULT-VALUE}.")
-  int scanSegments;
-
   /** True when this run uses local mode: asked for, or no table configured outside AWS Batch. */
   boolean isLocal(Map<String, String> env) {
     return local || ((table == null || table.isBlank()) && !env.containsKey("AWS_BATCH_JOB_ID"));
@@ -67,13 +55,15 @@ public final class TableOptions {
     return !local && isLocal(env);
   }
 
-  /** Opens the table: starts DynamoDB Local in local mode. */
+  /** Opens the table, for a command that uses no other AWS service: starts DynamoDB Local in local mode. */
   Session open(Map<String, String> env) {
-    if (scanSegments < 1) {
-      throw new UsageException("--scan-segments must be 1 or more, not " + scanSegments);
-    }
+    return open(env, AwsClients.Endpoints.none());
+  }
+
+  /** Opens the table, with the other services' endpoint overrides: starts DynamoDB Local in local mode. */
+  Session open(Map<String, String> env, AwsClients.Endpoints services) {
     AwsClients.Endpoints endpoints = new AwsClients.Endpoints(Optional.ofNullable(dynamodbEndpoint),
-        Optional.ofNullable(batchEndpoint), Optional.ofNullable(sqsEndpoint), Optional.ofNullable(ecrEndpoint));
+        services.batch(), services.sqs(), services.ecr());
     Optional<Region> r = Optional.ofNullable(region).map(Region::of);
     if (isLocal(env)) {
       DynamoDbLocal db = DynamoDbLocal.start(dataDir);

@@ -1,6 +1,7 @@
 package dev.ecrmirror.controller.drift;
 
 import dev.ecrmirror.common.auth.EcrCredentials;
+import dev.ecrmirror.common.aws.AwsErrors;
 import dev.ecrmirror.common.manifest.MediaTypes;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -78,7 +79,7 @@ public final class EcrDigests {
       batch.refs().forEach(r -> out.put(r, new Lookup.Missing()));
       return out;
     } catch (SdkException e) {
-      String why = "ECR BatchGetImage on " + batch.registry() + "/" + batch.repository() + " failed: " + e.getMessage();
+      String why = "ECR BatchGetImage on " + batch.registry() + "/" + batch.repository() + " failed: " + AwsErrors.message(e, "call the ECR API");
       batch.refs().forEach(r -> out.put(r, new Lookup.Failed(why)));
       return out;
     }

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.events;
 
+import dev.ecrmirror.common.aws.AwsErrors;
 import dev.ecrmirror.controller.Controller;
 import dev.ecrmirror.controller.RowOutcome;
 import dev.ecrmirror.controller.table.MirrorRow;
@@ -138,7 +139,8 @@ public final class EventDrain {
         batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)
             .visibilityTimeout(VISIBILITY)).messages();
       } catch (SdkException e) {
-        throw new IllegalStateException("receiving from events queue " + queueUrl + " failed: " + e.getMessage(), e);
+        throw new IllegalStateException("receiving from events queue " + queueUrl + " failed: "
+            + AwsErrors.message(e, "read the events queue"), e);
       }
       if (batch.isEmpty()) {
         break;

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.jobs;
 
+import dev.ecrmirror.common.aws.AwsErrors;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +63,8 @@ public final class BatchJobRunner implements JobRunner {
         }
         sleep(backoff(attempt), "SubmitJob throttled");
       } catch (SdkException e) {
-        throw new JobException("SubmitJob for " + job.sourceParameter() + " failed: " + e.getMessage(), e);
+        throw new JobException("SubmitJob for " + job.sourceParameter() + " failed: "
+            + AwsErrors.message(e, "submit AWS Batch jobs"), e);
       }
     }
   }
@@ -77,7 +79,8 @@ public final class BatchJobRunner implements JobRunner {
       try {
         jobs = batch.describeJobs(b -> b.jobs(part)).jobs();
       } catch (SdkException e) {
-        throw new JobException("DescribeJobs for " + part.size() + " job(s) failed: " + e.getMessage(), e);
+        throw new JobException("DescribeJobs for " + part.size() + " job(s) failed: "
+            + AwsErrors.message(e, "read AWS Batch jobs"), e);
       }
       for (JobDetail job : jobs) {
         out.put(job.jobId(), status(job));
@@ -117,7 +120,7 @@ public final class BatchJobRunner implements JobRunner {
   }
 
   private static void sleep(Duration delay, String why) {
-    LOG.warn("{}; retrying in {} ms", why, delay.toMillis());
+    LOG.debug("{}; retrying in {} ms", why, delay.toMillis());
     try {
       Thread.sleep(delay);
     } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package dev.ecrmirror.controller.table;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
 
+import dev.ecrmirror.common.aws.AwsErrors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -360,6 +361,9 @@ public final class MirrorTable {
   private TableException fail(String operation, SdkException e) {
     if (e instanceof ResourceNotFoundException) {
       return new TableException("table " + name + " does not exist (deploy the stack, or use --local)", e);
+    }
+    if (AwsErrors.missingCredentials(e)) {
+      return new TableException(AwsErrors.noCredentials("use table " + name) + "; or use --local to run without AWS", e);
     }
     String why = e instanceof SdkClientException ? "cannot reach DynamoDB: " + e.getMessage() : e.getMessage();
     return new TableException(operation + " table " + name + " failed: " + why, e);

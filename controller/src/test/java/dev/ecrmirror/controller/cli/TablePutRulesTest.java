@@ -10,7 +10,7 @@ class TablePutRulesTest {
   static void refused(String expected, String... args) {
     Cli.Run run = Cli.run(args);
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
-    assertThat(run.err().strip()).startsWith("error:").contains(expected).doesNotContain("\n", "Exception", "Usage");
+    assertThat(run.err().strip()).startsWith("controller table put: ").contains(expected).doesNotContain("\n", "Exception", "Usage");
   }
 
   @Test

@@ -192,7 +192,7 @@ class EcrTagRowsIT {
 
     Cli.Run bad = Cli.run(concat(common, "--dry-run", "--ecr-tag-key", "sauce=x"));
     assertThat(bad.exitCode()).isEqualTo(2);
-    assertThat(bad.err()).contains("error: --ecr-tag-key 'sauce=x': unknown tag key field 'sauce'");
+    assertThat(bad.err()).startsWith("controller sync: --ecr-tag-key 'sauce=x': unknown tag key field 'sauce'").endsWith(" (see --help)" + System.lineSeparator());
   }
 
   private static String[] concat(String[] head, String... tail) {
