@@ -4,7 +4,9 @@ import static dev.ecrmirror.controller.table.Attributes.*;
 
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.controller.RowOutcome.Action;
+import dev.ecrmirror.controller.drift.Check;
 import dev.ecrmirror.controller.drift.DriftChecker;
+import dev.ecrmirror.controller.drift.RepositoryCheck;
 import dev.ecrmirror.controller.drift.RowCheck;
 import dev.ecrmirror.controller.jobs.JobException;
 import dev.ecrmirror.controller.jobs.JobOutcome;
@@ -19,12 +21,14 @@ import dev.ecrmirror.controller.table.ParsedRow;
 import dev.ecrmirror.controller.table.RowStatus;
 import dev.ecrmirror.controller.table.StatusUpdate;
 import dev.ecrmirror.controller.table.TableException;
+import dev.ecrmirror.controller.table.TagStateTable;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +49,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One sync of the mirror table: reconcile rows left submitted, check the rest for drift, claim
- * each drifted row and run one job for it, and write every row's status back.
+ * each drifted row and run one job for it (a repository row: one job per part of its drifted
+ * tags, see {@link RepositorySync}), and write every row's status back.
  */
 public final class Controller {
   private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
@@ -56,6 +61,7 @@ public final class Controller {
   private static final Duration CLAIM_GRACE = Duration.ofMinutes(15);
 
   private final MirrorTable table;
+  private final TagStateTable tags;
   private final DriftChecker checker;
   private final JobRunner runner;
   private final Clock clock;
@@ -63,25 +69,39 @@ public final class Controller {
   private final int parallelJobs;
   private final Semaphore jobPermits;
   private final Duration claimGrace;
+  private final RepositorySync repositories;
   private Consumer<MirrorRow> rowObserver = row -> { };
   /** Status writes in flight at once; independent of how many jobs may run. */
   private static final int WRITERS = 16;
 
+  /** A controller whose repository rows keep their tag states in the default tag table ({@code <table>-tags}). */
   public Controller(MirrorTable table, DriftChecker checker, JobRunner runner, Clock clock, int scanSegments,
       int parallelJobs) {
-    this(table, checker, runner, clock, scanSegments, parallelJobs, CLAIM_GRACE);
+    this(table, TagStateTable.beside(table), checker, runner, clock, scanSegments, parallelJobs, CLAIM_GRACE);
+  }
+
+  public Controller(MirrorTable table, TagStateTable tags, DriftChecker checker, JobRunner runner, Clock clock,
+      int scanSegments, int parallelJobs) {
+    this(table, tags, checker, runner, clock, scanSegments, parallelJobs, CLAIM_GRACE);
   }
 
   Controller(MirrorTable table, DriftChecker checker, JobRunner runner, Clock clock, int scanSegments,
       int parallelJobs, Duration claimGrace) {
+    this(table, TagStateTable.beside(table), checker, runner, clock, scanSegments, parallelJobs, claimGrace);
+  }
+
+  Controller(MirrorTable table, TagStateTable tags, DriftChecker checker, JobRunner runner, Clock clock,
+      int scanSegments, int parallelJobs, Duration claimGrace) {
     this.claimGrace = claimGrace;
     this.table = table;
+    this.tags = tags;
     this.checker = checker;
     this.runner = runner;
     this.clock = clock;
     this.scanSegments = scanSegments;
     this.parallelJobs = parallelJobs;
     this.jobPermits = new Semaphore(Math.max(1, parallelJobs));
+    this.repositories = new RepositorySync(table, tags, runner, clock, jobPermits, claimGrace);
   }
 
   /**
@@ -125,14 +145,18 @@ public final class Controller {
     reconcile(submitted, dryRun, outcomes, toCheck, adopt);
 
     toCheck.forEach(rowObserver);
-    List<RowCheck> checks = checker.check(toCheck, adopt);
+    List<Check> checks = checker.check(toCheck, adopt, row -> tags.read(row.key()));
     List<Future<RowOutcome>> pending = new ArrayList<>();
     try (ExecutorService pool = Executors.newFixedThreadPool(Math.max(WRITERS, parallelJobs),
         Thread.ofPlatform().daemon().name("row-", 0).factory());
         ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().daemon().name("claim-heartbeat").factory())) {
-      for (RowCheck check : checks) {
-        pending.add(pool.submit(() -> act(check, adopt.contains(check.row().key()), dryRun, heartbeats)));
+      for (Check check : checks) {
+        boolean adopted = adopt.contains(check.row().key());
+        pending.add(pool.submit(() -> switch (check) {
+          case RowCheck c -> act(c, adopted, dryRun, heartbeats);
+          case RepositoryCheck c -> repositories.act(c, adopted, dryRun, heartbeats);
+        }));
       }
       for (int i = 0; i < pending.size(); i++) {
         RowOutcome outcome;
@@ -173,7 +197,7 @@ public final class Controller {
     if (submitted.isEmpty()) {
       return;
     }
-    List<String> jobIds = submitted.stream().flatMap(r -> r.state().jobId().stream()).toList();
+    List<String> jobIds = submitted.stream().flatMap(r -> jobIds(r).stream()).toList();
     Map<String, JobStatus> statuses;
     try {
       statuses = jobIds.isEmpty() ? Map.of() : runner.describe(jobIds);
@@ -182,51 +206,85 @@ public final class Controller {
       return;
     }
     for (MirrorRow row : submitted) {
-      Optional<String> jobId = row.state().jobId();
-      if (jobId.isEmpty()) {
+      List<String> ids = jobIds(row);
+      if (ids.isEmpty()) {
         Instant claimed = row.state().checkedAt().orElse(Instant.EPOCH);
         if (claimed.plus(claimGrace).isAfter(clock.instant())) {
           outcomes.put(row.key(), RowOutcome.of(row.key(), Action.JOB_ACTIVE, "claimed by another controller, not yet submitted"));
           continue;
         }
       }
-      JobStatus status = jobId.map(statuses::get).orElse(JobStatus.unknown());
       String token = row.state().claimToken().orElse("");
-      String job = jobId.orElse("(none)");
-      switch (status.state()) {
-        case ACTIVE -> outcomes.put(row.key(), new RowOutcome(row.key(), Action.JOB_ACTIVE, List.of(), Map.of(), jobId, Optional.empty()));
-        case SUCCEEDED -> {
-          if (!dryRun) {
-            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
-                .status(RowStatus.MIRRORED)
-                .set(MIRRORED_AT, status.stoppedAt().orElse(clock.instant()).toString())
-                .set(MIRRORED_SOURCE_DIGEST, row.state().claimedDigest().orElse(null))
-                .set(MIRRORED_PLATFORMS, row.platformsKey())
-                .remove(LAST_ERROR)));
+      String job = ids.isEmpty() ? "(none)" : String.join(",", ids);
+      // A row split into several jobs is done only when all are: any still running keeps it
+      // submitted; any failed fails it (with every reason); all succeeded re-checks it.
+      Map<String, String> failures = new LinkedHashMap<>();
+      boolean active = false;
+      boolean unknown = ids.isEmpty();
+      Optional<Instant> stopped = Optional.empty();
+      for (String id : ids) {
+        JobStatus status = statuses.getOrDefault(id, JobStatus.unknown());
+        switch (status.state()) {
+          case ACTIVE -> active = true;
+          case FAILED -> failures.put(id, "job " + id + " failed: " + status.reason().orElse("no reason given"));
+          case UNKNOWN -> unknown = true;
+          case SUCCEEDED -> {
+            if (status.stoppedAt().isPresent() && (stopped.isEmpty() || status.stoppedAt().get().isAfter(stopped.get()))) {
+              stopped = status.stoppedAt();
+            }
           }
-          adopt.add(row.key());
-          toCheck.add(row);
-        }
-        case FAILED -> {
-          String reason = "job " + job + " failed: " + status.reason().orElse("no reason given");
-          if (!dryRun) {
-            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
-                .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
-          }
-          // Checked again on the next run, so the error stays visible for one period.
-          outcomes.put(row.key(), new RowOutcome(row.key(), Action.FAILED, List.of(), Map.of(), jobId, Optional.of(reason)));
-        }
-        case UNKNOWN -> {
-          String reason = "job " + job + " is unknown to the executor (expired, or its run died); checking again";
-          LOG.warn("{}: {}", row.key(), reason);
-          if (!dryRun) {
-            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
-                .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
-          }
-          toCheck.add(row);
         }
       }
+      Optional<String> firstJob = ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0));
+      if (active) {
+        outcomes.put(row.key(), new RowOutcome(row.key(), Action.JOB_ACTIVE, List.of(), Map.of(), firstJob, Optional.empty()));
+      } else if (!failures.isEmpty()) {
+        String reason = String.join("; ", failures.values());
+        if (!dryRun) {
+          if (row.isRepository()) {
+            safely(row.key(), () -> repositories.jobsFailed(row, token, failures));
+          } else {
+            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
+                .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
+          }
+        }
+        // Checked again on the next run, so the error stays visible for one period.
+        outcomes.put(row.key(), new RowOutcome(row.key(), Action.FAILED, List.of(), Map.of(), firstJob, Optional.of(reason)));
+      } else if (unknown) {
+        String reason = "job " + job + " is unknown to the executor (expired, or its run died); checking again";
+        LOG.warn("{}: {}", row.key(), reason);
+        if (!dryRun) {
+          safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
+              .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
+        }
+        toCheck.add(row);
+      } else {
+        Instant at = stopped.orElse(clock.instant());
+        if (!dryRun) {
+          StatusUpdate update = new StatusUpdate().status(RowStatus.MIRRORED).set(MIRRORED_AT, at.toString()).remove(LAST_ERROR);
+          if (!row.isRepository()) {
+            update.set(MIRRORED_SOURCE_DIGEST, row.state().claimedDigest().orElse(null))
+                .set(MIRRORED_PLATFORMS, row.platformsKey());
+          }
+          safely(row.key(), () -> table.updateIfClaimed(row.key(), token, update));
+        }
+        adopt.add(row.key());
+        toCheck.add(row);
+      }
     }
+  }
+
+  /** The jobs a row's {@code JobId} names: one, or several comma-joined for a repository row split into parts. */
+  static List<String> jobIds(MirrorRow row) {
+    List<String> ids = new ArrayList<>();
+    row.state().jobId().ifPresent(j -> {
+      for (String id : j.split(",")) {
+        if (!id.isBlank()) {
+          ids.add(id.trim());
+        }
+      }
+    });
+    return ids;
   }
 
   private RowOutcome act(RowCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
@@ -295,6 +353,7 @@ public final class Controller {
         table.updateIfClaimed(key, token, new StatusUpdate().set(JOB_ID, s.jobId()));
         yield new RowOutcome(key, Action.SUBMITTED, drifted, check.why(), Optional.of(s.jobId()), Optional.empty());
       }
+      case JobOutcome.CopiedTags c -> throw new IllegalStateException("a single-image job came back as a repository copy");
       case JobOutcome.Finished f -> {
         Map<String, String> current = new HashMap<>(check.destinationDigests());
         current.putAll(f.destinationDigests());

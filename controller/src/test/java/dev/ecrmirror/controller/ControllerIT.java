@@ -185,8 +185,10 @@ class ControllerIT {
     assertThat(jobs.get(src + "/app:2").queue()).isEqualTo("mirror-queue");
     assertThat(jobs.get(src + "/app:2").definition()).isEqualTo("worker-def");
     assertThat(jobs.get(src + "/app:2").command()).isEmpty();
+    // Every job is pinned to the digest the controller checked, in the one TAG@digest format.
+    assertThat(jobs.get(src + "/app:2").parameters()).containsEntry("pin", "2@" + app.digest());
     assertThat(jobs.get(src + "/app:5").command())
-        .containsExactly("--platform", "linux/amd64", src + "/app:5", dst + "/plat");
+        .containsExactly("--platform", "linux/amd64", "--pin", "5@" + app.digest(), src + "/app:5", dst + "/plat");
 
     Map<String, AttributeValue> synced = item(src + "/app:1");
     assertThat(synced.get("MirrorStatus").s()).isEqualTo("in sync");

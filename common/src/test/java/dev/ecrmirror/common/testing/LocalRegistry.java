@@ -178,6 +178,14 @@ public final class LocalRegistry implements AutoCloseable {
     return port;
   }
 
+  /**
+   * The registry's storage root (its filesystem driver's directory): a test can see there whether
+   * anything was written, since every manifest or blob push rewrites files under it.
+   */
+  public Path storage() {
+    return dir.resolve("data");
+  }
+
   /** {@code http://127.0.0.1:PORT}. */
   public URI baseUri() {
     return URI.create("http://" + host());

@@ -1,16 +1,19 @@
 package dev.ecrmirror.controller.cli;
 
+import dev.ecrmirror.common.aws.EcrImages;
 import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.controller.Controller;
 import dev.ecrmirror.controller.RowOutcome;
 import dev.ecrmirror.controller.drift.DigestResolver;
 import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.EcrDigests;
+import dev.ecrmirror.controller.drift.TagSource;
 import dev.ecrmirror.controller.ecrtags.EcrRepositoryTags;
 import dev.ecrmirror.controller.ecrtags.EcrTagKeys;
 import dev.ecrmirror.controller.ecrtags.EcrTagRows;
@@ -166,10 +169,10 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     try (TableOptions.Session session = where.open(env, services.endpoints())) {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
-      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency));
+      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagSource(client, session));
       JobRunner runner = runner(session, client);
-      Controller controller = new Controller(session.table(), checker, runner, Clock.systemUTC(), scanSegments, jobs)
-          .beforeChecking(row -> {
+      Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
+          scanSegments, jobs).beforeChecking(row -> {
             registry.roles().source(row.source());
             row.destinations().forEach(d -> registry.roles().destination(d.target()));
           });
@@ -214,6 +217,11 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     }
   }
 
+  /** How repository rows' source repositories are listed: ECR ones through the ECR API (with digests) unless --no-ecr-api. */
+  private TagSource tagSource(RegistryClient client, TableOptions.Session session) {
+    return TagSource.of(new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty()));
+  }
+
   private JobRunner runner(TableOptions.Session session, RegistryClient client) {
     if (session.local()) {
       return new LocalJobRunner(new MirrorEngine(client, Math.max(4, jobs)));
@@ -231,8 +239,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       return row -> row.source().equals(wanted);
     }
     if (repository != null) {
+      // A repository row is about every tag of its repository: --tag does not narrow it out.
       return row -> row.source().repository().equals(repository)
-          && (tag == null || row.source().effectiveTag().filter(tag::equals).isPresent());
+          && (tag == null || row.isRepository() || row.source().effectiveTag().filter(tag::equals).isPresent());
     }
     return Controller.ALL;
   }

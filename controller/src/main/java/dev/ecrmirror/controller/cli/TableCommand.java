@@ -6,18 +6,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.cli.ArgumentLists;
 import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
+import dev.ecrmirror.common.cli.TagRuleOptions;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
+import dev.ecrmirror.common.tags.RuleSpec;
 import dev.ecrmirror.controller.table.Attributes;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.InvalidRow;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.ParsedRow;
+import dev.ecrmirror.controller.table.RowParser;
 import dev.ecrmirror.controller.table.RowState;
+import dev.ecrmirror.controller.table.TagState;
+import dev.ecrmirror.controller.table.TagSummary;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,6 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code table put|list|delete}: edits and shows the mirror table. */
 @Command(name = "table", mixinStandardHelpOptions = true, description = "Edit and show the mirror table.",
@@ -50,10 +60,14 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     return ControllerCli.GROUP_EXIT_CODES;
   }
 
-  /** {@code table put SOURCE DEST[,DEST...] [DEST...]}. */
+  /** {@code table put [RULES] SOURCE[#LABEL] DEST[,DEST...] [DEST...]}. */
   @Command(name = "put", mixinStandardHelpOptions = true,
-      description = "Add or replace a row: copy SOURCE to every DEST. Status attributes and attributes "
-          + "the controller does not know are kept.")
+      description = {"Add or replace a row: copy SOURCE to every DEST. Status attributes and attributes "
+          + "the controller does not know are kept.",
+          "With any tag rule (--tags, --exclude-tags, --constraint, --include-prereleases, --exclude-prereleases, "
+          + "--release-only, --max-results) the row is a repository row: SOURCE and each DEST name repositories "
+          + "(no tag), and every tag the rules select is mirrored to the same tag. Rule attributes not given are removed.",
+          "SOURCE#LABEL gives one source several rows (two rule sets to different destinations, say)."})
   static final class Put implements Callable<Integer>, ExitCodes.Documented {
     @Spec
     CommandSpec spec;
@@ -64,7 +78,13 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Mixin
     CommandSpec debug = CommandLineSupport.debugMixin();
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "The image to copy, e.g. docker.io/library/alpine:3.20.")
+    final TagRuleOptions tagRules = new TagRuleOptions();
+
+    @Mixin
+    CommandSpec ruleOptions = tagRules.mixin();
+
+    @Parameters(index = "0", paramLabel = "SOURCE",
+        description = "The image to copy, e.g. docker.io/library/alpine:3.20; a repository with tag rules; may end in #LABEL.")
     String source;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "DEST",
@@ -82,21 +102,33 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Override
     public ExitCodes.Meanings exitCodes() {
       return new ExitCodes.Meanings("written", "the table could not be written",
-          "bad usage: an invalid reference, platform or option; nothing was written");
+          "bad usage: an invalid reference, platform, tag rule or option; nothing was written");
     }
 
     @Override
     public Integer call() {
-      ImageReference src = parse("source", source);
+      RuleSpec ruleSpec = tagRules.toSpec();
+      boolean repository = !ruleSpec.isEmpty();
+      int hash = source.indexOf('#');
+      String label = hash < 0 ? "" : source.substring(hash);
+      if (label.equals("#")) {
+        throw new UsageException("source '" + source + "' has an empty label after '#': write SOURCE or SOURCE#LABEL");
+      }
+      ImageReference src = parse("source", hash < 0 ? source : source.substring(0, hash));
+      if (repository && !src.isBare()) {
+        throw new UsageException("source '" + source + "' names a " + (src.digest().isPresent() ? "digest" : "tag")
+            + ", but tag rules mirror a whole repository: drop the " + (src.digest().isPresent() ? "digest" : "tag")
+            + ", or the rules");
+      }
       List<String> dests = new ArrayList<>();
       for (String d : ArgumentLists.splitAll("DEST", destinations)) {
         Destination destination;
         try {
-          destination = Destination.of(d, src);
+          destination = repository ? Destination.ofRepository(d) : Destination.of(d, src);
         } catch (InvalidReferenceException e) {
           throw new UsageException("destination: " + e.getMessage());
         }
-        if (destination.target().equals(src)) {
+        if (repository ? destination.target().sameRepository(src) : destination.target().equals(src)) {
           throw new UsageException("destination '" + d + "' is the source itself");
         }
         if (!dests.contains(d)) {
@@ -111,16 +143,57 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
           throw new UsageException(e.getMessage());
         }
       }
+      // A repository row is keyed by the bare repository: no :latest defaulting.
+      String key = (repository ? src.name() : src.toString()) + label;
+      Map<String, AttributeValue> ruleAttributes = ruleAttributes(ruleSpec);
+      // Checked with the parser the sync uses, so a row put here is never invalid there.
+      Map<String, AttributeValue> item = new HashMap<>(ruleAttributes);
+      item.put(Attributes.SOURCE, AttributeValue.fromS(key));
+      item.put(Attributes.DESTINATION, AttributeValue.fromS(String.join(",", dests)));
+      if (!selected.isEmpty()) {
+        item.put(Attributes.PLATFORMS, AttributeValue.fromS(String.join(",", selected)));
+      }
+      if (RowParser.parse(item) instanceof InvalidRow invalid) {
+        throw new UsageException(invalid.reason());
+      }
       try (TableOptions.Session session = where.open(ControllerCli.env())) {
-        String key = src.toString();
-        session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty());
+        session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty(), ruleAttributes);
         PrintWriter out = spec.commandLine().getOut();
         out.println("put " + key + " -> " + String.join(", ", dests)
+            + (ruleAttributes.isEmpty() ? "" : " (rules " + describe(ruleAttributes) + ")")
             + (selected.isEmpty() ? "" : " (platforms " + String.join(",", selected) + ")")
             + (disabled ? " (disabled)" : "") + " in table " + session.table().name());
         out.flush();
       }
       return ControllerCli.OK;
+    }
+
+    /** The rule attributes to store: lists as one comma-joined string, ReleaseOnly a bool, MaxResults a number. */
+    static Map<String, AttributeValue> ruleAttributes(RuleSpec spec) {
+      Map<String, AttributeValue> out = new LinkedHashMap<>();
+      if (!spec.tags().isEmpty()) {
+        out.put(Attributes.TAGS, AttributeValue.fromS(String.join(",", spec.tags())));
+      }
+      if (!spec.excludeTags().isEmpty()) {
+        out.put(Attributes.EXCLUDE_TAGS, AttributeValue.fromS(String.join(",", spec.excludeTags())));
+      }
+      spec.constraint().ifPresent(c -> out.put(Attributes.CONSTRAINT, AttributeValue.fromS(c)));
+      if (!spec.includePrereleases().isEmpty()) {
+        out.put(Attributes.INCLUDE_PRERELEASES, AttributeValue.fromS(String.join(",", spec.includePrereleases())));
+      }
+      if (!spec.excludePrereleases().isEmpty()) {
+        out.put(Attributes.EXCLUDE_PRERELEASES, AttributeValue.fromS(String.join(",", spec.excludePrereleases())));
+      }
+      if (spec.releaseOnly()) {
+        out.put(Attributes.RELEASE_ONLY, AttributeValue.fromBool(true));
+      }
+      spec.maxResults().ifPresent(n -> out.put(Attributes.MAX_RESULTS, AttributeValue.fromN(Integer.toString(n))));
+      return out;
+    }
+
+    private static String describe(Map<String, AttributeValue> rules) {
+      return rules.entrySet().stream().map(e -> e.getKey() + "=" + (e.getValue().s() != null ? e.getValue().s()
+          : e.getValue().n() != null ? e.getValue().n() : e.getValue().bool())).collect(Collectors.joining(" "));
     }
   }
 
@@ -158,7 +231,11 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
           for (ParsedRow row : rows) {
-            out.println(JSON.writeValueAsString(toJson(row)));
+            ObjectNode o = toJson(row);
+            if (row instanceof MirrorRow m && m.isRepository()) {
+              addTags(o, session.tags().read(m.key()).values());
+            }
+            out.println(JSON.writeValueAsString(o));
           }
           out.flush();
           return ControllerCli.OK;
@@ -172,6 +249,11 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
           }
           String note = row instanceof InvalidRow i ? i.reason()
               : s.lastError().or(() -> s.jobId().map(j -> "job " + j)).orElse("");
+          Optional<TagSummary> summary = TagSummary.read(row.item());
+          if (row instanceof MirrorRow m && m.isRepository() && summary.isPresent()) {
+            // A repository row on one line: its counts, then what went wrong or which job runs.
+            note = summary.get() + (note.isEmpty() ? "" : "; " + note);
+          }
           table.add(row.key(), destinations(row), status,
               s.sourceDigest().map(d -> d.substring(d.indexOf(':') + 1, Math.min(d.length(), d.indexOf(':') + 13))).orElse(""),
               s.checkedAt().map(Object::toString).orElse(""), note);
@@ -216,7 +298,46 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
       s.mirroredAt().ifPresent(v -> o.put(Attributes.MIRRORED_AT, v.toString()));
       s.jobId().ifPresent(v -> o.put(Attributes.JOB_ID, v));
       s.lastError().ifPresent(v -> o.put(Attributes.LAST_ERROR, v));
+      if (row instanceof MirrorRow m && m.isRepository()) {
+        ObjectNode rules = o.putObject("Rules");
+        for (String attribute : Attributes.RULES) {
+          var v = row.item().get(attribute);
+          if (v != null) {
+            if (v.bool() != null) {
+              rules.put(attribute, v.bool());
+            } else if (v.n() != null) {
+              rules.put(attribute, Long.parseLong(v.n()));
+            } else {
+              rules.put(attribute, v.s() != null ? v.s() : v.hasSs() ? String.join(",", v.ss()) : v.toString());
+            }
+          }
+        }
+        TagSummary.read(row.item()).ifPresent(t -> {
+          o.put(Attributes.TAGS_SELECTED, t.selected()).put(Attributes.TAGS_IN_SYNC, t.inSync())
+              .put(Attributes.TAGS_DRIFTED, t.drifted()).put(Attributes.TAGS_FAILED, t.failed());
+          ObjectNode failed = o.putObject(Attributes.FAILED_TAGS);
+          t.failedTags().forEach(failed::put);
+          if (t.omitted() > 0) {
+            o.put(Attributes.FAILED_TAGS_OMITTED, t.omitted());
+          }
+        });
+      }
       return o;
+    }
+
+    /** The per-tag detail of a repository row, from the tag table, in tag order. */
+    private static void addTags(ObjectNode o, Collection<TagState> tags) {
+      ArrayNode array = o.putArray("Tags");
+      tags.stream().sorted(Comparator.comparing(TagState::tag)).forEach(t -> {
+        ObjectNode tag = array.addObject();
+        tag.put(Attributes.TAG, t.tag()).put(Attributes.STATUS, t.status().label());
+        t.sourceDigest().ifPresent(v -> tag.put(Attributes.SOURCE_DIGEST, v));
+        ObjectNode digests = tag.putObject(Attributes.DESTINATION_DIGESTS);
+        new java.util.TreeMap<>(t.destinationDigests()).forEach(digests::put);
+        t.lastError().ifPresent(v -> tag.put(Attributes.LAST_ERROR, v));
+        t.jobId().ifPresent(v -> tag.put(Attributes.JOB_ID, v));
+        t.changedAt().ifPresent(v -> tag.put(Attributes.CHANGED_AT, v.toString()));
+      });
     }
   }
 
@@ -244,24 +365,46 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Override
     public Integer call() {
       try (TableOptions.Session session = where.open(ControllerCli.env())) {
-        boolean deleted = session.table().delete(source);
-        if (!deleted) {
-          try {
-            String normalized = ImageReference.parse(source).toString();
-            deleted = !normalized.equals(source) && session.table().delete(normalized);
-          } catch (InvalidReferenceException e) {
-            // Not a reference: only the exact key could match, and it did not.
+        String deletedKey = null;
+        for (String key : candidates(source)) {
+          if (session.table().delete(key)) {
+            deletedKey = key;
+            break;
           }
         }
-        if (!deleted) {
+        if (deletedKey == null) {
           return CommandLineSupport.failure(spec.commandLine(), "no row for " + source + " in table "
               + session.table().name(), null);
+        }
+        // A repository row's per-tag state goes with it (a single-image row has none: nothing is read back).
+        var tagItems = session.tags().read(deletedKey).keySet();
+        if (!tagItems.isEmpty()) {
+          session.tags().write(deletedKey, List.of(), tagItems);
         }
         spec.commandLine().getOut().println("deleted " + source + " from table " + session.table().name());
         spec.commandLine().getOut().flush();
       }
       return ControllerCli.OK;
     }
+  }
+
+  /**
+   * The keys a row given as {@code source} may be stored under: exactly as given, normalized
+   * ({@code nginx:1} → {@code docker.io/library/nginx:1}), and for a bare repository without the
+   * {@code :latest} a repository row's key does not carry; a {@code #LABEL} is kept.
+   */
+  static List<String> candidates(String source) {
+    List<String> keys = new ArrayList<>(List.of(source));
+    int hash = source.indexOf('#');
+    String label = hash < 0 ? "" : source.substring(hash);
+    try {
+      ImageReference ref = ImageReference.parse(hash < 0 ? source : source.substring(0, hash));
+      List<String> forms = ref.isBare() ? List.of(ref.name() + label, ref + label) : List.of(ref + label);
+      forms.stream().filter(k -> !keys.contains(k)).forEach(keys::add);
+    } catch (InvalidReferenceException e) {
+      // Not a reference: only the exact key can match.
+    }
+    return keys;
   }
 
   static ImageReference parse(String what, String value) {

@@ -3,6 +3,7 @@ package dev.ecrmirror.controller.cli;
 import dev.ecrmirror.controller.aws.AwsClients;
 import dev.ecrmirror.controller.local.LocalMode;
 import dev.ecrmirror.controller.table.MirrorTable;
+import dev.ecrmirror.controller.table.TagStateTable;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -39,6 +40,11 @@ public final class TableOptions {
   @Option(names = "--table", paramLabel = "NAME", defaultValue = "${env:ECR_MIRROR_TABLE}",
       description = "The DynamoDB mirror table. Default: $ECR_MIRROR_TABLE.")
   String table;
+
+  @Option(names = "--tag-table", paramLabel = "NAME", defaultValue = "${env:ECR_MIRROR_TAG_TABLE}",
+      description = "The DynamoDB table of repository rows' per-tag state. Default: $ECR_MIRROR_TAG_TABLE, "
+          + "else the mirror table's name plus -tags.")
+  String tagTable;
 
   @Option(names = "--region", paramLabel = "REGION",
       description = "The AWS region of the table, queues and Batch. Default: the SDK chain ($AWS_REGION, profile).")
@@ -85,20 +91,28 @@ public final class TableOptions {
       });
       AwsClients clients = AwsClients.local(r, DefaultCredentialsProvider.builder().build(), endpoints, db.dynamo());
       MirrorTable t = new MirrorTable(clients.dynamo(), table != null && !table.isBlank() ? table : LOCAL_TABLE);
+      TagStateTable tags = tagTable(clients, t);
       try {
         t.createIfMissing();
+        tags.createIfMissing();
       } catch (RuntimeException e) {
         clients.close();
         db.close();
         throw e;
       }
-      return new Session(clients, t, Optional.of(db), true);
+      return new Session(clients, t, tags, Optional.of(db), true);
     }
     if (table == null || table.isBlank()) {
       throw new UsageException("no mirror table: pass --table NAME or set ECR_MIRROR_TABLE (or use --local)");
     }
     AwsClients clients = new AwsClients(r, DefaultCredentialsProvider.builder().build(), endpoints);
-    return new Session(clients, new MirrorTable(clients.dynamo(), table), Optional.empty(), false);
+    MirrorTable t = new MirrorTable(clients.dynamo(), table);
+    return new Session(clients, t, tagTable(clients, t), Optional.empty(), false);
+  }
+
+  private TagStateTable tagTable(AwsClients clients, MirrorTable mirror) {
+    return new TagStateTable(clients.dynamo(),
+        tagTable != null && !tagTable.isBlank() ? tagTable : TagStateTable.defaultName(mirror.name()));
   }
 
   /**
@@ -110,7 +124,7 @@ public final class TableOptions {
   }
 
   /** An open table and the clients behind it; closing stops DynamoDB Local and unlocks its directory. */
-  record Session(AwsClients clients, MirrorTable table, Optional<LocalMode> db, boolean local)
+  record Session(AwsClients clients, MirrorTable table, TagStateTable tags, Optional<LocalMode> db, boolean local)
       implements AutoCloseable {
     @Override
     public void close() {

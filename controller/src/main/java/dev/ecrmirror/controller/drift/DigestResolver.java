@@ -35,6 +35,11 @@ public final class DigestResolver {
     this.concurrency = concurrency;
   }
 
+  /** The registry client HEADs go through (and tag listings, by default). */
+  public RegistryClient registry() {
+    return registry;
+  }
+
   /** Every given reference's answer; never throws for one reference's failure. */
   public Map<ImageReference, Lookup> resolve(Collection<ImageReference> references) {
     List<ImageReference> distinct = new ArrayList<>(new LinkedHashSet<>(references));

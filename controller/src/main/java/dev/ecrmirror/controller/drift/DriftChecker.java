@@ -2,9 +2,12 @@ package dev.ecrmirror.controller.drift;
 
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.controller.drift.RepositoryCheck.TagCheck;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.RowState;
+import dev.ecrmirror.controller.table.RowStatus;
+import dev.ecrmirror.controller.table.TagState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -12,6 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 
 /**
  * Decides which destinations of which rows drifted. All references of all rows are resolved in
@@ -23,27 +32,172 @@ import java.util.Set;
  * source digest and the platform selection are those of the last successful job
  * ({@code MirroredSourceDigest}, {@code MirroredPlatforms}) and each destination still holds what
  * that job wrote ({@code MirroredDigests}).
+ *
+ * <p>A repository row is first listed (each in parallel), its rules select tags, and then each
+ * selected tag is judged like a single-image row: its source digest from the listing when it gives
+ * one, else a {@code HEAD}, and each destination's {@code dest:tag} resolved with every other
+ * reference of the run. A Platforms repository row judges each tag from what its tag state records
+ * as last mirrored.
  */
 public final class DriftChecker {
+  /** Listings (and tag-state reads) in flight at once. */
+  private static final int LISTINGS = 8;
+
   private final DigestResolver resolver;
+  private final TagSource tags;
 
   public DriftChecker(DigestResolver resolver) {
+    this(resolver, TagSource.registry(resolver.registry()));
+  }
+
+  public DriftChecker(DigestResolver resolver, TagSource tags) {
     this.resolver = resolver;
+    this.tags = tags;
   }
 
   /** Checks the rows; {@code adopt} names rows whose destinations were just written by a job that succeeded. */
-  public List<RowCheck> check(List<MirrorRow> rows, Set<String> adopt) {
+  public List<Check> check(List<MirrorRow> rows, Set<String> adopt) {
+    return check(rows, adopt, row -> Map.of());
+  }
+
+  /**
+   * Checks the rows; {@code previous} reads a repository row's stored tag states (it may throw,
+   * failing that row alone).
+   */
+  public List<Check> check(List<MirrorRow> rows, Set<String> adopt, Function<MirrorRow, Map<String, TagState>> previous) {
+    Map<String, Prepared> prepared = prepare(rows.stream().filter(MirrorRow::isRepository).toList(), previous);
     List<ImageReference> refs = new ArrayList<>();
     for (MirrorRow row : rows) {
-      refs.add(row.source());
-      row.destinations().forEach(d -> refs.add(d.target()));
+      if (row.isRepository()) {
+        Prepared p = prepared.get(row.key());
+        if (p.error().isPresent()) {
+          continue;
+        }
+        for (String tag : p.selected()) {
+          if (!p.listing().digests().containsKey(tag)) {
+            refs.add(row.source().withTag(tag));
+          }
+          row.destinations().forEach(d -> refs.add(d.target().withTag(tag)));
+        }
+      } else {
+        refs.add(row.source());
+        row.destinations().forEach(d -> refs.add(d.target()));
+      }
     }
     Map<ImageReference, Lookup> lookups = resolver.resolve(refs);
-    List<RowCheck> out = new ArrayList<>(rows.size());
+    List<Check> out = new ArrayList<>(rows.size());
     for (MirrorRow row : rows) {
-      out.add(judge(row, lookups, adopt.contains(row.key())));
+      boolean adopted = adopt.contains(row.key());
+      out.add(row.isRepository() ? judgeRepository(row, prepared.get(row.key()), lookups, adopted)
+          : judge(row, lookups, adopted));
     }
     return out;
+  }
+
+  /** A repository row after listing and selection, before digests. */
+  private record Prepared(TagSource.Listing listing, List<String> selected, Map<String, TagState> previous,
+      Optional<String> error) {}
+
+  private Map<String, Prepared> prepare(List<MirrorRow> rows, Function<MirrorRow, Map<String, TagState>> previous) {
+    Map<String, Future<Prepared>> pending = new LinkedHashMap<>();
+    Semaphore permits = new Semaphore(LISTINGS);
+    try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (MirrorRow row : rows) {
+        pending.put(row.key(), pool.submit(() -> {
+          permits.acquireUninterruptibly();
+          try {
+            return prepare(row, previous);
+          } finally {
+            permits.release();
+          }
+        }));
+      }
+      Map<String, Prepared> out = new HashMap<>();
+      for (Map.Entry<String, Future<Prepared>> e : pending.entrySet()) {
+        try {
+          out.put(e.getKey(), e.getValue().get());
+        } catch (ExecutionException ex) {
+          out.put(e.getKey(), failedPrep("check failed: " + ex.getCause().getMessage()));
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          out.put(e.getKey(), failedPrep("not checked (interrupted)"));
+        }
+      }
+      return out;
+    }
+  }
+
+  private Prepared prepare(MirrorRow row, Function<MirrorRow, Map<String, TagState>> previous) {
+    TagSource.Listing listing;
+    try {
+      listing = tags.list(row.source());
+    } catch (RuntimeException e) {
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      return failedPrep(why.contains(row.source().name()) ? why : "list tags of " + row.source().name() + ": " + why);
+    }
+    Map<String, TagState> stored;
+    try {
+      stored = previous.apply(row);
+    } catch (RuntimeException e) {
+      return failedPrep(e.getMessage());
+    }
+    List<String> selected = row.rules().orElseThrow().select(listing.tags());
+    return new Prepared(listing, selected, stored, Optional.empty());
+  }
+
+  private static Prepared failedPrep(String error) {
+    return new Prepared(new TagSource.Listing(List.of(), Map.of()), List.of(), Map.of(), Optional.of(error));
+  }
+
+  private static RepositoryCheck judgeRepository(MirrorRow row, Prepared p, Map<ImageReference, Lookup> lookups,
+      boolean adopt) {
+    if (p.error().isPresent()) {
+      return new RepositoryCheck(row, p.error(), 0, List.of(), p.previous());
+    }
+    List<TagCheck> checks = new ArrayList<>(p.selected().size());
+    for (String tag : p.selected()) {
+      checks.add(judgeTag(row, tag, Optional.ofNullable(p.listing().digests().get(tag)), lookups,
+          p.previous().get(tag), adopt));
+    }
+    return new RepositoryCheck(row, Optional.empty(), p.listing().tags().size(), checks, p.previous());
+  }
+
+  static TagCheck judgeTag(MirrorRow row, String tag, Optional<Digest> listed, Map<ImageReference, Lookup> lookups,
+      TagState previous, boolean adopt) {
+    Digest sourceDigest;
+    if (listed.isPresent()) {
+      sourceDigest = listed.get();
+    } else {
+      ImageReference source = row.source().withTag(tag);
+      switch (lookups.getOrDefault(source, new Lookup.Failed("not checked (interrupted)"))) {
+        case Lookup.Found f -> sourceDigest = f.digest();
+        case Lookup.Missing m -> {
+          return new TagCheck(tag, Optional.empty(), Map.of(), List.of(), Map.of(),
+              Optional.of("source " + source + " not found (removed since the listing?)"));
+        }
+        case Lookup.Failed f -> {
+          return new TagCheck(tag, Optional.empty(), Map.of(), List.of(), Map.of(), Optional.of("source: " + f.error()));
+        }
+      }
+    }
+    Map<String, String> found = new HashMap<>();
+    List<String> errors = new ArrayList<>();
+    for (Destination d : row.destinations()) {
+      switch (lookups.getOrDefault(d.target().withTag(tag), new Lookup.Failed("not checked (interrupted)"))) {
+        case Lookup.Found f -> found.put(d.key(), f.digest().toString());
+        case Lookup.Missing m -> { }
+        case Lookup.Failed f -> errors.add("destination " + d.key() + ": " + f.error());
+      }
+    }
+    if (!errors.isEmpty()) {
+      return new TagCheck(tag, Optional.of(sourceDigest), found, List.of(), Map.of(), Optional.of(String.join("; ", errors)));
+    }
+    Mirrored mirrored = previous == null ? Mirrored.NONE
+        : new Mirrored(previous.mirroredSourceDigest(), previous.mirroredPlatforms(), previous.mirroredDigests());
+    boolean adoptNow = adopt && previous != null && previous.status() == RowStatus.SUBMITTED
+        && previous.sourceDigest().filter(sourceDigest.toString()::equals).isPresent();
+    Judgement j = judgeDestinations(row, sourceDigest, found, mirrored, adoptNow);
+    return new TagCheck(tag, Optional.of(sourceDigest), found, j.drifted(), j.why(), Optional.empty());
   }
 
   static RowCheck judge(MirrorRow row, Map<ImageReference, Lookup> lookups, boolean adopt) {
@@ -71,9 +225,29 @@ public final class DriftChecker {
       return failed(row, Optional.of(sourceDigest), found, String.join("; ", errors));
     }
     RowState state = row.state();
+    Mirrored mirrored = new Mirrored(state.mirroredSourceDigest(), state.mirroredPlatforms(), state.mirroredDigests());
+    boolean adoptNow = adopt && state.claimedDigest().filter(sourceDigest.toString()::equals).isPresent();
+    Judgement j = judgeDestinations(row, sourceDigest, found, mirrored, adoptNow);
+    return new RowCheck(row, Optional.of(sourceDigest), found, j.drifted(), j.why(), Optional.empty());
+  }
+
+  /** What the last successful copy wrote: the source digest, the platform selection, and each destination's digest. */
+  private record Mirrored(Optional<String> sourceDigest, Optional<String> platforms, Map<String, String> digests) {
+    static final Mirrored NONE = new Mirrored(Optional.empty(), Optional.empty(), Map.of());
+  }
+
+  private record Judgement(List<Destination> drifted, Map<String, String> why) {}
+
+  /**
+   * Judges each destination of one image (a single-image row, or one tag of a repository row).
+   * {@code adoptNow}: a job for this very source digest just succeeded, so what a Platforms
+   * destination holds now is what it wrote.
+   */
+  private static Judgement judgeDestinations(MirrorRow row, Digest sourceDigest, Map<String, String> found,
+      Mirrored mirrored, boolean adoptNow) {
     boolean platforms = !row.platforms().isEmpty();
-    boolean sameSelection = state.mirroredSourceDigest().filter(sourceDigest.toString()::equals).isPresent()
-        && state.mirroredPlatforms().orElse("").equals(row.platformsKey());
+    boolean sameSelection = mirrored.sourceDigest().filter(sourceDigest.toString()::equals).isPresent()
+        && mirrored.platforms().orElse("").equals(row.platformsKey());
     List<Destination> drifted = new ArrayList<>();
     Map<String, String> why = new LinkedHashMap<>();
     for (Destination d : row.destinations()) {
@@ -86,20 +260,19 @@ public final class DriftChecker {
           drifted.add(d);
           why.put(d.key(), "at " + shortDigest(at) + ", source at " + sourceDigest.shortHex());
         }
-      } else if (adopt && state.claimedDigest().filter(sourceDigest.toString()::equals).isPresent()) {
-        // The job for this very source digest just succeeded: what the destination holds now is what it wrote.
+      } else if (adoptNow) {
         continue;
       } else if (!sameSelection) {
         drifted.add(d);
-        why.put(d.key(), state.mirroredSourceDigest().isEmpty() ? "platforms selected, never mirrored by the controller"
-            : !state.mirroredPlatforms().orElse("").equals(row.platformsKey()) ? "platform selection changed"
+        why.put(d.key(), mirrored.sourceDigest().isEmpty() ? "platforms selected, never mirrored by the controller"
+            : !mirrored.platforms().orElse("").equals(row.platformsKey()) ? "platform selection changed"
             : "source moved to " + sourceDigest.shortHex());
-      } else if (!at.equals(state.mirroredDigests().get(d.key()))) {
+      } else if (!at.equals(mirrored.digests().get(d.key()))) {
         drifted.add(d);
-        why.put(d.key(), "at " + shortDigest(at) + ", last mirrored " + shortDigest(state.mirroredDigests().getOrDefault(d.key(), "none")));
+        why.put(d.key(), "at " + shortDigest(at) + ", last mirrored " + shortDigest(mirrored.digests().getOrDefault(d.key(), "none")));
       }
     }
-    return new RowCheck(row, Optional.of(sourceDigest), found, drifted, why, Optional.empty());
+    return new Judgement(drifted, why);
   }
 
   private static RowCheck failed(MirrorRow row, Optional<Digest> source, Map<String, String> found, String error) {

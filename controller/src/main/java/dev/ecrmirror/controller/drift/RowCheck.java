@@ -19,7 +19,7 @@ import java.util.Optional;
  * @param error why the row could not be checked (no job then)
  */
 public record RowCheck(MirrorRow row, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
-    List<Destination> drifted, Map<String, String> why, Optional<String> error) {
+    List<Destination> drifted, Map<String, String> why, Optional<String> error) implements Check {
 
   public RowCheck {
     destinationDigests = Map.copyOf(destinationDigests);

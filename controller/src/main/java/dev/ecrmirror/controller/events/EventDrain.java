@@ -82,7 +82,7 @@ public final class EventDrain {
       List<MirrorRow> its = new ArrayList<>();
       e.getValue().ifPresent(event -> {
         for (ParsedRow row : rows) {
-          if (row instanceof MirrorRow m && event.touches(m.source())) {
+          if (row instanceof MirrorRow m && (m.isRepository() ? event.touchesRepository(m.source()) : event.touches(m.source()))) {
             its.add(m);
             if (!touched.contains(m)) {
               touched.add(m);

@@ -61,6 +61,14 @@ public record PushEvent(String account, String region, String repository, Option
     return tag.isPresent() && source.effectiveTag().equals(tag);
   }
 
+  /**
+   * True when a repository row's source is the repository this event pushed to: any tagged push
+   * may be one its rules select (the check lists the repository and decides).
+   */
+  public boolean touchesRepository(ImageReference source) {
+    return source.registry().equals(registry()) && source.repository().equals(repository) && tag.isPresent();
+  }
+
   /** The image as a reference, for messages. */
   public String describe() {
     try {

@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 
 /**
  * Submits mirror jobs to AWS Batch with the parameters an ad hoc {@code aws batch submit-job}
- * uses ({@code source}, {@code dest}), backing off when SubmitJob is throttled (50/s per account),
+ * uses ({@code source}, {@code dest}) plus the checked digests ({@code pin}), backing off when SubmitJob is throttled (50/s per account),
  * and reads their outcome back with {@code DescribeJobs}.
  */
 public final class BatchJobRunner implements JobRunner {
@@ -48,7 +48,7 @@ public final class BatchJobRunner implements JobRunner {
         .jobName(job.jobName())
         .jobQueue(queue)
         .jobDefinition(definition)
-        .parameters(Map.of("source", job.sourceParameter(), "dest", job.destParameter()));
+        .parameters(job.parameters());
     if (!job.row().platforms().isEmpty()) {
       request.containerOverrides(o -> o.command(job.platformCommand()));
     }

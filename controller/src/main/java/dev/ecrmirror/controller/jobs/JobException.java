@@ -7,4 +7,8 @@ public final class JobException extends RuntimeException {
   public JobException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  public JobException(String message) {
+    super(message);
+  }
 }

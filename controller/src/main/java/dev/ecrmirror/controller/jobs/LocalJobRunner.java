@@ -7,6 +7,9 @@ import dev.ecrmirror.worker.DestinationResult;
 import dev.ecrmirror.worker.MirrorEngine;
 import dev.ecrmirror.worker.MirrorReport;
 import dev.ecrmirror.worker.MirrorRequest;
+import dev.ecrmirror.worker.Progress;
+import dev.ecrmirror.worker.RepositoryReport;
+import dev.ecrmirror.worker.RepositoryRequest;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -17,7 +20,8 @@ import java.util.UUID;
 
 /**
  * Runs mirror jobs in this process with the worker's own copy engine, for local mode: the
- * copy is done when {@link #run} returns.
+ * copy is done when {@link #run} returns. A repository row's job copies all its pinned tags in one
+ * engine run.
  */
 public final class LocalJobRunner implements JobRunner {
   private final MirrorEngine engine;
@@ -28,6 +32,9 @@ public final class LocalJobRunner implements JobRunner {
 
   @Override
   public JobOutcome run(MirrorJob job) {
+    if (job.row().isRepository()) {
+      return runRepository(job);
+    }
     String jobId = "local-" + UUID.randomUUID();
     // Pinned to the digest the drift was seen at, so the copy is exactly what was checked.
     ImageReference source = job.row().source().withDigest(job.sourceDigest());
@@ -53,6 +60,48 @@ public final class LocalJobRunner implements JobRunner {
     String pinned = report.source().digest().map(Object::toString).orElse(job.sourceDigest().toString());
     return new JobOutcome.Finished(jobId, report.allOk(), pinned, digests,
         errors.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", errors)));
+  }
+
+  /** Copies every pinned tag in one engine run; records per tag what each destination holds now. */
+  private JobOutcome runRepository(MirrorJob job) {
+    String jobId = "local-" + UUID.randomUUID();
+    List<ImageReference> targets = job.destinations().stream().map(Destination::target).toList();
+    RepositoryReport report;
+    try {
+      report = engine.mirror(new RepositoryRequest(job.row().source(), targets, job.pins(), job.row().platforms(), false),
+          new Progress());
+    } catch (RuntimeException e) {
+      String why = "copy from " + job.sourceParameter() + " failed: " + e.getMessage();
+      Map<String, String> errors = new HashMap<>();
+      job.pins().forEach(p -> errors.put(p.tag(), why));
+      return new JobOutcome.CopiedTags(jobId, Map.of(), errors);
+    }
+    Map<String, Map<String, String>> written = new HashMap<>();
+    Map<String, String> errors = new HashMap<>();
+    List<MirrorReport> tags = report.tags();
+    for (int t = 0; t < tags.size() && t < job.pins().size(); t++) {
+      String tag = job.pins().get(t).tag();
+      Map<String, String> digests = new HashMap<>();
+      List<String> failures = new ArrayList<>();
+      List<DestinationResult> results = tags.get(t).destinations();
+      for (int i = 0; i < results.size() && i < job.destinations().size(); i++) {
+        DestinationResult r = results.get(i);
+        String key = job.destinations().get(i).key();
+        if (r.ok()) {
+          r.digest().ifPresent(d -> digests.put(key, d.toString()));
+        } else {
+          failures.add(key + ": " + r.error().orElse("failed"));
+        }
+      }
+      written.put(tag, digests);
+      if (!failures.isEmpty()) {
+        errors.put(tag, String.join("; ", failures));
+      }
+    }
+    for (int t = tags.size(); t < job.pins().size(); t++) {
+      errors.put(job.pins().get(t).tag(), "the copy reported nothing for this tag");
+    }
+    return new JobOutcome.CopiedTags(jobId, written, errors);
   }
 
   @Override

@@ -50,8 +50,29 @@ public final class Attributes {
   /** The Platforms selection the last successful job used, normalized. */
   public static final String MIRRORED_PLATFORMS = "MirroredPlatforms";
 
+
+  // A repository row's bounded summary of its tags (the per-tag detail is in the tag-state table).
+  /** How many tags the rules selected at the last check. */
+  public static final String TAGS_SELECTED = "TagsSelected";
+  /** Selected tags every destination holds (in sync or just mirrored). */
+  public static final String TAGS_IN_SYNC = "TagsInSync";
+  /** Selected tags some destination lacks (drift found, or a job for them submitted). */
+  public static final String TAGS_DRIFTED = "TagsDrifted";
+  /** Selected tags whose check or copy failed. */
+  public static final String TAGS_FAILED = "TagsFailed";
+  /** Failed tags and why: at most {@code TagSummary.MAX_FAILED} entries, each reason cut short. */
+  public static final String FAILED_TAGS = "FailedTags";
+  /** How many failed tags {@code FailedTags} leaves out. */
+  public static final String FAILED_TAGS_OMITTED = "FailedTagsOmitted";
+
   /** Every attribute the controller owns. */
   public static final Set<String> SYSTEM = Set.of(STATUS, SOURCE_DIGEST, DESTINATION_DIGESTS, CHECKED_AT,
       MIRRORED_AT, JOB_ID, LAST_ERROR, CLAIM_TOKEN, CLAIMED_DIGEST, MIRRORED_SOURCE_DIGEST, MIRRORED_DIGESTS,
-      MIRRORED_PLATFORMS);
+      MIRRORED_PLATFORMS, TAGS_SELECTED, TAGS_IN_SYNC, TAGS_DRIFTED, TAGS_FAILED, FAILED_TAGS, FAILED_TAGS_OMITTED);
+
+  // The tag-state table: one item per selected tag of a repository row.
+  /** Its sort key: the tag. (Its partition key is {@code Source}, the row's key.) */
+  public static final String TAG = "Tag";
+  /** When a tag item last changed (it is written only then). */
+  public static final String CHANGED_AT = "ChangedAt";
 }

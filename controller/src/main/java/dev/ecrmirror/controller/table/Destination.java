@@ -7,9 +7,14 @@ import dev.ecrmirror.common.ref.ImageReference;
  *
  * @param written the reference as the row writes it (what the worker is given)
  * @param target where the image lands: a destination with neither tag nor digest takes the
- *     source's tag, as the worker does
+ *     source's tag, as the worker does; a repository row's destination is a bare repository
+ * @param repository true for a repository row's destination, which every selected tag goes to
  */
-public record Destination(String written, ImageReference target) {
+public record Destination(String written, ImageReference target, boolean repository) {
+
+  public Destination(String written, ImageReference target) {
+    this(written, target, false);
+  }
 
   /** Resolves a destination the user wrote against the row's source. */
   public static Destination of(String written, ImageReference source) {
@@ -24,8 +29,16 @@ public record Destination(String written, ImageReference target) {
     return new Destination(written, ref);
   }
 
-  /** The key of this destination in {@code DestinationDigests}. */
+  /** A repository row's destination: a repository, as written (a tag or digest in it is the caller's to refuse). */
+  public static Destination ofRepository(String written) {
+    return new Destination(written, ImageReference.parse(written), true);
+  }
+
+  /**
+   * The key of this destination in {@code DestinationDigests}: the image reference, or for a
+   * repository row the repository name (no {@code :latest} defaulting).
+   */
   public String key() {
-    return target.toString();
+    return repository && target.isBare() ? target.name() : target.toString();
   }
 }

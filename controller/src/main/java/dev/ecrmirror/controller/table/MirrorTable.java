@@ -43,6 +43,10 @@ public final class MirrorTable {
     return name;
   }
 
+  DynamoDbClient dynamo() {
+    return dynamo;
+  }
+
   /** Creates the table (on-demand, key {@code Source}) unless it exists; for local mode. */
   public void createIfMissing() {
     try {
@@ -127,10 +131,31 @@ public final class MirrorTable {
    * already on the row are kept.
    */
   public void putDefinition(String source, List<String> destinations, List<String> platforms, Optional<Boolean> enabled) {
+    putDefinition(source, destinations, platforms, enabled, Map.of());
+  }
+
+  /**
+   * As {@link #putDefinition(String, List, List, Optional)}, with the row's tag rules: the rule
+   * attributes given are set, every other rule attribute is removed (an empty map makes the row a
+   * single-image row again).
+   */
+  public void putDefinition(String source, List<String> destinations, List<String> platforms, Optional<Boolean> enabled,
+      Map<String, AttributeValue> rules) {
     StringBuilder update = new StringBuilder("SET #d = :d");
     Map<String, String> names = new HashMap<>(Map.of("#d", DESTINATION));
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", AttributeValue.fromS(String.join(",", destinations))));
     List<String> removes = new ArrayList<>();
+    for (int i = 0; i < RULES.size(); i++) {
+      String attribute = RULES.get(i);
+      names.put("#r" + i, attribute);
+      AttributeValue value = rules.get(attribute);
+      if (value == null) {
+        removes.add("#r" + i);
+      } else {
+        update.append(", #r").append(i).append(" = :r").append(i);
+        values.put(":r" + i, value);
+      }
+    }
     names.put("#p", PLATFORMS);
     if (platforms.isEmpty()) {
       removes.add("#p");

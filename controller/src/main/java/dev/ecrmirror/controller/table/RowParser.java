@@ -62,7 +62,7 @@ public final class RowParser {
       for (String d : written) {
         Destination destination;
         try {
-          destination = Destination.of(d, source);
+          destination = rules.isPresent() ? Destination.ofRepository(d) : Destination.of(d, source);
         } catch (InvalidReferenceException e) {
           throw new RowException("Destination: " + e.getMessage());
         }

@@ -34,6 +34,10 @@ public final class StatusUpdate {
     return put(attribute, AttributeValue.fromM(m));
   }
 
+  public StatusUpdate set(String attribute, long value) {
+    return put(attribute, AttributeValue.fromN(Long.toString(value)));
+  }
+
   public StatusUpdate remove(String attribute) {
     check(attribute);
     sets.remove(attribute);

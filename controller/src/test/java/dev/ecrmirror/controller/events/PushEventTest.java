@@ -24,6 +24,15 @@ class PushEventTest {
   }
 
   @Test
+  void aTaggedPushTouchesRepositoryRowsOfThatRepository() {
+    PushEvent event = PushEvent.parse(PUSH).orElseThrow();
+    assertThat(event.touchesRepository(ImageReference.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app"))).isTrue();
+    assertThat(event.touchesRepository(ImageReference.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/other"))).isFalse();
+    PushEvent untagged = PushEvent.parse(PUSH.replace(",\"image-tag\":\"1.2\"", "")).orElseThrow();
+    assertThat(untagged.touchesRepository(ImageReference.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app"))).isFalse();
+  }
+
+  @Test
   void otherEventsNeedNoWorkAndGarbageIsRejected() {
     assertThat(PushEvent.parse(PUSH.replace("\"PUSH\"", "\"DELETE\""))).isEmpty();
     assertThat(PushEvent.parse(PUSH.replace("\"SUCCESS\"", "\"FAILURE\""))).isEmpty();

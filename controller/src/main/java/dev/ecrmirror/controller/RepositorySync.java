@@ -1,0 +1,325 @@
+package dev.ecrmirror.controller;
+
+import static dev.ecrmirror.controller.table.Attributes.*;
+
+import dev.ecrmirror.common.ref.Pin;
+import dev.ecrmirror.controller.RowOutcome.Action;
+import dev.ecrmirror.controller.drift.RepositoryCheck;
+import dev.ecrmirror.controller.drift.RepositoryCheck.TagCheck;
+import dev.ecrmirror.controller.jobs.JobException;
+import dev.ecrmirror.controller.jobs.JobOutcome;
+import dev.ecrmirror.controller.jobs.JobRunner;
+import dev.ecrmirror.controller.jobs.MirrorJob;
+import dev.ecrmirror.controller.table.Destination;
+import dev.ecrmirror.controller.table.MirrorRow;
+import dev.ecrmirror.controller.table.MirrorTable;
+import dev.ecrmirror.controller.table.RowStatus;
+import dev.ecrmirror.controller.table.StatusUpdate;
+import dev.ecrmirror.controller.table.TableException;
+import dev.ecrmirror.controller.table.TagState;
+import dev.ecrmirror.controller.table.TagStateTable;
+import dev.ecrmirror.controller.table.TagSummary;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a sync does with a checked repository row: decide each selected tag's state, claim the
+ * row and run its jobs (the drifted tags pinned to the digests checked, split to fit Batch's
+ * parameter limit), then write the tag states that changed and the row's bounded summary.
+ *
+ * <p>A tag that stays in sync costs no write: its item is written only when something in it
+ * changes. {@code mirrored} is sticky while the tag stays in sync, so the run after a copy does not
+ * rewrite every copied tag to {@code in sync}.
+ */
+final class RepositorySync {
+  private static final Logger LOG = LoggerFactory.getLogger(RepositorySync.class);
+  /** Tags named in a destination's "why", before the rest are counted. */
+  private static final int NAMED = 5;
+
+  private final MirrorTable table;
+  private final TagStateTable tags;
+  private final JobRunner runner;
+  private final Clock clock;
+  private final Semaphore jobPermits;
+  private final Duration claimGrace;
+
+  RepositorySync(MirrorTable table, TagStateTable tags, JobRunner runner, Clock clock, Semaphore jobPermits,
+      Duration claimGrace) {
+    this.table = table;
+    this.tags = tags;
+    this.runner = runner;
+    this.clock = clock;
+    this.jobPermits = jobPermits;
+    this.claimGrace = claimGrace;
+  }
+
+  RowOutcome act(RepositoryCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
+    MirrorRow row = check.row();
+    String key = row.key();
+    Instant now = clock.instant();
+    if (check.failed()) {
+      String error = check.error().get();
+      if (!dryRun) {
+        table.updateUnlessSubmitted(key, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, error)
+            .set(CHECKED_AT, now));
+      }
+      return RowOutcome.of(key, Action.FAILED, error);
+    }
+    Map<String, TagState> next = new LinkedHashMap<>();
+    for (TagCheck t : check.tags()) {
+      next.put(t.tag(), checked(row, t, check.previous().get(t.tag()), adopted));
+    }
+    List<TagCheck> drifted = check.drifted();
+    List<Destination> destinations = row.destinations().stream()
+        .filter(d -> drifted.stream().anyMatch(t -> t.drifted().contains(d))).toList();
+    List<String> driftedKeys = destinations.stream().map(Destination::key).toList();
+    Map<String, String> why = why(destinations, drifted);
+    if (dryRun) {
+      TagSummary summary = TagSummary.of(next.values());
+      Action action = !drifted.isEmpty() ? Action.WOULD_SUBMIT : summary.failed() > 0 ? Action.FAILED : Action.IN_SYNC;
+      return new RowOutcome(key, action, driftedKeys, why, Optional.empty(), Optional.of(summary + failures(summary)));
+    }
+    if (drifted.isEmpty()) {
+      return finish(row, check, next, List.of(), now, adopted ? Action.MIRRORED : Action.IN_SYNC, driftedKeys, why,
+          Optional.empty());
+    }
+    String token = UUID.randomUUID().toString();
+    StatusUpdate claim = new StatusUpdate().status(RowStatus.SUBMITTED).set(CLAIM_TOKEN, token).set(CHECKED_AT, now)
+        .remove(JOB_ID).remove(LAST_ERROR).remove(CLAIMED_DIGEST).remove(SOURCE_DIGEST).remove(DESTINATION_DIGESTS);
+    TagSummary.of(next.values()).applyTo(claim);
+    if (!table.claim(key, row.state().claimToken(), claim)) {
+      return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, driftedKeys, why, Optional.empty(),
+          Optional.of("another controller claimed this drift first"));
+    }
+    List<Pin> pins = drifted.stream().map(t -> new Pin(t.tag(), t.sourceDigest().orElseThrow())).toList();
+    List<MirrorJob> jobs;
+    try {
+      jobs = MirrorJob.repository(row, destinations, pins);
+    } catch (JobException e) {
+      drifted.forEach(t -> next.put(t.tag(), next.get(t.tag()).withStatus(RowStatus.FAILED, Optional.of(e.getMessage()),
+          Optional.empty())));
+      return finish(row, check, next, List.of(), now, Action.FAILED, driftedKeys, why, Optional.of(token));
+    }
+    List<String> submitted = new ArrayList<>();
+    List<String> ran = new ArrayList<>();
+    long every = Math.max(1, claimGrace.toMillis() / 3);
+    // As for single rows: until the job ids are written the claim shows none, so its time is renewed while we work.
+    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> safely(key, () -> table.updateIfClaimed(key,
+        token, new StatusUpdate().set(CHECKED_AT, clock.instant().toString()))), every, every, TimeUnit.MILLISECONDS);
+    try {
+      for (MirrorJob job : jobs) {
+        jobPermits.acquireUninterruptibly();
+        try {
+          record(job, runner.run(job), next, row, submitted, ran);
+        } catch (JobException e) {
+          LOG.warn("{}: {}", key, e.getMessage());
+          job.pins().forEach(p -> next.put(p.tag(), next.get(p.tag()).withStatus(RowStatus.FAILED,
+              Optional.of(e.getMessage()), Optional.empty())));
+        } finally {
+          jobPermits.release();
+        }
+      }
+    } finally {
+      heartbeat.cancel(false);
+    }
+    List<String> ids = new ArrayList<>(submitted);
+    ids.addAll(ran);
+    Action action = !submitted.isEmpty() ? Action.SUBMITTED : ran.isEmpty() ? Action.FAILED : Action.MIRRORED;
+    return finish(row, check, next, ids, now, action, driftedKeys, why, Optional.of(token), !submitted.isEmpty());
+  }
+
+  /** Records what running one job did to its tags. */
+  private void record(MirrorJob job, JobOutcome outcome, Map<String, TagState> next, MirrorRow row,
+      List<String> submitted, List<String> ran) {
+    switch (outcome) {
+      case JobOutcome.Submitted s -> {
+        submitted.add(s.jobId());
+        job.pins().forEach(p -> next.put(p.tag(), next.get(p.tag()).withStatus(RowStatus.SUBMITTED, Optional.empty(),
+            Optional.of(s.jobId()))));
+      }
+      case JobOutcome.CopiedTags c -> {
+        ran.add(c.jobId());
+        for (Pin p : job.pins()) {
+          TagState before = next.get(p.tag());
+          Map<String, String> at = new HashMap<>(before.destinationDigests());
+          Map<String, String> written = c.written().getOrDefault(p.tag(), Map.of());
+          at.putAll(written);
+          Optional<String> error = Optional.ofNullable(c.errors().get(p.tag()));
+          Map<String, String> mirrored = new HashMap<>(before.mirroredDigests());
+          mirrored.keySet().retainAll(row.destinations().stream().map(Destination::key).toList());
+          mirrored.putAll(written);
+          next.put(p.tag(), new TagState(p.tag(), error.isPresent() ? RowStatus.FAILED : RowStatus.MIRRORED,
+              Optional.of(p.digest().toString()), at, error, Optional.empty(),
+              error.isPresent() ? before.mirroredSourceDigest() : Optional.of(p.digest().toString()),
+              error.isPresent() ? before.mirroredDigests() : mirrored,
+              error.isPresent() ? before.mirroredPlatforms() : Optional.of(row.platformsKey()), before.changedAt()));
+        }
+      }
+      case JobOutcome.Finished f -> throw new IllegalStateException("a repository job came back as a single-image copy");
+    }
+  }
+
+  private RowOutcome finish(MirrorRow row, RepositoryCheck check, Map<String, TagState> next, List<String> jobIds,
+      Instant now, Action action, List<String> drifted, Map<String, String> why, Optional<String> token) {
+    return finish(row, check, next, jobIds, now, action, drifted, why, token, false);
+  }
+
+  /**
+   * Writes the tag items that changed (and deletes those of tags no longer selected), then the row:
+   * its summary, its status (still {@code submitted} while jobs are out, else the worst of its tags).
+   */
+  private RowOutcome finish(MirrorRow row, RepositoryCheck check, Map<String, TagState> next, List<String> jobIds,
+      Instant now, Action action, List<String> drifted, Map<String, String> why, Optional<String> token,
+      boolean jobsOut) {
+    String key = row.key();
+    int written = writeChanges(key, check.previous(), next, now);
+    TagSummary summary = TagSummary.of(next.values());
+    StatusUpdate update = new StatusUpdate().set(CHECKED_AT, now);
+    summary.applyTo(update);
+    if (!jobsOut) {
+      RowStatus status = TagSummary.worst(next.values());
+      update.status(status);
+      if (summary.failed() > 0) {
+        update.set(LAST_ERROR, summary.failed() + " of " + summary.selected() + " tag(s) failed; see FailedTags");
+      } else {
+        update.remove(LAST_ERROR);
+      }
+    }
+    if (!jobIds.isEmpty()) {
+      update.set(JOB_ID, String.join(",", jobIds));
+    }
+    if (action == Action.MIRRORED && !jobIds.isEmpty()) {
+      update.set(MIRRORED_AT, clock.instant());
+    }
+    if (token.isPresent()) {
+      table.updateIfClaimed(key, token.get(), update);
+    } else {
+      table.updateUnlessSubmitted(key, update);
+    }
+    LOG.debug("{}: {} tag item(s) written", key, written);
+    Action reported = summary.failed() > 0 ? Action.FAILED : action;
+    String detail = summary + failures(summary);
+    Optional<String> job = jobIds.isEmpty() ? Optional.empty() : Optional.of(String.join(",", jobIds));
+    return new RowOutcome(key, reported, drifted, why, job, Optional.of(detail));
+  }
+
+  /** Puts every tag whose state changed and deletes the items of tags no longer selected; returns how many. */
+  private int writeChanges(String key, Map<String, TagState> previous, Map<String, TagState> next, Instant now) {
+    List<TagState> puts = new ArrayList<>();
+    for (TagState t : next.values()) {
+      if (!t.sameAs(previous.get(t.tag()))) {
+        puts.add(t.withChangedAt(now));
+      }
+    }
+    // Tags no longer selected (or gone from the source) keep their images at the destinations;
+    // only their state leaves the table, so the summary counts what the rules select now.
+    List<String> deletes = previous.keySet().stream().filter(tag -> !next.containsKey(tag)).toList();
+    return tags.write(key, puts, deletes);
+  }
+
+  /**
+   * Reconciliation found some of a repository row's jobs failed: the tags those jobs carried fail
+   * with their job's reason, and the row fails with the summary recomputed.
+   */
+  void jobsFailed(MirrorRow row, String token, Map<String, String> failures) {
+    String key = row.key();
+    Map<String, TagState> stored = tags.read(key);
+    Map<String, TagState> next = new LinkedHashMap<>(stored);
+    for (TagState t : stored.values()) {
+      Optional<String> reason = t.jobId().map(failures::get);
+      if (t.status() == RowStatus.SUBMITTED && reason.isPresent()) {
+        next.put(t.tag(), t.withStatus(RowStatus.FAILED, reason, t.jobId()));
+      }
+    }
+    writeChanges(key, stored, next, clock.instant());
+    StatusUpdate update = new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, String.join("; ", failures.values()));
+    TagSummary.of(next.values()).applyTo(update);
+    table.updateIfClaimed(key, token, update);
+  }
+
+  /** A tag's state from its check alone (before any job). */
+  private static TagState checked(MirrorRow row, TagCheck t, TagState previous, boolean adopted) {
+    Optional<String> mirroredSource = previous == null ? Optional.empty() : previous.mirroredSourceDigest();
+    Map<String, String> mirroredDigests = previous == null ? Map.of() : previous.mirroredDigests();
+    Optional<String> mirroredPlatforms = previous == null ? Optional.empty() : previous.mirroredPlatforms();
+    Optional<String> source = t.sourceDigest().map(Object::toString);
+    RowStatus status;
+    if (t.error().isPresent()) {
+      status = RowStatus.FAILED;
+    } else if (!t.drifted().isEmpty()) {
+      status = RowStatus.DRIFT;
+    } else if (previous != null && adopted && previous.status() == RowStatus.SUBMITTED
+        && previous.sourceDigest().equals(source)) {
+      // The job that carried this tag succeeded: what the destinations hold now is what it wrote.
+      status = RowStatus.MIRRORED;
+      mirroredSource = source;
+      mirroredDigests = t.destinationDigests();
+      mirroredPlatforms = Optional.of(row.platformsKey());
+    } else if (previous != null && previous.status() == RowStatus.MIRRORED) {
+      status = RowStatus.MIRRORED;
+    } else {
+      status = RowStatus.IN_SYNC;
+    }
+    return new TagState(t.tag(), status, source, t.destinationDigests(), t.error(), Optional.empty(), mirroredSource,
+        mirroredDigests, mirroredPlatforms, previous == null ? Optional.empty() : previous.changedAt());
+  }
+
+  /** For each drifted destination: how many tags it lacks or holds at another digest, naming a few. */
+  private static Map<String, String> why(List<Destination> destinations, List<TagCheck> drifted) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Destination d : destinations) {
+      List<String> missing = new ArrayList<>();
+      List<String> differ = new ArrayList<>();
+      for (TagCheck t : drifted) {
+        String reason = t.why().get(d.key());
+        if (reason != null) {
+          (reason.equals("missing") ? missing : differ).add(t.tag());
+        }
+      }
+      List<String> parts = new ArrayList<>();
+      if (!missing.isEmpty()) {
+        parts.add(missing.size() + " tag(s) missing (" + named(missing) + ")");
+      }
+      if (!differ.isEmpty()) {
+        parts.add(differ.size() + " tag(s) differ (" + named(differ) + ")");
+      }
+      out.put(d.key(), String.join(", ", parts));
+    }
+    return out;
+  }
+
+  private static String named(List<String> tags) {
+    String shown = String.join(" ", tags.subList(0, Math.min(NAMED, tags.size())));
+    return tags.size() > NAMED ? shown + " …" : shown;
+  }
+
+  private static String failures(TagSummary summary) {
+    if (summary.failedTags().isEmpty()) {
+      return "";
+    }
+    Map.Entry<String, String> first = summary.failedTags().entrySet().iterator().next();
+    return "; " + first.getKey() + ": " + first.getValue() + (summary.failed() > 1 ? " (and " + (summary.failed() - 1) + " more)" : "");
+  }
+
+  private static void safely(String key, Runnable write) {
+    try {
+      write.run();
+    } catch (TableException e) {
+      LOG.warn("{}: {}", key, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.ecrmirror.controller.table;
+
+import static dev.ecrmirror.controller.table.Attributes.*;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * The tag-state table: one item per selected tag of a repository row (partition key {@code Source},
+ * the row's key; sort key {@code Tag}). A row's items are read with one paginated query and written
+ * only when they change, so a repository of 10,000 tags in sync costs no write per run.
+ */
+public final class TagStateTable {
+  /** BatchWriteItem takes at most 25 requests per call. */
+  static final int BATCH = 25;
+  private static final int MAX_ATTEMPTS = 8;
+
+  private final DynamoDbClient dynamo;
+  private final String name;
+
+  public TagStateTable(DynamoDbClient dynamo, String name) {
+    this.dynamo = dynamo;
+    this.name = name;
+  }
+
+  /** The tag table that goes with a mirror table by default: its name plus {@code -tags}. */
+  public static TagStateTable beside(MirrorTable table) {
+    return new TagStateTable(table.dynamo(), defaultName(table.name()));
+  }
+
+  /** {@code <mirror table>-tags}. */
+  public static String defaultName(String mirrorTable) {
+    return mirrorTable + "-tags";
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Creates the table (on-demand; {@code Source} and {@code Tag}) unless it exists; for local mode. */
+  public void createIfMissing() {
+    try {
+      dynamo.describeTable(b -> b.tableName(name));
+      return;
+    } catch (ResourceNotFoundException e) {
+      // Create it below.
+    } catch (SdkException e) {
+      throw fail("describe", e);
+    }
+    try {
+      dynamo.createTable(b -> b.tableName(name)
+          .keySchema(KeySchemaElement.builder().attributeName(SOURCE).keyType(KeyType.HASH).build(),
+              KeySchemaElement.builder().attributeName(TAG).keyType(KeyType.RANGE).build())
+          .attributeDefinitions(
+              AttributeDefinition.builder().attributeName(SOURCE).attributeType(ScalarAttributeType.S).build(),
+              AttributeDefinition.builder().attributeName(TAG).attributeType(ScalarAttributeType.S).build())
+          .billingMode(BillingMode.PAY_PER_REQUEST));
+      dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
+    } catch (ResourceInUseException e) {
+      // Another process created it first.
+    } catch (SdkException e) {
+      throw fail("create", e);
+    }
+  }
+
+  /** Every tag item of the row {@code key}, by tag, in tag order (one paginated query). */
+  public Map<String, TagState> read(String key) {
+    QueryRequest query = QueryRequest.builder().tableName(name).consistentRead(true)
+        .keyConditionExpression("#s = :s").expressionAttributeNames(Map.of("#s", SOURCE))
+        .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(key))).build();
+    Map<String, TagState> out = new LinkedHashMap<>();
+    try {
+      dynamo.queryPaginator(query).items().forEach(item -> {
+        TagState state = TagState.fromItem(item);
+        out.put(state.tag(), state);
+      });
+    } catch (SdkException e) {
+      throw fail("read the tags of " + key + " from", e);
+    }
+    return out;
+  }
+
+  /**
+   * Writes these tag items of the row {@code key} and deletes the items of {@code deletes}, 25 per
+   * {@code BatchWriteItem}, sending unprocessed items again (with backoff) until all are written.
+   *
+   * @return how many items were put or deleted
+   */
+  public int write(String key, Collection<TagState> puts, Collection<String> deletes) {
+    List<WriteRequest> requests = new ArrayList<>();
+    puts.forEach(t -> requests.add(WriteRequest.builder().putRequest(PutRequest.builder().item(t.toItem(key)).build()).build()));
+    deletes.forEach(tag -> requests.add(WriteRequest.builder().deleteRequest(DeleteRequest.builder()
+        .key(Map.of(SOURCE, AttributeValue.fromS(key), TAG, AttributeValue.fromS(tag))).build()).build()));
+    for (int i = 0; i < requests.size(); i += BATCH) {
+      send(key, requests.subList(i, Math.min(requests.size(), i + BATCH)));
+    }
+    return requests.size();
+  }
+
+  private void send(String key, List<WriteRequest> batch) {
+    List<WriteRequest> pending = batch;
+    for (int attempt = 1; !pending.isEmpty(); attempt++) {
+      if (attempt > MAX_ATTEMPTS) {
+        throw new TableException("write tags of " + key + " to table " + name + " failed: " + pending.size()
+            + " item(s) still unprocessed after " + MAX_ATTEMPTS + " attempts (throttled)");
+      }
+      if (attempt > 1) {
+        sleep(Duration.ofMillis(Math.min(5_000, 50L << (attempt - 2))));
+      }
+      List<WriteRequest> sending = pending;
+      try {
+        Map<String, List<WriteRequest>> unprocessed = dynamo.batchWriteItem(b -> b.requestItems(Map.of(name, sending)))
+            .unprocessedItems();
+        pending = unprocessed == null ? List.of() : unprocessed.getOrDefault(name, List.of());
+      } catch (SdkException e) {
+        throw fail("write tags of " + key + " to", e);
+      }
+    }
+  }
+
+  private static void sleep(Duration delay) {
+    try {
+      Thread.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TableException("interrupted while writing tag states", e);
+    }
+  }
+
+  private TableException fail(String operation, SdkException e) {
+    if (e instanceof ResourceNotFoundException) {
+      return new TableException("tag table " + name + " does not exist (deploy the stack, pass --tag-table, or use --local)", e);
+    }
+    String why = e instanceof SdkClientException ? "cannot reach DynamoDB: " + e.getMessage() : e.getMessage();
+    return new TableException(operation + " tag table " + name + " failed: " + why, e);
+  }
+}
