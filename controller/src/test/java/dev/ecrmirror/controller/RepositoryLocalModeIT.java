@@ -10,11 +10,12 @@ import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.testing.LocalRegistries;
 import dev.ecrmirror.common.testing.RegistryContents;
 import dev.ecrmirror.common.testing.TestImages;
-import dev.ecrmirror.controller.local.DynamoDbLocal;
+import dev.ecrmirror.controller.local.LocalMode;
 import dev.ecrmirror.controller.testing.Cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,9 +26,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -179,20 +177,17 @@ class RepositoryLocalModeIT {
     return out;
   }
 
-  /** The local tables, opened between CLI runs (each run starts and stops its own DynamoDB Local). */
-  record Tables(DynamoDbLocal db, DynamoDbClient dynamo) implements AutoCloseable {
+  /** The local tables, opened between CLI runs (each run opens and closes its own DynamoDB Local). */
+  record Tables(LocalMode db, DynamoDbClient dynamo) implements AutoCloseable {
     @Override
     public void close() {
-      dynamo.close();
       db.close();
     }
   }
 
   Tables tables() {
-    DynamoDbLocal db = DynamoDbLocal.start(data);
-    DynamoDbClient client = DynamoDbClient.builder().endpointOverride(db.endpoint()).region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build();
-    return new Tables(db, client);
+    LocalMode db = LocalMode.open(data, "RepositoryLocalModeIT", Duration.ZERO, note -> { });
+    return new Tables(db, db.dynamo());
   }
 
   Map<String, Map<String, AttributeValue>> tagItems() {
