@@ -10,7 +10,7 @@ import dev.ecrmirror.controller.jobs.JobOutcome;
 import dev.ecrmirror.controller.jobs.JobRunner;
 import dev.ecrmirror.controller.jobs.JobStatus;
 import dev.ecrmirror.controller.jobs.MirrorJob;
-import dev.ecrmirror.controller.local.DynamoDbLocal;
+import dev.ecrmirror.controller.local.LocalMode;
 import dev.ecrmirror.controller.table.MirrorTable;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -115,9 +116,9 @@ public final class ControllerBench {
       }
 
       Path data = work.resolve("ddb");
-      try (DynamoDbLocal db = DynamoDbLocal.start(data);
+      try (LocalMode db = LocalMode.open(data, "ControllerBench", Duration.ZERO, note -> { });
           AwsClients clients = AwsClients.local(Optional.empty(), AnonymousCredentialsProvider.create(),
-              AwsClients.Endpoints.none().withDynamodb(db.endpoint()))) {
+              AwsClients.Endpoints.none(), db.dynamo())) {
         MirrorTable mirror = new MirrorTable(clients.dynamo(), "bench");
         mirror.createIfMissing();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {

@@ -9,9 +9,8 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 jar=controller/target/controller.jar
 if [[ ! -f "$jar" ]]; then
   echo "building $jar..." >&2
-  mvn -B -q -N install
-  mvn -B -q -pl common,mirror-worker install -DskipTests
-  mvn -B -q -pl controller package -DskipTests
+  # Through the reactor, installing nothing into ~/.m2.
+  mvn -B -q -pl controller -am package -DskipTests
 fi
 for tool in docker-registry skopeo; do
   command -v "$tool" >/dev/null || { echo "error: $tool is not on PATH" >&2; exit 2; }
