@@ -21,7 +21,14 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
 
-/** ECR logins from GetAuthorizationToken, against a stub of the ECR API (no ECR emulator exists). */
+/**
+ * ECR login caching and refresh from GetAuthorizationToken, against a stub of the ECR API. A stub
+ * because moto 5.2.1's GetAuthorizationToken answers every call with the same password
+ * ({@code ACCOUNT-auth-token}) and a fixed {@code expiresAt} of 2015-01-01, already past, and
+ * records no requests: a cached token cannot be told from a fresh one, a token cannot expire 12
+ * hours after the simulated clock's now, and the SigV4 region of the call cannot be seen. Decoding
+ * the login moto issues is in {@code EcrCredentialsIT}.
+ */
 class EcrCredentialsTest {
   private static final String HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
   private final AtomicInteger issued = new AtomicInteger();

@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 /**
  * ECR tag listing across pages and its refusals, against a stub of the ECR API. A stub because
  * moto 5.2.1's DescribeImages ignores {@code maxResults} and {@code nextToken} (one page, always;
- * {@code EcrImagesIT} lists through moto too) and moto enforces no IAM policy by default, so
+ * {@code TagListerIT} lists through moto too) and moto enforces no IAM policy by default, so
  * neither paging nor access denied can be seen through it.
  */
 class EcrImagesTest {
