@@ -21,13 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -201,7 +199,7 @@ public final class MirrorEngine {
   private final class Run {
     private final MirrorRequest request;
     private final ExecutorService threads;
-    private final Semaphore permits = new Semaphore(jobs);
+    private final PermitPool pool;
     private final BlobFanout fanout;
     private final BlobCopier copier;
     private final Progress progress;
@@ -209,6 +207,7 @@ public final class MirrorEngine {
     Run(MirrorRequest request, ExecutorService threads, Progress progress) {
       this.request = request;
       this.threads = threads;
+      this.pool = new PermitPool(threads, jobs, "copy " + request.source());
       this.progress = progress;
       this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout);
       this.copier = new BlobCopier(client, fanout, retries);
@@ -319,7 +318,7 @@ public final class MirrorEngine {
       Map<Target, Future<Optional<Digest>>> pending = new LinkedHashMap<>();
       for (Target t : targets) {
         if (t.error == null) {
-          pending.put(t, submit(() -> client.headManifest(t.ref).map(ManifestHead::digest)));
+          pending.put(t, pool.submit(() -> client.headManifest(t.ref).map(ManifestHead::digest)));
         }
       }
       return pending;
@@ -378,7 +377,7 @@ public final class MirrorEngine {
       if (manifest.isIndex()) {
         List<Future<Manifest>> fetches = new ArrayList<>();
         for (Descriptor entry : manifest.references()) {
-          fetches.add(submit(() -> client.getManifest(repo, entry.digest().toString())));
+          fetches.add(pool.submit(() -> client.getManifest(repo, entry.digest().toString())));
         }
         for (Future<Manifest> f : fetches) {
           collect(repo, await(f), children, blobs, byImage, seen);
@@ -398,7 +397,7 @@ public final class MirrorEngine {
     private void copy(Tree tree, ImageReference source, List<Target> targets) {
       List<Future<?>> setups = new ArrayList<>();
       for (Target t : targets) {
-        setups.add(submit(() -> {
+        setups.add(pool.submit(() -> {
           try {
             destinationSetup.accept(t.ref);
           } catch (RuntimeException e) {
@@ -414,7 +413,7 @@ public final class MirrorEngine {
       List<Future<?>> checks = new ArrayList<>();
       for (Target t : work) {
         for (Manifest child : tree.children()) {
-          checks.add(submit(() -> {
+          checks.add(pool.submit(() -> {
             try {
               if (client.headManifest(t.ref.withDigest(child.digest())).isPresent()) {
                 t.presentManifests.add(child.digest());
@@ -436,7 +435,7 @@ public final class MirrorEngine {
       for (Target t : work) {
         for (Digest blob : tree.blobs().keySet()) {
           if (!t.present.contains(blob)) {
-            checks.add(submit(() -> {
+            checks.add(pool.submit(() -> {
               try {
                 if (client.blobExists(t.ref, blob)) {
                   t.present.add(blob);
@@ -463,7 +462,7 @@ public final class MirrorEngine {
       for (Descriptor blob : bySize) {
         List<Target> needing = work.stream().filter(t -> t.error == null && !t.present.contains(blob.digest())).toList();
         if (!needing.isEmpty()) {
-          transfers.add(submit(() -> {
+          transfers.add(pool.submit(() -> {
             try {
               transferBlob(source, blob, needing);
             } catch (RuntimeException e) {
@@ -522,50 +521,19 @@ public final class MirrorEngine {
       try {
         for (Manifest child : tree.children()) {
           if (!t.presentManifests.contains(child.digest()) && !pushed.contains(child.digest())) {
-            withPermit(() -> {
+            pool.call(() -> {
               client.putManifest(t.ref, child.digest().toString(), child);
               return null;
             });
             pushed.add(child.digest());
           }
         }
-        withPermit(() -> {
+        pool.call(() -> {
           client.putManifest(t.ref, t.ref.manifestReference(), tree.top());
           return null;
         });
       } catch (Exception e) {
         t.fail(e);
-      }
-    }
-
-    private <T> T withPermit(Callable<T> task) throws Exception {
-      permits.acquire();
-      try {
-        return task.call();
-      } finally {
-        permits.release();
-      }
-    }
-
-    /** Runs the task once one of the {@code jobs} permits is free; waits for it here, so no idle thread does. */
-    private <T> Future<T> submit(Callable<T> task) {
-      try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RegistryException("copy " + request.source(), 0, "", "interrupted", e);
-      }
-      try {
-        return threads.submit(() -> {
-          try {
-            return task.call();
-          } finally {
-            permits.release();
-          }
-        });
-      } catch (RuntimeException e) {
-        permits.release();
-        throw e;
       }
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine;
 
@@ -101,13 +102,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       }
       MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
           options.dryRun()), progress);
-      if (options.json()) {
-        out.println(toJson(report));
-      } else {
-        print(report, out);
-      }
-      out.flush();
-      return report.allOk() ? 0 : 1;
+      return finish(report.allOk(), () -> toJson(report), () -> print(report, out), out);
     } catch (RegistryException e) {
       return CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -221,13 +216,21 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
         ? new RepositoryReport(plan.source(), List.of(), 0)
         : engine.mirror(new RepositoryRequest(plan.source(), plan.destinations(), pins, plan.platforms(),
             options.dryRun()), progress);
+    return finish(report.allOk(), () -> toJson(report), () -> print(report, out), out);
+  }
+
+  /**
+   * Prints a run's report, as the JSON document with {@code --json} or else as text, and returns the
+   * exit code its outcome calls for; one image and a repository run answer the same way.
+   */
+  private int finish(boolean ok, Supplier<String> json, Runnable text, PrintWriter out) {
     if (options.json()) {
-      out.println(toJson(report));
+      out.println(json.get());
     } else {
-      print(report, out);
+      text.run();
     }
     out.flush();
-    return report.allOk() ? ExitCodes.OK : ExitCodes.FAILED;
+    return ok ? ExitCodes.OK : ExitCodes.FAILED;
   }
 
   private int usage(IllegalArgumentException e) {
@@ -315,8 +318,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
           + ", not the source digest " + report.source().digest().orElseThrow());
     }
     for (DestinationResult r : report.destinations()) {
-      String status = r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-      StringBuilder line = new StringBuilder(String.format("%-11s %s", status, r.destination()));
+      StringBuilder line = statusColumns(r);
       r.digest().ifPresent(d -> line.append(' ').append(d));
       switch (r.status()) {
         case COPIED -> line.append(String.format(" blobs: %d uploaded, %d mounted, %d present; %s in %.1f s",
@@ -326,6 +328,12 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       }
       out.println(line);
     }
+  }
+
+  /** A text line's first columns, {@code copied      REF}: the status padded so destinations line up. */
+  private static StringBuilder statusColumns(DestinationResult r) {
+    String status = r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    return new StringBuilder(String.format("%-11s %s", status, r.destination()));
   }
 
   private static String shortType(String mediaType) {
@@ -437,8 +445,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     }
     for (MirrorReport tag : report.tags()) {
       for (DestinationResult r : tag.destinations()) {
-        String status = r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
-        StringBuilder line = new StringBuilder(String.format("%-11s %s", status, r.destination()));
+        StringBuilder line = statusColumns(r);
         switch (r.status()) {
           case COPIED -> line.append(' ').append(tag.digest()).append(String.format(
               " blobs: %d uploaded, %d mounted, %d present; %s", r.blobsUploaded(), r.blobsMounted(), r.blobsPresent(),

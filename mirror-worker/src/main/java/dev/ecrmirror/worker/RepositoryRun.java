@@ -9,7 +9,6 @@ import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.Pin;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
-import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.worker.DestinationResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -50,7 +47,7 @@ final class RepositoryRun {
   private final RegistryClient client;
   private final RepositoryRequest request;
   private final ExecutorService threads;
-  private final Semaphore permits;
+  private final PermitPool pool;
   private final Consumer<ImageReference> destinationSetup;
   private final BlobFanout fanout;
   private final BlobCopier copier;
@@ -139,7 +136,7 @@ final class RepositoryRun {
     this.client = client;
     this.request = request;
     this.threads = threads;
-    this.permits = new Semaphore(jobs);
+    this.pool = new PermitPool(threads, jobs, "copy " + request.source().name());
     this.destinationSetup = destinationSetup;
     this.progress = progress;
     this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout);
@@ -162,7 +159,7 @@ final class RepositoryRun {
     Map<Slot, Future<Optional<ManifestHead>>> heads = new LinkedHashMap<>();
     for (Tag tag : tags) {
       for (Slot slot : tag.slots) {
-        heads.put(slot, submit(() -> client.headManifest(slot.ref)));
+        heads.put(slot, pool.submit(() -> client.headManifest(slot.ref)));
       }
     }
     if (!request.platforms().isEmpty()) {
@@ -257,7 +254,7 @@ final class RepositoryRun {
   private void loadTops(List<Tag> tags) {
     Map<Tag, Future<Manifest>> tops = new LinkedHashMap<>();
     for (Tag tag : tags) {
-      tops.put(tag, submit(() -> client.getManifest(request.source(), tag.pin.digest().toString())));
+      tops.put(tag, pool.submit(() -> client.getManifest(request.source(), tag.pin.digest().toString())));
     }
     tops.forEach((tag, f) -> {
       try {
@@ -301,7 +298,7 @@ final class RepositoryRun {
       Map<Digest, Future<Manifest>> fetches = new LinkedHashMap<>();
       for (Digest d : frontier) {
         if (!manifests.containsKey(d) && !manifestErrors.containsKey(d)) {
-          fetches.put(d, submit(() -> client.getManifest(request.source(), d.toString())));
+          fetches.put(d, pool.submit(() -> client.getManifest(request.source(), d.toString())));
         }
       }
       frontier.clear();
@@ -367,7 +364,7 @@ final class RepositoryRun {
   private void setUp(List<Repo> repos) {
     List<Future<?>> setups = new ArrayList<>();
     for (Repo repo : repos) {
-      setups.add(submit(() -> {
+      setups.add(pool.submit(() -> {
         try {
           destinationSetup.accept(repo.ref);
         } catch (RuntimeException e) {
@@ -393,7 +390,7 @@ final class RepositoryRun {
       Set<Digest> children = new LinkedHashSet<>();
       repo.work.forEach(slot -> slot.tag.children.forEach(c -> children.add(c.digest())));
       for (Digest child : children) {
-        checks.add(submit(() -> {
+        checks.add(pool.submit(() -> {
           try {
             if (client.headManifest(repo.ref.withDigest(child)).isPresent()) {
               repo.presentManifests.add(child);
@@ -417,7 +414,7 @@ final class RepositoryRun {
       }
       for (Digest blob : needed(repo)) {
         if (!repo.presentBlobs.contains(blob)) {
-          checks.add(submit(() -> {
+          checks.add(pool.submit(() -> {
             try {
               if (client.blobExists(repo.ref, blob)) {
                 repo.presentBlobs.add(blob);
@@ -474,7 +471,7 @@ final class RepositoryRun {
       Descriptor blob = blobs.get(digest);
       Map<ImageReference, Repo> byRef = new LinkedHashMap<>();
       needing.get(digest).forEach(r -> byRef.put(r.ref, r));
-      transfers.add(submit(() -> {
+      transfers.add(pool.submit(() -> {
         try {
           Map<ImageReference, BlobCopier.Outcome> outcomes = copier.copy(request.source(), blob,
               List.copyOf(byRef.keySet()), reader.get(digest).sourceBytes, ref -> byRef.get(ref).error == null);
@@ -520,7 +517,7 @@ final class RepositoryRun {
         }
       }
       for (Manifest child : images.values()) {
-        children.add(submit(() -> {
+        children.add(pool.submit(() -> {
           try {
             client.putManifest(repo.ref, child.digest().toString(), child);
             repo.presentManifests.add(child.digest());
@@ -575,11 +572,11 @@ final class RepositoryRun {
           return;
         }
         if (!repo.presentManifests.contains(child.digest())) {
-          withPermit(() -> client.putManifest(repo.ref, child.digest().toString(), child));
+          pool.run(() -> client.putManifest(repo.ref, child.digest().toString(), child));
           repo.presentManifests.add(child.digest());
         }
       }
-      withPermit(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
+      pool.run(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
     } catch (RuntimeException e) {
       slot.fail(Failures.describe(e));
     }
@@ -616,43 +613,6 @@ final class RepositoryRun {
               slot.elapsed(), Optional.of(slot.error))
           : new DestinationResult(slot.ref, Status.COPIED, Optional.of(slot.tag.finalDigest()), uploaded, mounted,
               present, bytes, slot.elapsed(), Optional.empty());
-    }
-  }
-
-  /** Runs a registry call once one of the permits is free. */
-  private void withPermit(Runnable call) {
-    try {
-      permits.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException("copy " + request.source().name(), 0, "", "interrupted", e);
-    }
-    try {
-      call.run();
-    } finally {
-      permits.release();
-    }
-  }
-
-  /** Runs the task once one of the permits is free; waits for it here, so no idle thread does. */
-  private <T> Future<T> submit(Callable<T> task) {
-    try {
-      permits.acquire();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RegistryException("copy " + request.source().name(), 0, "", "interrupted", e);
-    }
-    try {
-      return threads.submit(() -> {
-        try {
-          return task.call();
-        } finally {
-          permits.release();
-        }
-      });
-    } catch (RuntimeException e) {
-      permits.release();
-      throw e;
     }
   }
 

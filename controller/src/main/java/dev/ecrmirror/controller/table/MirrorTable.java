@@ -15,15 +15,9 @@ import java.util.concurrent.Future;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
@@ -49,26 +43,7 @@ public final class MirrorTable {
 
   /** Creates the table (on-demand, key {@code Source}) unless it exists; for local mode. */
   public void createIfMissing() {
-    try {
-      dynamo.describeTable(b -> b.tableName(name));
-      return;
-    } catch (ResourceNotFoundException e) {
-      // Create it below.
-    } catch (SdkException e) {
-      throw fail("describe", e);
-    }
-    try {
-      dynamo.createTable(b -> b.tableName(name)
-          .keySchema(KeySchemaElement.builder().attributeName(SOURCE).keyType(KeyType.HASH).build())
-          .attributeDefinitions(AttributeDefinition.builder().attributeName(SOURCE)
-              .attributeType(ScalarAttributeType.S).build())
-          .billingMode(BillingMode.PAY_PER_REQUEST));
-      dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
-    } catch (ResourceInUseException e) {
-      // Another process created it first.
-    } catch (SdkException e) {
-      throw fail("create", e);
-    }
+    Tables.createIfMissing(dynamo, name, List.of(SOURCE), this::fail);
   }
 
   /**

@@ -1,16 +1,16 @@
 package dev.ecrmirror.controller.table;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
+import static dev.ecrmirror.controller.table.ItemReaders.instant;
+import static dev.ecrmirror.controller.table.ItemReaders.string;
+import static dev.ecrmirror.controller.table.ItemReaders.stringMap;
 
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.tags.RuleSpec;
 import dev.ecrmirror.common.tags.TagRules;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -256,7 +256,7 @@ public final class RowParser {
     return new RowState(
         string(item, STATUS).flatMap(RowStatus::ofLabel),
         string(item, SOURCE_DIGEST),
-        map(item, DESTINATION_DIGESTS),
+        stringMap(item, DESTINATION_DIGESTS),
         instant(item, CHECKED_AT),
         instant(item, MIRRORED_AT),
         string(item, JOB_ID),
@@ -264,34 +264,8 @@ public final class RowParser {
         string(item, CLAIM_TOKEN),
         string(item, CLAIMED_DIGEST),
         string(item, MIRRORED_SOURCE_DIGEST),
-        map(item, MIRRORED_DIGESTS),
+        stringMap(item, MIRRORED_DIGESTS),
         string(item, MIRRORED_PLATFORMS));
-  }
-
-  private static Optional<String> string(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? Optional.empty() : Optional.ofNullable(v.s());
-  }
-
-  private static Optional<Instant> instant(Map<String, AttributeValue> item, String name) {
-    try {
-      return string(item, name).map(Instant::parse);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Map<String, String> map(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    Map<String, String> out = new HashMap<>();
-    if (v != null && v.hasM()) {
-      v.m().forEach((k, value) -> {
-        if (value.s() != null) {
-          out.put(k, value.s());
-        }
-      });
-    }
-    return out;
   }
 
   /** The DynamoDB type name of a value, for messages. */

@@ -1,10 +1,11 @@
 package dev.ecrmirror.controller.table;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
+import static dev.ecrmirror.controller.table.ItemReaders.instant;
+import static dev.ecrmirror.controller.table.ItemReaders.string;
+import static dev.ecrmirror.controller.table.ItemReaders.stringMap;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -75,8 +76,8 @@ public record TagState(String tag, RowStatus status, Optional<String> sourceDige
   static TagState fromItem(Map<String, AttributeValue> item) {
     return new TagState(string(item, TAG).orElse(""),
         string(item, STATUS).flatMap(RowStatus::ofLabel).orElse(RowStatus.DRIFT),
-        string(item, SOURCE_DIGEST), map(item, DESTINATION_DIGESTS), string(item, LAST_ERROR), string(item, JOB_ID),
-        string(item, MIRRORED_SOURCE_DIGEST), map(item, MIRRORED_DIGESTS), string(item, MIRRORED_PLATFORMS),
+        string(item, SOURCE_DIGEST), stringMap(item, DESTINATION_DIGESTS), string(item, LAST_ERROR), string(item, JOB_ID),
+        string(item, MIRRORED_SOURCE_DIGEST), stringMap(item, MIRRORED_DIGESTS), string(item, MIRRORED_PLATFORMS),
         instant(item, CHANGED_AT));
   }
 
@@ -84,31 +85,5 @@ public record TagState(String tag, RowStatus status, Optional<String> sourceDige
     Map<String, AttributeValue> m = new LinkedHashMap<>();
     values.forEach((k, v) -> m.put(k, AttributeValue.fromS(v)));
     return AttributeValue.fromM(m);
-  }
-
-  private static Optional<String> string(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    return v == null ? Optional.empty() : Optional.ofNullable(v.s());
-  }
-
-  private static Optional<Instant> instant(Map<String, AttributeValue> item, String name) {
-    try {
-      return string(item, name).map(Instant::parse);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Map<String, String> map(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    Map<String, String> out = new HashMap<>();
-    if (v != null && v.hasM()) {
-      v.m().forEach((k, value) -> {
-        if (value.s() != null) {
-          out.put(k, value.s());
-        }
-      });
-    }
-    return out;
   }
 }
