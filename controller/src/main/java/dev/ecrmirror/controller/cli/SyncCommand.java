@@ -210,7 +210,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       err.println(result.summary());
       return true;
     } catch (IllegalStateException | IllegalArgumentException | TableException e) {
-      err.println("error: from ECR tags: " + e.getMessage());
+      err.println("controller sync: from ECR tags: " + e.getMessage());
       return false;
     } finally {
       err.flush();
