@@ -47,7 +47,7 @@ public final class TableOptions {
   String tagTable;
 
   @Option(names = "--region", paramLabel = "REGION",
-      description = "The AWS region of the table, queues and Batch. Default: the SDK chain ($AWS_REGION, profile).")
+      description = "The AWS region of the table (for sync, also of the queues and Batch). Default: the SDK chain ($AWS_REGION, profile).")
   String region;
 
   @Option(names = "--dynamodb-endpoint-url", paramLabel = "URL", description = "Override the DynamoDB endpoint.")
