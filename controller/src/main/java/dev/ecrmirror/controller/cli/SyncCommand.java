@@ -13,7 +13,6 @@ import dev.ecrmirror.controller.RowOutcome;
 import dev.ecrmirror.controller.drift.DigestResolver;
 import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.EcrDigests;
-import dev.ecrmirror.controller.drift.TagSource;
 import dev.ecrmirror.controller.ecrtags.EcrRepositoryTags;
 import dev.ecrmirror.controller.ecrtags.EcrTagKeys;
 import dev.ecrmirror.controller.ecrtags.EcrTagRows;
@@ -169,7 +168,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     try (TableOptions.Session session = where.open(env, services.endpoints())) {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
-      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagSource(client, session));
+      DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagLister(client, session));
       JobRunner runner = runner(session, client);
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
           scanSegments, jobs).beforeChecking(row -> {
@@ -218,8 +217,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
   }
 
   /** How repository rows' source repositories are listed: ECR ones through the ECR API (with digests) unless --no-ecr-api. */
-  private TagSource tagSource(RegistryClient client, TableOptions.Session session) {
-    return TagSource.of(new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty()));
+  private TagLister tagLister(RegistryClient client, TableOptions.Session session) {
+    return new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty());
   }
 
   private JobRunner runner(TableOptions.Session session, RegistryClient client) {

@@ -2,6 +2,7 @@ package dev.ecrmirror.controller.drift;
 
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.controller.drift.RepositoryCheck.TagCheck;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.MirrorRow;
@@ -44,13 +45,14 @@ public final class DriftChecker {
   private static final int LISTINGS = 8;
 
   private final DigestResolver resolver;
-  private final TagSource tags;
+  private final TagLister tags;
 
+  /** Lists repository rows' sources with the registry API alone (no ECR listing). */
   public DriftChecker(DigestResolver resolver) {
-    this(resolver, TagSource.registry(resolver.registry()));
+    this(resolver, new TagLister(resolver.registry(), Optional.empty()));
   }
 
-  public DriftChecker(DigestResolver resolver, TagSource tags) {
+  public DriftChecker(DigestResolver resolver, TagLister tags) {
     this.resolver = resolver;
     this.tags = tags;
   }
@@ -95,7 +97,7 @@ public final class DriftChecker {
   }
 
   /** A repository row after listing and selection, before digests. */
-  private record Prepared(TagSource.Listing listing, List<String> selected, Map<String, TagState> previous,
+  private record Prepared(TagLister.Listing listing, List<String> selected, Map<String, TagState> previous,
       Optional<String> error) {}
 
   private Map<String, Prepared> prepare(List<MirrorRow> rows, Function<MirrorRow, Map<String, TagState>> previous) {
@@ -128,7 +130,7 @@ public final class DriftChecker {
   }
 
   private Prepared prepare(MirrorRow row, Function<MirrorRow, Map<String, TagState>> previous) {
-    TagSource.Listing listing;
+    TagLister.Listing listing;
     try {
       listing = tags.list(row.source());
     } catch (RuntimeException e) {
@@ -146,7 +148,7 @@ public final class DriftChecker {
   }
 
   private static Prepared failedPrep(String error) {
-    return new Prepared(new TagSource.Listing(List.of(), Map.of()), List.of(), Map.of(), Optional.of(error));
+    return new Prepared(new TagLister.Listing(List.of(), Map.of(), 0), List.of(), Map.of(), Optional.of(error));
   }
 
   private static RepositoryCheck judgeRepository(MirrorRow row, Prepared p, Map<ImageReference, Lookup> lookups,
