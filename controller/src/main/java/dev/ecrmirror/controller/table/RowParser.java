@@ -124,28 +124,9 @@ public final class RowParser {
   /** A rule list: like {@link #strings}, but commas inside {@code {a,b}} or a regex do not split. */
   private static List<String> ruleList(String attribute, AttributeValue value) {
     List<String> out = new ArrayList<>();
-    if (value == null || Boolean.TRUE.equals(value.nul())) {
-      return out;
-    }
-    List<String> raw = new ArrayList<>();
-    if (value.s() != null) {
-      raw.add(value.s());
-    } else if (value.hasSs()) {
-      raw.addAll(value.ss());
-    } else if (value.hasL()) {
-      for (AttributeValue element : value.l()) {
-        if (element.s() == null) {
-          throw new RowException(attribute + " is a list holding a " + type(element) + "; expected strings");
-        }
-        raw.add(element.s());
-      }
-    } else {
-      throw new RowException(attribute + " is a " + type(value)
-          + "; expected a string, a comma-separated string, a string set or a list of strings");
-    }
-    for (String r : raw) {
+    for (String element : elements(attribute, value)) {
       try {
-        out.addAll(RuleSpec.splitList(attribute, r));
+        out.addAll(RuleSpec.splitList(attribute, element));
       } catch (IllegalArgumentException e) {
         throw new RowException(e.getMessage());
       }
@@ -201,25 +182,36 @@ public final class RowParser {
   /** The values of a string, comma-separated string, string set or list of strings; empty when absent. */
   static List<String> strings(String attribute, AttributeValue value) {
     List<String> out = new ArrayList<>();
+    elements(attribute, value).forEach(element -> split(element, out));
+    return out;
+  }
+
+  /**
+   * The strings an attribute holds, unsplit: the string itself, each member of a string set, or
+   * each element of a list of strings; empty when absent. Any other type is a row problem.
+   */
+  private static List<String> elements(String attribute, AttributeValue value) {
     if (value == null || Boolean.TRUE.equals(value.nul())) {
-      return out;
+      return List.of();
     }
     if (value.s() != null) {
-      split(value.s(), out);
-    } else if (value.hasSs()) {
-      value.ss().forEach(s -> split(s, out));
-    } else if (value.hasL()) {
+      return List.of(value.s());
+    }
+    if (value.hasSs()) {
+      return value.ss();
+    }
+    if (value.hasL()) {
+      List<String> out = new ArrayList<>();
       for (AttributeValue element : value.l()) {
         if (element.s() == null) {
           throw new RowException(attribute + " is a list holding a " + type(element) + "; expected strings");
         }
-        split(element.s(), out);
+        out.add(element.s());
       }
-    } else {
-      throw new RowException(attribute + " is a " + type(value)
-          + "; expected a string, a comma-separated string, a string set or a list of strings");
+      return out;
     }
-    return out;
+    throw new RowException(attribute + " is a " + type(value)
+        + "; expected a string, a comma-separated string, a string set or a list of strings");
   }
 
   private static void split(String value, List<String> out) {
