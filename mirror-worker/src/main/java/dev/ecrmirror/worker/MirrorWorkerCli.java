@@ -4,26 +4,31 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
-import dev.ecrmirror.common.cli.RegistryCliOptions;
+import dev.ecrmirror.common.aws.EcrImages;
 import dev.ecrmirror.common.cli.ArgumentLists;
 import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
+import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
+import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.ref.Pin;
-import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
+import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.common.tags.RuleSpec;
+import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.common.tags.TagRules;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -94,11 +99,14 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       }
       MirrorEngine engine = new MirrorEngine(client, jobs, options.registry().retryTimes())
           .withReadTimeout(Duration.ofSeconds(readTimeoutSeconds));
+      // Clients are made per region on first use: a run that touches no ECR registry starts none.
+      EcrClients ecr = EcrClients.fromEnvironment(System.getenv());
       if (options.createRepository() && !options.dryRun()) {
-        engine = engine.withDestinationSetup(new EcrRepositorySetup(EcrClients.fromEnvironment(System.getenv())));
+        engine = engine.withDestinationSetup(new EcrRepositorySetup(ecr));
       }
       if (plan.repository()) {
-        return mirrorRepository(plan, client, engine, progress, out, err);
+        return mirrorRepository(plan, new TagLister(client, Optional.of(new EcrImages(ecr))), client, engine,
+            progress, out, err);
       }
       MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
           options.dryRun()), progress);
@@ -193,20 +201,20 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
   }
 
   /** Selects (or takes the pinned) tags, runs the repository copy and prints what it did. */
-  private int mirrorRepository(Plan plan, RegistryClient client, MirrorEngine engine, Progress progress,
-      PrintWriter out, PrintWriter err) {
+  private int mirrorRepository(Plan plan, TagLister lister, RegistryClient client, MirrorEngine engine,
+      Progress progress, PrintWriter out, PrintWriter err) {
     List<Pin> pins = plan.pins();
     if (plan.rules().isPresent()) {
-      List<String> listed;
+      TagLister.Listing listed;
       try {
-        listed = client.listTags(plan.source());
+        listed = lister.list(plan.source());
       } catch (RegistryException e) {
         err.println("mirror-worker: " + e.getMessage()); // "list tags of REPO failed: ..."
         return 1;
       }
-      List<String> selected = plan.rules().get().select(listed);
+      List<String> selected = plan.rules().get().select(listed.tags());
       try {
-        pins = pinTags(client, plan.source(), selected, options.jobs(), err);
+        pins = pinTags(client, plan.source(), selected, listed.digests(), options.jobs(), err);
       } catch (RegistryException e) {
         err.println("mirror-worker: cannot read source " + plan.source().name() + ": " + e.getMessage());
         return 1;
@@ -240,17 +248,20 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
   }
 
   /**
-   * Pins each selected tag to the digest the source gives it now, by HEAD (free on Docker Hub),
-   * {@code jobs} at a time. A tag deleted since the listing is left out with a warning.
+   * Pins each selected tag to the digest the source gives it now: the digest the listing gave (ECR
+   * lists them), else a HEAD (free on Docker Hub), {@code jobs} at a time. A tag deleted since the
+   * listing is left out with a warning.
    */
-  static List<Pin> pinTags(RegistryClient client, ImageReference repository, List<String> tags, int jobs,
-      PrintWriter err) {
+  static List<Pin> pinTags(RegistryClient client, ImageReference repository, List<String> tags,
+      Map<String, Digest> listed, int jobs, PrintWriter err) {
     ExecutorService threads = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, tags.size())),
         Thread.ofPlatform().daemon().name("pin-", 0).factory());
     try {
       List<Future<Optional<ManifestHead>>> heads = new ArrayList<>();
       for (String tag : tags) {
-        heads.add(threads.submit(() -> client.headManifest(repository.withTag(tag))));
+        Digest known = listed.get(tag);
+        heads.add(known != null ? CompletableFuture.completedFuture(Optional.of(new ManifestHead(known, "", -1)))
+            : threads.submit(() -> client.headManifest(repository.withTag(tag))));
       }
       List<Pin> pins = new ArrayList<>();
       for (int i = 0; i < tags.size(); i++) {
