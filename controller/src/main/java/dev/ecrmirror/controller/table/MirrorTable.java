@@ -116,42 +116,49 @@ public final class MirrorTable {
    */
   public void putDefinition(String source, List<String> destinations, List<String> platforms, Optional<Boolean> enabled,
       Map<String, AttributeValue> rules) {
-    StringBuilder update = new StringBuilder("SET #d = :d");
-    Map<String, String> names = new HashMap<>(Map.of("#d", DESTINATION));
+    Map<String, String> names = new HashMap<>(Map.of("#d", DESTINATION, "#p", PLATFORMS));
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", AttributeValue.fromS(String.join(",", destinations))));
+    List<String> sets = new ArrayList<>(List.of("#d = :d"));
     List<String> removes = new ArrayList<>();
-    for (int i = 0; i < RULES.size(); i++) {
-      String attribute = RULES.get(i);
-      names.put("#r" + i, attribute);
-      AttributeValue value = rules.get(attribute);
-      if (value == null) {
-        removes.add("#r" + i);
-      } else {
-        update.append(", #r").append(i).append(" = :r").append(i);
-        values.put(":r" + i, value);
-      }
-    }
-    names.put("#p", PLATFORMS);
+    setRules(rules, names, values, sets, removes);
     if (platforms.isEmpty()) {
       removes.add("#p");
     } else {
-      update.append(", #p = :p");
+      sets.add("#p = :p");
       values.put(":p", AttributeValue.fromS(String.join(",", platforms)));
     }
     if (enabled.isPresent()) {
       names.put("#e", ENABLED);
-      update.append(", #e = :e");
+      sets.add("#e = :e");
       values.put(":e", AttributeValue.fromBool(enabled.get()));
-    }
-    if (!removes.isEmpty()) {
-      update.append(" REMOVE ").append(String.join(", ", removes));
     }
     try {
       dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(source)))
-          .updateExpression(update.toString()).expressionAttributeNames(names).expressionAttributeValues(values));
+          .updateExpression(updateExpression(sets, removes)).expressionAttributeNames(names)
+          .expressionAttributeValues(values));
     } catch (SdkException e) {
       throw fail("write row " + source + " to", e);
     }
+  }
+
+  /** Adds to an update the rule attributes {@code rules} sets, and removes every other rule attribute. */
+  private static void setRules(Map<String, AttributeValue> rules, Map<String, String> names,
+      Map<String, AttributeValue> values, List<String> sets, List<String> removes) {
+    for (int i = 0; i < RULES.size(); i++) {
+      String alias = "#r" + i;
+      names.put(alias, RULES.get(i));
+      AttributeValue value = rules.get(RULES.get(i));
+      if (value == null) {
+        removes.add(alias);
+      } else {
+        values.put(":r" + i, value);
+        sets.add(alias + " = :r" + i);
+      }
+    }
+  }
+
+  private static String updateExpression(List<String> sets, List<String> removes) {
+    return "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
   }
 
   /**
@@ -166,20 +173,8 @@ public final class MirrorTable {
         ":o", AttributeValue.fromS(row.origin())));
     List<String> sets = new ArrayList<>(List.of("#d = :d", "#o = :o"));
     List<String> removes = new ArrayList<>();
-    int i = 0;
-    for (String rule : RULES) {
-      String alias = "#r" + i;
-      names.put(alias, rule);
-      AttributeValue value = row.rules().get(rule);
-      if (value == null) {
-        removes.add(alias);
-      } else {
-        values.put(":r" + i, value);
-        sets.add(alias + " = :r" + i);
-      }
-      i++;
-    }
-    String update = "SET " + String.join(", ", sets) + (removes.isEmpty() ? "" : " REMOVE " + String.join(", ", removes));
+    setRules(row.rules(), names, values, sets, removes);
+    String update = updateExpression(sets, removes);
     try {
       dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(row.key())))
           .updateExpression(update).conditionExpression("attribute_not_exists(#src) OR attribute_exists(#o)")
