@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.common.testing.LocalRegistries;
 import dev.ecrmirror.common.testing.RegistryContents;
 import dev.ecrmirror.common.testing.TestImages;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -163,7 +165,7 @@ class RepositoryLocalModeIT {
   }
 
   static Set<String> tags(String repository) {
-    return new HashSet<>(new RegistryClient(RegistryOptions.defaults()).listTags(ImageReference.parse(repository)));
+    return new HashSet<>(new TagLister(new RegistryClient(RegistryOptions.defaults()), Optional.empty()).list(ImageReference.parse(repository)).tags());
   }
 
   /** Every file under the registry's repositories with its modification time: a push changes some. */

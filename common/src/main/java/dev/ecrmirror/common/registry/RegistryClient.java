@@ -151,19 +151,6 @@ public final class RegistryClient {
     });
   }
 
-  /** Tags asked for per page; registries may return fewer and say where the next page is. */
-  static final int TAGS_PAGE_SIZE = 1000;
-
-  /**
-   * Every tag of the repository, in the order the registry lists them: {@code GET /v2/NAME/tags/list}
-   * with {@code n=}, following the {@code Link: <…>; rel="next"} header page by page (Docker Hub,
-   * GHCR, Quay and ECR all paginate). Each page is one request; none is a manifest pull. A repository
-   * the registry does not know is an error, not an empty list.
-   */
-  public List<String> listTags(ImageReference repo) {
-    return listTagPages(repo, TAGS_PAGE_SIZE).tags();
-  }
-
   /**
    * A repository's tags and how many requests listing them took.
    *
@@ -176,7 +163,12 @@ public final class RegistryClient {
     }
   }
 
-  /** {@link #listTags(ImageReference)} asking for {@code pageSize} tags a page, counting the pages. */
+  /**
+   * Every tag of the repository, in the order the registry lists them: {@code GET /v2/NAME/tags/list}
+   * with {@code n=pageSize}, following the {@code Link: <…>; rel="next"} header page by page (Docker
+   * Hub, GHCR, Quay and ECR all paginate). Each page is one request; none is a manifest pull. A
+   * repository the registry does not know is an error, not an empty list.
+   */
   public TagList listTagPages(ImageReference repo, int pageSize) {
     if (pageSize < 1) {
       throw new IllegalArgumentException("tag page size must be 1 or more, not " + pageSize);
