@@ -535,14 +535,13 @@ public final class RegistryClient {
 
   /** The API base: plain HTTP for loopback and registries the user marked insecure, HTTPS otherwise. */
   public URI base(ImageReference repo) {
-    boolean plain = Loopback.isLoopback(repo.hostName()) || options.insecureRegistries().contains(repo.registry())
-        || options.insecureRegistries().contains(repo.hostName().toLowerCase(Locale.ROOT));
-    return URI.create((plain ? "http://" : "https://") + repo.apiHost() + "/");
+    return URI.create((plainHttpAllowed(repo.registry()) ? "http://" : "https://") + repo.apiHost() + "/");
   }
 
   /**
-   * Whether a login may travel over plain HTTP to {@code authority} ({@code host[:port]}): only to a
-   * loopback host or one the user marked insecure, as {@link #base} reaches those over HTTP anyway.
+   * Whether {@code authority} ({@code host[:port]}) is reached over plain HTTP, and so whether a login
+   * may travel there in clear: only a loopback host or one the user marked insecure ({@link #base}
+   * and the redirect rule both ask this, so they never disagree).
    */
   boolean plainHttpAllowed(String authority) {
     if (authority == null) {
