@@ -1,5 +1,9 @@
 package dev.ecrmirror.common;
 
+import dev.ecrmirror.common.registry.RateLimitedException;
+import dev.ecrmirror.common.registry.RegistryException;
+import java.util.Locale;
+
 /**
  * Turns an exception into the one line recorded for a failed destination or row. An exception
  * without a message (a bare {@code NullPointerException}, say) still yields text, so a failure can
@@ -27,5 +31,38 @@ public final class Failures {
       }
     }
     return name;
+  }
+
+  /**
+   * What a failure means for the next attempt, from the first cause that says: a spent rate budget
+   * (or a 429 that outlived its retries) waits for a later run; an immutable tag holding another
+   * digest is a conflict; access refused (401, 403, {@code DENIED}) and a missing image or
+   * repository (404) are permanent; anything else, a missing response and 5xx included, is transient.
+   */
+  public static FailureKind kind(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof RateLimitedException) {
+        return FailureKind.RATE_LIMITED;
+      }
+      if (c instanceof RegistryException r) {
+        return kind(r);
+      }
+    }
+    return FailureKind.TRANSIENT;
+  }
+
+  private static FailureKind kind(RegistryException e) {
+    String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+    if (e.status() == 429) {
+      return FailureKind.RATE_LIMITED;
+    }
+    if ((e.code().equals("TAG_INVALID") || e.status() == 400) && message.contains("immutable")) {
+      return FailureKind.CONFLICT;
+    }
+    if (e.status() == 401 || e.status() == 403 || e.status() == 404 || e.code().equals("DENIED")
+        || e.code().equals("UNAUTHORIZED")) {
+      return FailureKind.PERMANENT;
+    }
+    return FailureKind.TRANSIENT;
   }
 }

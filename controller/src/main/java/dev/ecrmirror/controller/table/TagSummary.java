@@ -57,22 +57,9 @@ public record TagSummary(int selected, int inSync, int drifted, int failed, Map<
   public static RowStatus worst(Collection<TagState> tags) {
     RowStatus worst = RowStatus.IN_SYNC;
     for (TagState t : tags) {
-      if (rank(t.status()) > rank(worst)) {
-        worst = t.status();
-      }
+      worst = worst.worst(t.status());
     }
     return worst;
-  }
-
-  private static int rank(RowStatus s) {
-    return switch (s) {
-      case IN_SYNC -> 0;
-      case MIRRORED -> 1;
-      case DRIFT -> 2;
-      case SUBMITTED -> 3;
-      case FAILED -> 4;
-      case INVALID -> 5;
-    };
   }
 
   static String cut(String reason) {
