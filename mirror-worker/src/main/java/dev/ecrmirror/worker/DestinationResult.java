@@ -1,5 +1,6 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import java.time.Duration;
@@ -32,6 +33,14 @@ public record DestinationResult(ImageReference destination, Status status, Optio
     WOULD_COPY,
     /** The copy failed; {@link #error()} says why. Nothing was tagged. */
     FAILED
+  }
+
+  /**
+   * Why it failed and what that means for the next attempt, when it did.
+   * (Until the engine records kinds, every failure counts as transient.)
+   */
+  public Optional<Failure> failure() {
+    return status == Status.FAILED ? Optional.of(Failure.transientFailure(error.orElse("failed"))) : Optional.empty();
   }
 
   public boolean ok() {
