@@ -2,6 +2,8 @@ package dev.ecrmirror.controller;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.controller.RowOutcome.Action;
 import dev.ecrmirror.controller.drift.Check;
@@ -17,6 +19,8 @@ import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.InvalidRow;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.MirrorTable;
+import dev.ecrmirror.controller.table.MirrorTable.Takeover;
+import dev.ecrmirror.controller.table.RowState;
 import dev.ecrmirror.controller.table.ParsedRow;
 import dev.ecrmirror.controller.table.RowStatus;
 import dev.ecrmirror.controller.table.StatusUpdate;
@@ -26,21 +30,20 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -70,6 +73,9 @@ public final class Controller {
   private final Semaphore jobPermits;
   private final Duration claimGrace;
   private final RepositorySync repositories;
+  private final Claims claims;
+  private AttemptPolicy attemptPolicy = AttemptPolicy.defaults();
+  private boolean retryFailed;
   private Consumer<MirrorRow> rowObserver = row -> { };
   /** Status writes in flight at once; independent of how many jobs may run. */
   private static final int WRITERS = 16;
@@ -101,7 +107,23 @@ public final class Controller {
     this.scanSegments = scanSegments;
     this.parallelJobs = parallelJobs;
     this.jobPermits = new Semaphore(Math.max(1, parallelJobs));
-    this.repositories = new RepositorySync(table, tags, runner, clock, jobPermits, claimGrace);
+    this.claims = new Claims(table, clock, claimGrace, claimGrace.dividedBy(3));
+    this.repositories = new RepositorySync(table, tags, runner, clock, jobPermits, claims);
+  }
+
+  /** Backs off failed rows by this policy instead of the default. */
+  public Controller attemptPolicy(AttemptPolicy policy) {
+    this.attemptPolicy = policy;
+    return this;
+  }
+
+  /**
+   * Gives rows that failed for good, or wait for their next attempt, a job in this run all the same
+   * ({@code sync --retry-failed}).
+   */
+  public Controller retryFailed(boolean retry) {
+    this.retryFailed = retry;
+    return this;
   }
 
   /**
@@ -142,7 +164,8 @@ public final class Controller {
       }
     }
     Set<String> adopt = new HashSet<>();
-    reconcile(submitted, dryRun, outcomes, toCheck, adopt);
+    Map<String, Prior> priors = new HashMap<>();
+    reconcile(submitted, dryRun, outcomes, toCheck, adopt, priors);
 
     toCheck.forEach(rowObserver);
     List<Check> checks = checker.check(toCheck, adopt, row -> tags.read(row.key()));
@@ -153,8 +176,9 @@ public final class Controller {
             Thread.ofPlatform().daemon().name("claim-heartbeat").factory())) {
       for (Check check : checks) {
         boolean adopted = adopt.contains(check.row().key());
+        Prior prior = priors.getOrDefault(check.row().key(), Prior.NONE);
         pending.add(pool.submit(() -> switch (check) {
-          case RowCheck c -> act(c, adopted, dryRun, heartbeats);
+          case RowCheck c -> act(c, prior, dryRun, heartbeats);
           case RepositoryCheck c -> repositories.act(c, adopted, dryRun, heartbeats);
         }));
       }
@@ -164,7 +188,7 @@ public final class Controller {
           outcome = pending.get(i).get();
         } catch (ExecutionException e) {
           String key = checks.get(i).row().key();
-          outcome = RowOutcome.of(key, Action.FAILED, Failures.describe(e.getCause()));
+          outcome = RowOutcome.of(key, Action.RETRYING, Failures.describe(e.getCause()));
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("sync interrupted", e);
@@ -191,9 +215,28 @@ public final class Controller {
     return RowOutcome.of(row.key(), Action.INVALID, row.reason());
   }
 
-  /** Reads back the jobs of rows left submitted: finished ones are recorded and, when they succeeded, checked again. */
+  /** How a row read as submitted stands after reconciling its jobs: what a new claim must take over, and how its job ended. */
+  record Prior(Takeover takeover, Optional<JobEnd> ended) {
+    static final Prior NONE = new Prior(Takeover.NONE, Optional.empty());
+  }
+
+  /**
+   * How a row's job (or jobs) ended.
+   *
+   * @param jobIds the jobs, comma-joined
+   * @param succeeded every job succeeded (the destinations are then checked for what they really hold)
+   * @param failure why it failed, when it did
+   * @param stoppedAt when the last one stopped
+   */
+  record JobEnd(String jobIds, boolean succeeded, Optional<Failure> failure, Optional<Instant> stoppedAt) {}
+
+  /**
+   * Reads back the jobs of rows left submitted. A row whose jobs ended is checked again in this run,
+   * and what its job did is judged from what the destinations hold then ({@link #act}); a row claimed
+   * without a job whose lease ran out is taken over, unless a Batch job carrying its claim exists.
+   */
   private void reconcile(List<MirrorRow> submitted, boolean dryRun, Map<String, RowOutcome> outcomes,
-      List<MirrorRow> toCheck, Set<String> adopt) {
+      List<MirrorRow> toCheck, Set<String> adopt, Map<String, Prior> priors) {
     if (submitted.isEmpty()) {
       return;
     }
@@ -202,32 +245,57 @@ public final class Controller {
     try {
       statuses = jobIds.isEmpty() ? Map.of() : runner.describe(jobIds);
     } catch (JobException e) {
-      submitted.forEach(r -> outcomes.put(r.key(), RowOutcome.of(r.key(), Action.FAILED, Failures.describe(e))));
+      submitted.forEach(r -> outcomes.put(r.key(), RowOutcome.of(r.key(), Action.RETRYING, Failures.describe(e))));
       return;
     }
     for (MirrorRow row : submitted) {
       List<String> ids = jobIds(row);
+      String token = row.state().claimToken().orElse("");
       if (ids.isEmpty()) {
-        Instant claimed = row.state().checkedAt().orElse(Instant.EPOCH);
-        if (claimed.plus(claimGrace).isAfter(clock.instant())) {
+        Instant lease = row.state().leaseUntil().orElse(row.state().checkedAt().orElse(Instant.EPOCH).plus(claimGrace));
+        if (lease.isAfter(clock.instant())) {
           outcomes.put(row.key(), RowOutcome.of(row.key(), Action.JOB_ACTIVE, "claimed by another controller, not yet submitted"));
           continue;
         }
+        // The holder died or stalled past its lease. A job it submitted before that carries its claim in its name.
+        Optional<String> orphan;
+        try {
+          orphan = runner.findByClaim(token);
+        } catch (JobException e) {
+          outcomes.put(row.key(), RowOutcome.of(row.key(), Action.RETRYING, "cannot tell whether the claim's job was submitted: "
+              + Failures.describe(e)));
+          continue;
+        }
+        if (orphan.isPresent()) {
+          if (!dryRun) {
+            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate().set(JOB_ID, orphan.get())));
+          }
+          outcomes.put(row.key(), new RowOutcome(row.key(), Action.JOB_ACTIVE, List.of(), Map.of(), orphan, Optional.empty()));
+          continue;
+        }
+        priors.put(row.key(), new Prior(Takeover.EXPIRED_LEASE, Optional.empty()));
+        toCheck.add(row);
+        continue;
       }
-      String token = row.state().claimToken().orElse("");
-      String job = ids.isEmpty() ? "(none)" : String.join(",", ids);
+      String job = String.join(",", ids);
       // A row split into several jobs is done only when all are: any still running keeps it
       // submitted; any failed fails it (with every reason); all succeeded re-checks it.
       Map<String, String> failures = new LinkedHashMap<>();
+      FailureKind kind = null;
       boolean active = false;
-      boolean unknown = ids.isEmpty();
       Optional<Instant> stopped = Optional.empty();
       for (String id : ids) {
         JobStatus status = statuses.getOrDefault(id, JobStatus.unknown());
         switch (status.state()) {
           case ACTIVE -> active = true;
-          case FAILED -> failures.put(id, "job " + id + " failed: " + status.reason().orElse("no reason given"));
-          case UNKNOWN -> unknown = true;
+          case FAILED -> {
+            failures.put(id, "job " + id + " failed: " + status.reason().orElse("no reason given"));
+            kind = kind == null ? status.kind() : kind.worst(status.kind());
+          }
+          case UNKNOWN -> {
+            failures.put(id, "job " + id + " is unknown to the executor (expired, or its run died)");
+            kind = kind == null ? FailureKind.TRANSIENT : kind;
+          }
           case SUCCEEDED -> {
             if (status.stoppedAt().isPresent() && (stopped.isEmpty() || status.stoppedAt().get().isAfter(stopped.get()))) {
               stopped = status.stoppedAt();
@@ -235,43 +303,42 @@ public final class Controller {
           }
         }
       }
-      Optional<String> firstJob = ids.isEmpty() ? Optional.empty() : Optional.of(ids.get(0));
+      Optional<String> firstJob = Optional.of(ids.get(0));
       if (active) {
         outcomes.put(row.key(), new RowOutcome(row.key(), Action.JOB_ACTIVE, List.of(), Map.of(), firstJob, Optional.empty()));
-      } else if (!failures.isEmpty()) {
-        String reason = String.join("; ", failures.values());
-        if (!dryRun) {
-          if (row.isRepository()) {
-            safely(row.key(), () -> repositories.jobsFailed(row, token, failures));
-          } else {
-            safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
-                .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
-          }
-        }
-        // Checked again on the next run, so the error stays visible for one period.
-        outcomes.put(row.key(), new RowOutcome(row.key(), Action.FAILED, List.of(), Map.of(), firstJob, Optional.of(reason)));
-      } else if (unknown) {
-        String reason = "job " + job + " is unknown to the executor (expired, or its run died); checking again";
-        LOG.warn("{}: {}", row.key(), reason);
-        if (!dryRun) {
-          safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate()
-              .status(RowStatus.FAILED).set(LAST_ERROR, reason)));
-        }
-        toCheck.add(row);
-      } else {
-        Instant at = stopped.orElse(clock.instant());
-        if (!dryRun) {
-          StatusUpdate update = new StatusUpdate().status(RowStatus.MIRRORED).set(MIRRORED_AT, at.toString()).remove(LAST_ERROR);
-          if (!row.isRepository()) {
-            update.set(MIRRORED_SOURCE_DIGEST, row.state().claimedDigest().orElse(null))
-                .set(MIRRORED_PLATFORMS, row.platformsKey());
-          }
-          safely(row.key(), () -> table.updateIfClaimed(row.key(), token, update));
-        }
-        adopt.add(row.key());
-        toCheck.add(row);
+        continue;
       }
+      if (row.isRepository()) {
+        reconcileRepository(row, token, failures, stopped, dryRun, outcomes, toCheck, adopt);
+        continue;
+      }
+      Optional<Failure> failure = failures.isEmpty() ? Optional.empty()
+          : Optional.of(new Failure(kind, String.join("; ", failures.values())));
+      if (failure.isEmpty()) {
+        adopt.add(row.key());
+      }
+      priors.put(row.key(), new Prior(Takeover.ENDED_JOB, Optional.of(new JobEnd(job, failure.isEmpty(), failure, stopped))));
+      toCheck.add(row);
     }
+  }
+
+  /** A repository row's jobs ended: failed tags are recorded, succeeded ones adopted and checked again. */
+  private void reconcileRepository(MirrorRow row, String token, Map<String, String> failures, Optional<Instant> stopped,
+      boolean dryRun, Map<String, RowOutcome> outcomes, List<MirrorRow> toCheck, Set<String> adopt) {
+    if (!failures.isEmpty()) {
+      if (!dryRun) {
+        safely(row.key(), () -> repositories.jobsFailed(row, token, failures));
+      }
+      outcomes.put(row.key(), new RowOutcome(row.key(), Action.RETRYING, List.of(), Map.of(),
+          Optional.of(jobIds(row).get(0)), Optional.of(String.join("; ", failures.values()))));
+      return;
+    }
+    if (!dryRun) {
+      safely(row.key(), () -> table.updateIfClaimed(row.key(), token, new StatusUpdate().status(RowStatus.MIRRORED)
+          .set(MIRRORED_AT, stopped.orElse(clock.instant()).toString()).remove(LAST_ERROR)));
+    }
+    adopt.add(row.key());
+    toCheck.add(row);
   }
 
   /** The jobs a row's {@code JobId} names: one, or several comma-joined for a repository row split into parts. */
@@ -287,90 +354,277 @@ public final class Controller {
     return ids;
   }
 
-  private RowOutcome act(RowCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
+  /**
+   * Acts on one checked single-image row: records what its ended job did, then either records it in
+   * sync, holds it back (its next attempt is not due, or it failed for good at this digest), or
+   * claims it and runs one job for its drifted destinations. Destinations that could not be checked
+   * do not hold back the others; they are named in {@code DestinationErrors}.
+   */
+  private RowOutcome act(RowCheck check, Prior prior, boolean dryRun, ScheduledExecutorService heartbeats) {
     MirrorRow row = check.row();
     String key = row.key();
+    RowState state = row.state();
     Instant now = clock.instant();
+    Writer writer = new Writer(key, prior, state.claimToken());
     if (check.failed()) {
+      Failure failure = check.failure().get();
+      RowStatus status = RowStatus.of(failure.kind());
       if (!dryRun) {
-        StatusUpdate update = new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, check.error().get())
-            .set(CHECKED_AT, now).set(DESTINATION_DIGESTS, check.destinationDigests());
-        check.sourceDigest().ifPresent(d -> update.set(SOURCE_DIGEST, d.toString()));
-        table.updateUnlessSubmitted(key, update);
+        writer.write(new StatusUpdate().status(status).set(LAST_ERROR, failure.message()).set(CHECKED_AT, now)
+            .remove(DESTINATION_ERRORS));
       }
-      return RowOutcome.of(key, Action.FAILED, check.error().get());
+      return RowOutcome.of(key, action(status), failure.message());
     }
     String sourceDigest = check.sourceDigest().orElseThrow().toString();
-    if (check.inSync()) {
-      if (!dryRun) {
-        StatusUpdate update = new StatusUpdate()
-            .status(adopted ? RowStatus.MIRRORED : RowStatus.IN_SYNC)
-            .set(SOURCE_DIGEST, sourceDigest).set(DESTINATION_DIGESTS, check.destinationDigests())
-            .set(CHECKED_AT, now).remove(LAST_ERROR);
-        if (adopted) {
-          update.set(MIRRORED_DIGESTS, check.destinationDigests()).set(MIRRORED_SOURCE_DIGEST, sourceDigest)
-              .set(MIRRORED_PLATFORMS, row.platformsKey());
-        }
-        table.updateUnlessSubmitted(key, update);
-      }
-      return RowOutcome.of(key, adopted ? Action.MIRRORED : Action.IN_SYNC, null);
-    }
+    Map<String, String> checkErrors = messages(check.destinationErrors());
     List<String> drifted = check.drifted().stream().map(Destination::key).toList();
+    Optional<JobEnd> ended = prior.ended();
+    boolean sameDigest = state.claimedDigest().filter(sourceDigest::equals).isPresent();
+    StatusUpdate observed = new StatusUpdate().set(SOURCE_DIGEST, sourceDigest)
+        .set(DESTINATION_DIGESTS, check.destinationDigests()).set(CHECKED_AT, now);
+
+    if (drifted.isEmpty()) {
+      boolean adopted = ended.filter(JobEnd::succeeded).isPresent() && sameDigest;
+      RowStatus status = checkErrors.isEmpty() ? (adopted ? RowStatus.MIRRORED : RowStatus.IN_SYNC)
+          : worst(check.destinationErrors().values());
+      if (!dryRun) {
+        StatusUpdate update = observed.status(status).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT);
+        errors(update, checkErrors);
+        if (adopted) {
+          update.set(MIRRORED_AT, ended.get().stoppedAt().orElse(now)).set(MIRRORED_DIGESTS, check.destinationDigests())
+              .set(MIRRORED_SOURCE_DIGEST, sourceDigest).set(MIRRORED_PLATFORMS, row.platformsKey());
+        }
+        writer.write(update);
+      }
+      Action action = !checkErrors.isEmpty() ? action(status) : adopted ? Action.MIRRORED : Action.IN_SYNC;
+      return RowOutcome.of(key, action, checkErrors.isEmpty() ? null : String.join("; ", checkErrors.values()))
+          .withDestinationErrors(checkErrors);
+    }
+
+    // The job that just ended, judged by what the destinations hold now: one that "succeeded" while
+    // a destination still holds what it held before is a failed attempt, not a success.
+    Optional<Failure> attemptFailed = ended.flatMap(JobEnd::failure);
+    if (ended.filter(JobEnd::succeeded).isPresent() && sameDigest) {
+      List<String> unmoved = new ArrayList<>();
+      for (String d : drifted) {
+        if (Objects.equals(state.destinationDigests().get(d), check.destinationDigests().get(d))) {
+          unmoved.add(d);
+        }
+      }
+      if (!unmoved.isEmpty()) {
+        attemptFailed = Optional.of(Failure.transientFailure("job " + ended.get().jobIds() + " reported success, but "
+            + String.join(", ", unmoved) + " still lack" + (unmoved.size() == 1 ? "s" : "") + " " + sourceDigest
+            + " (check the worker job definition's command and the destinations it was given)"));
+      }
+    }
+    if (attemptFailed.isPresent() && sameDigest) {
+      Failure failure = attemptFailed.get();
+      Map<String, String> destinationErrors = new LinkedHashMap<>();
+      drifted.forEach(d -> destinationErrors.put(d, failure.message()));
+      destinationErrors.putAll(checkErrors);
+      RowStatus status = recordAttempt(writer, observed, state, failure, destinationErrors, now, dryRun);
+      return new RowOutcome(key, action(status), drifted, check.why(), ended.map(JobEnd::jobIds),
+          Optional.of(failure.message()), destinationErrors);
+    }
+
+    // Held back: a failed row waits for its source to move (or a user's retry); a retrying one for its next attempt.
+    Optional<String> held = sameDigest && state.attempts() > 0 && !retryFailed && prior.takeover() == Takeover.NONE
+        ? heldBack(state, now) : Optional.empty();
+    if (held.isPresent()) {
+      if (!dryRun) {
+        StatusUpdate update = observed;
+        errors(update, checkErrors);
+        writer.write(update);
+      }
+      RowStatus status = state.status().orElse(RowStatus.RETRYING);
+      return new RowOutcome(key, action(status), drifted, check.why(), Optional.empty(), held, checkErrors);
+    }
     if (dryRun) {
-      return new RowOutcome(key, Action.WOULD_SUBMIT, drifted, check.why(), Optional.empty(), Optional.empty());
+      return new RowOutcome(key, Action.WOULD_SUBMIT, drifted, check.why(), Optional.empty(), Optional.empty(), checkErrors);
     }
-    String token = UUID.randomUUID().toString();
-    boolean claimed = table.claim(key, row.state().claimToken(), new StatusUpdate()
-        .status(RowStatus.SUBMITTED).set(CLAIM_TOKEN, token).set(CLAIMED_DIGEST, sourceDigest)
-        .set(SOURCE_DIGEST, sourceDigest).set(DESTINATION_DIGESTS, check.destinationDigests())
-        .set(CHECKED_AT, now).remove(JOB_ID).remove(LAST_ERROR));
-    if (!claimed) {
+    StatusUpdate claimUpdate = observed.set(CLAIMED_DIGEST, sourceDigest).remove(LAST_ERROR)
+        .set(ATTEMPTS, sameDigest ? state.attempts() : 0).remove(NEXT_ATTEMPT_AT);
+    errors(claimUpdate, checkErrors);
+    Optional<Claims.Claim> taken = claims.take(key, state.claimToken(), prior.takeover(), claimUpdate);
+    if (taken.isEmpty()) {
       return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, drifted, check.why(), Optional.empty(),
-          Optional.of("another controller claimed this drift first"));
+          Optional.of("another controller claimed this drift first"), checkErrors);
     }
-    MirrorJob job = new MirrorJob(row, check.sourceDigest().get(), check.drifted());
-    // Until the job id is written the claim shows no job; a row waiting for a permit, or copied
-    // in process for longer than the grace, would look abandoned to another controller, which
-    // would take it over and run the same drift twice. Renew the claim's time while we work.
-    long every = Math.max(1, claimGrace.toMillis() / 3);
-    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> safely(key, () -> table.updateIfClaimed(key,
-        token, new StatusUpdate().set(CHECKED_AT, now()))), every, every, TimeUnit.MILLISECONDS);
+    MirrorJob job = new MirrorJob(row, check.sourceDigest().get(), check.drifted()).claimedBy(taken.get().token());
     JobOutcome outcome;
-    try {
+    try (Claims.Claim claim = taken.get().heartbeat(heartbeats)) {
       jobPermits.acquireUninterruptibly();
       try {
+        // Started only while the claim is still ours: a controller that took it over would start the same job.
+        if (!claim.held()) {
+          return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, drifted, check.why(), Optional.empty(),
+              Optional.of("lost the claim before starting the job; another controller took it over"), checkErrors);
+        }
         outcome = runner.run(job);
+      } catch (JobException e) {
+        Failure failure = Failure.transientFailure(Failures.describe(e));
+        Map<String, String> destinationErrors = new LinkedHashMap<>(checkErrors);
+        drifted.forEach(d -> destinationErrors.put(d, failure.message()));
+        RowStatus status = recordAttempt(claim::write, new StatusUpdate(), state.attempts(sameDigest), failure,
+            destinationErrors, now);
+        return new RowOutcome(key, action(status), drifted, check.why(), Optional.empty(), Optional.of(failure.message()),
+            destinationErrors);
       } finally {
         jobPermits.release();
-        heartbeat.cancel(false);
       }
-    } catch (JobException e) {
-      table.updateIfClaimed(key, token, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, Failures.describe(e)));
-      return new RowOutcome(key, Action.FAILED, drifted, check.why(), Optional.empty(), Optional.of(Failures.describe(e)));
-    }
-    return switch (outcome) {
-      case JobOutcome.Submitted s -> {
-        table.updateIfClaimed(key, token, new StatusUpdate().set(JOB_ID, s.jobId()));
-        yield new RowOutcome(key, Action.SUBMITTED, drifted, check.why(), Optional.of(s.jobId()), Optional.empty());
-      }
-      case JobOutcome.CopiedTags c -> throw new IllegalStateException("a single-image job came back as a repository copy");
-      case JobOutcome.Finished f -> {
-        Map<String, String> current = new HashMap<>(check.destinationDigests());
-        current.putAll(f.destinationDigests());
-        StatusUpdate update = new StatusUpdate().set(JOB_ID, f.jobId()).set(DESTINATION_DIGESTS, current);
-        if (f.ok()) {
-          Map<String, String> mirrored = new HashMap<>(row.state().mirroredDigests());
-          mirrored.keySet().retainAll(row.destinations().stream().map(Destination::key).toList());
-          mirrored.putAll(f.destinationDigests());
-          update.status(RowStatus.MIRRORED).set(MIRRORED_AT, clock.instant()).set(MIRRORED_SOURCE_DIGEST, f.sourceDigest())
-              .set(MIRRORED_DIGESTS, mirrored).set(MIRRORED_PLATFORMS, row.platformsKey());
-        } else {
-          update.status(RowStatus.FAILED).set(LAST_ERROR, f.error().orElse("copy failed"));
+      return switch (outcome) {
+        case JobOutcome.Submitted s -> {
+          if (!claim.write(new StatusUpdate().set(JOB_ID, s.jobId()))) {
+            LOG.error("{}: job {} was submitted, but the claim was taken over meanwhile; the job's name carries the"
+                + " claim, so the controller that took it over finds the job instead of starting another", key, s.jobId());
+          }
+          yield new RowOutcome(key, Action.SUBMITTED, drifted, check.why(), Optional.of(s.jobId()), Optional.empty(),
+              checkErrors);
         }
-        table.updateIfClaimed(key, token, update);
-        yield new RowOutcome(key, f.ok() ? Action.MIRRORED : Action.FAILED, drifted, check.why(),
-            Optional.of(f.jobId()), f.error());
+        case JobOutcome.CopiedTags c -> throw new IllegalStateException("a single-image job came back as a repository copy");
+        case JobOutcome.Finished f -> finished(row, check, f, claim, state.attempts(sameDigest), checkErrors, drifted);
+      };
+    }
+  }
+
+  /** Records an in-process copy: each destination it wrote, and each it did not with why. */
+  private RowOutcome finished(MirrorRow row, RowCheck check, JobOutcome.Finished f, Claims.Claim claim, int attempts,
+      Map<String, String> checkErrors, List<String> drifted) {
+    Instant now = clock.instant();
+    Map<String, String> current = new HashMap<>(check.destinationDigests());
+    current.putAll(f.destinationDigests());
+    Map<String, String> mirrored = new HashMap<>(row.state().mirroredDigests());
+    mirrored.keySet().retainAll(row.destinations().stream().map(Destination::key).toList());
+    mirrored.putAll(f.destinationDigests());
+    StatusUpdate update = new StatusUpdate().set(JOB_ID, f.jobId()).set(DESTINATION_DIGESTS, current);
+    if (!f.destinationDigests().isEmpty()) {
+      // What was written is recorded even when another destination failed.
+      update.set(MIRRORED_AT, now).set(MIRRORED_SOURCE_DIGEST, f.sourceDigest()).set(MIRRORED_DIGESTS, mirrored)
+          .set(MIRRORED_PLATFORMS, row.platformsKey());
+    }
+    Map<String, String> destinationErrors = new LinkedHashMap<>(checkErrors);
+    f.failures().forEach((d, failure) -> destinationErrors.put(d, failure.message()));
+    List<Failure> failures = new ArrayList<>(f.failures().values());
+    failures.addAll(check.destinationErrors().values());
+    if (f.ok()) {
+      RowStatus status = failures.isEmpty() ? RowStatus.MIRRORED : worst(failures);
+      update.status(status).remove(LAST_ERROR).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT);
+      errors(update, destinationErrors);
+      claim.write(update);
+      return new RowOutcome(row.key(), failures.isEmpty() ? Action.MIRRORED : action(status), drifted, check.why(),
+          Optional.of(f.jobId()), Optional.empty(), destinationErrors);
+    }
+    Failure worst = f.failures().values().stream().reduce((a, b) -> a.kind().worst(b.kind()) == a.kind() ? a : b).orElseThrow();
+    RowStatus status = recordAttempt(claim::write, update, attempts, worst, destinationErrors, now);
+    return new RowOutcome(row.key(), action(status), drifted, check.why(), Optional.of(f.jobId()),
+        Optional.of(worst.message()), destinationErrors);
+  }
+
+  /** Where a row's writes go: conditional on the claim read with it when its job ended, else unless it is submitted. */
+  private final class Writer {
+    private final String key;
+    private final Prior prior;
+    private final Optional<String> token;
+
+    Writer(String key, Prior prior, Optional<String> token) {
+      this.key = key;
+      this.prior = prior;
+      this.token = token;
+    }
+
+    boolean write(StatusUpdate update) {
+      try {
+        return prior.takeover() == Takeover.NONE ? table.updateUnlessSubmitted(key, update)
+            : table.updateIfClaimed(key, token.orElse(""), update);
+      } catch (TableException e) {
+        LOG.warn("{}: {}", key, e.getMessage());
+        return false;
       }
+    }
+  }
+
+  private RowStatus recordAttempt(Writer writer, StatusUpdate update, RowState state, Failure failure,
+      Map<String, String> destinationErrors, Instant now, boolean dryRun) {
+    if (dryRun) {
+      return RowStatus.of(failure.kind());
+    }
+    return recordAttempt(writer::write, update, state.attempts(), failure, destinationErrors, now);
+  }
+
+  /**
+   * Writes a failed attempt: its count, the status its kind calls for (a transient failure past the
+   * policy's attempts fails for good), the next attempt's time when one is due, and why.
+   */
+  private RowStatus recordAttempt(Predicate<StatusUpdate> write, StatusUpdate update, int attemptsBefore, Failure failure,
+      Map<String, String> destinationErrors, Instant now) {
+    // A spent rate budget is not the row's fault: it waits for the next run without counting.
+    int attempts = failure.kind() == FailureKind.RATE_LIMITED ? attemptsBefore : attemptsBefore + 1;
+    RowStatus status = RowStatus.of(failure.kind());
+    String reason = failure.message();
+    if (status == RowStatus.RETRYING && attemptPolicy.exhausted(attempts)) {
+      status = RowStatus.FAILED;
+      reason = "gave up after " + attempts + " attempts: " + reason;
+    }
+    update.status(status).set(ATTEMPTS, attempts).set(LAST_ERROR, reason);
+    if (status == RowStatus.RETRYING) {
+      update.set(NEXT_ATTEMPT_AT, attemptPolicy.nextAttempt(attempts, now));
+    } else {
+      update.remove(NEXT_ATTEMPT_AT);
+    }
+    errors(update, destinationErrors);
+    write.test(update);
+    return status;
+  }
+
+  /** Why a drifted row gets no job in this run, if it gets none. */
+  private static Optional<String> heldBack(RowState state, Instant now) {
+    RowStatus status = state.status().orElse(RowStatus.NEW);
+    if (status == RowStatus.FAILED || status == RowStatus.CONFLICT) {
+      return Optional.of(status + " at this source digest after " + state.attempts() + " attempt(s): "
+          + state.lastError().orElse("no reason recorded")
+          + "; tried again when the source moves, or after `table retry` / `sync --retry-failed`");
+    }
+    if (status == RowStatus.RETRYING && state.nextAttemptAt().filter(now::isBefore).isPresent()) {
+      return Optional.of("attempt " + (state.attempts() + 1) + " due at " + state.nextAttemptAt().get() + "; last: "
+          + state.lastError().orElse("no reason recorded"));
+    }
+    return Optional.empty();
+  }
+
+  private static void errors(StatusUpdate update, Map<String, String> destinationErrors) {
+    if (destinationErrors.isEmpty()) {
+      update.remove(DESTINATION_ERRORS);
+    } else {
+      update.set(DESTINATION_ERRORS, destinationErrors);
+    }
+  }
+
+  private static Map<String, String> messages(Map<String, Failure> failures) {
+    Map<String, String> out = new LinkedHashMap<>();
+    failures.forEach((k, v) -> out.put(k, v.message()));
+    return out;
+  }
+
+  private static RowStatus worst(Collection<Failure> failures) {
+    RowStatus worst = RowStatus.IN_SYNC;
+    for (Failure f : failures) {
+      worst = worst.worst(RowStatus.of(f.kind()));
+    }
+    return worst;
+  }
+
+  /** The action a sync reports for a row left in this status. */
+  static Action action(RowStatus status) {
+    return switch (status) {
+      case RETRYING -> Action.RETRYING;
+      case FAILED -> Action.FAILED;
+      case CONFLICT -> Action.CONFLICT;
+      case DEFERRED -> Action.DEFERRED;
+      case INVALID -> Action.INVALID;
+      case MIRRORED -> Action.MIRRORED;
+      case SUBMITTED -> Action.SUBMITTED;
+      case DRIFT -> Action.WOULD_SUBMIT;
+      case NEW, IN_SYNC -> Action.IN_SYNC;
     };
   }
 

@@ -2,6 +2,7 @@ package dev.ecrmirror.controller;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
 
+import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.ref.Pin;
 import dev.ecrmirror.controller.RowOutcome.Action;
 import dev.ecrmirror.controller.drift.RepositoryCheck;
@@ -13,6 +14,7 @@ import dev.ecrmirror.controller.jobs.MirrorJob;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.MirrorTable;
+import dev.ecrmirror.controller.table.MirrorTable.Takeover;
 import dev.ecrmirror.controller.table.RowStatus;
 import dev.ecrmirror.controller.table.StatusUpdate;
 import dev.ecrmirror.controller.table.TableException;
@@ -20,7 +22,6 @@ import dev.ecrmirror.controller.table.TagState;
 import dev.ecrmirror.controller.table.TagStateTable;
 import dev.ecrmirror.controller.table.TagSummary;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,11 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,16 +53,16 @@ final class RepositorySync {
   private final JobRunner runner;
   private final Clock clock;
   private final Semaphore jobPermits;
-  private final Duration claimGrace;
+  private final Claims claims;
 
   RepositorySync(MirrorTable table, TagStateTable tags, JobRunner runner, Clock clock, Semaphore jobPermits,
-      Duration claimGrace) {
+      Claims claims) {
     this.table = table;
     this.tags = tags;
     this.runner = runner;
     this.clock = clock;
     this.jobPermits = jobPermits;
-    this.claimGrace = claimGrace;
+    this.claims = claims;
   }
 
   RowOutcome act(RepositoryCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
@@ -97,33 +95,36 @@ final class RepositorySync {
       return finish(row, check, next, List.of(), now, adopted ? Action.MIRRORED : Action.IN_SYNC, driftedKeys, why,
           Optional.empty());
     }
-    String token = UUID.randomUUID().toString();
-    StatusUpdate claim = new StatusUpdate().status(RowStatus.SUBMITTED).set(CLAIM_TOKEN, token).set(CHECKED_AT, now)
-        .remove(JOB_ID).remove(LAST_ERROR).remove(CLAIMED_DIGEST).remove(SOURCE_DIGEST).remove(DESTINATION_DIGESTS);
-    TagSummary.of(next.values()).applyTo(claim);
-    if (!table.claim(key, row.state().claimToken(), claim)) {
+    StatusUpdate claimUpdate = new StatusUpdate().set(CHECKED_AT, now)
+        .remove(LAST_ERROR).remove(CLAIMED_DIGEST).remove(SOURCE_DIGEST).remove(DESTINATION_DIGESTS);
+    TagSummary.of(next.values()).applyTo(claimUpdate);
+    Optional<Claims.Claim> taken = claims.take(key, row.state().claimToken(), Takeover.NONE, claimUpdate);
+    if (taken.isEmpty()) {
       return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, driftedKeys, why, Optional.empty(),
           Optional.of("another controller claimed this drift first"));
     }
+    String token = taken.get().token();
     List<Pin> pins = drifted.stream().map(t -> new Pin(t.tag(), t.sourceDigest().orElseThrow())).toList();
     List<MirrorJob> jobs;
     try {
-      jobs = MirrorJob.repository(row, destinations, pins);
+      jobs = MirrorJob.repository(row, destinations, pins).stream().map(j -> j.claimedBy(token)).toList();
     } catch (JobException e) {
+      taken.get().close();
       drifted.forEach(t -> next.put(t.tag(), next.get(t.tag()).withStatus(RowStatus.FAILED, Optional.of(e.getMessage()),
           Optional.empty())));
       return finish(row, check, next, List.of(), now, Action.FAILED, driftedKeys, why, Optional.of(token));
     }
     List<String> submitted = new ArrayList<>();
     List<String> ran = new ArrayList<>();
-    long every = Math.max(1, claimGrace.toMillis() / 3);
-    // As for single rows: until the job ids are written the claim shows none, so its time is renewed while we work.
-    ScheduledFuture<?> heartbeat = heartbeats.scheduleAtFixedRate(() -> safely(key, () -> table.updateIfClaimed(key,
-        token, new StatusUpdate().set(CHECKED_AT, clock.instant().toString()))), every, every, TimeUnit.MILLISECONDS);
-    try {
+    // As for single rows: the claim's lease is renewed while its jobs are started, and checked before each.
+    try (Claims.Claim claim = taken.get().heartbeat(heartbeats)) {
       for (MirrorJob job : jobs) {
         jobPermits.acquireUninterruptibly();
         try {
+          if (!claim.held()) {
+            return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, driftedKeys, why, Optional.empty(),
+                Optional.of("lost the claim while starting its jobs; another controller took it over"));
+          }
           record(job, runner.run(job), next, row, submitted, ran);
         } catch (JobException e) {
           LOG.warn("{}: {}", key, e.getMessage());
@@ -133,8 +134,6 @@ final class RepositorySync {
           jobPermits.release();
         }
       }
-    } finally {
-      heartbeat.cancel(false);
     }
     List<String> ids = new ArrayList<>(submitted);
     ids.addAll(ran);
@@ -158,11 +157,12 @@ final class RepositorySync {
           Map<String, String> at = new HashMap<>(before.destinationDigests());
           Map<String, String> written = c.written().getOrDefault(p.tag(), Map.of());
           at.putAll(written);
-          Optional<String> error = Optional.ofNullable(c.errors().get(p.tag()));
+          Optional<Failure> failure = Optional.ofNullable(c.errors().get(p.tag()));
+          Optional<String> error = failure.map(Failure::message);
           Map<String, String> mirrored = new HashMap<>(before.mirroredDigests());
           mirrored.keySet().retainAll(row.destinations().stream().map(Destination::key).toList());
           mirrored.putAll(written);
-          next.put(p.tag(), new TagState(p.tag(), error.isPresent() ? RowStatus.FAILED : RowStatus.MIRRORED,
+          next.put(p.tag(), new TagState(p.tag(), failure.map(f -> RowStatus.of(f.kind())).orElse(RowStatus.MIRRORED),
               Optional.of(p.digest().toString()), at, error, Optional.empty(),
               error.isPresent() ? before.mirroredSourceDigest() : Optional.of(p.digest().toString()),
               error.isPresent() ? before.mirroredDigests() : mirrored,

@@ -13,17 +13,29 @@ import java.util.Optional;
  * @param why for each drifted destination, why
  * @param jobId the job submitted or run, if any
  * @param detail an error or a note
+ * @param destinationErrors per destination that failed its check or copy, why (the others went on)
  */
 public record RowOutcome(String key, Action action, List<String> drifted, Map<String, String> why,
-    Optional<String> jobId, Optional<String> detail) {
+    Optional<String> jobId, Optional<String> detail, Map<String, String> destinationErrors) {
 
   public RowOutcome {
     drifted = List.copyOf(drifted);
     why = Map.copyOf(why);
+    destinationErrors = Map.copyOf(destinationErrors);
+  }
+
+  public RowOutcome(String key, Action action, List<String> drifted, Map<String, String> why, Optional<String> jobId,
+      Optional<String> detail) {
+    this(key, action, drifted, why, jobId, detail, Map.of());
   }
 
   static RowOutcome of(String key, Action action, String detail) {
     return new RowOutcome(key, action, List.of(), Map.of(), Optional.empty(), Optional.ofNullable(detail));
+  }
+
+  /** The same outcome, naming the destinations that failed. */
+  RowOutcome withDestinationErrors(Map<String, String> errors) {
+    return new RowOutcome(key, action, drifted, why, jobId, detail, errors);
   }
 
   /** What a sync did with a row. */
@@ -39,7 +51,14 @@ public record RowOutcome(String key, Action action, List<String> drifted, Map<St
     /** Another controller claimed the same drift first. */
     CLAIMED_ELSEWHERE("claimed elsewhere"),
     DISABLED("disabled"),
+    /** A transient failure: the next attempt is scheduled (or, for a check, is the next run). */
+    RETRYING("retrying"),
+    /** A registry's rate budget ran out: the row is checked on the next run. */
+    DEFERRED("deferred"),
+    /** A permanent failure: not retried until the source moves or a user asks. */
     FAILED("failed"),
+    /** A destination tag holds another digest and may not be overwritten. */
+    CONFLICT("conflict"),
     INVALID("invalid");
 
     private final String label;
@@ -54,8 +73,14 @@ public record RowOutcome(String key, Action action, List<String> drifted, Map<St
     }
   }
 
-  /** True unless the row failed or is invalid. */
+  /**
+   * True unless the row ended the run retrying, failed, in conflict or invalid, or a destination of
+   * it failed while the others went on: what makes {@code sync} exit 1. Deferred rows are not failures.
+   */
   public boolean ok() {
-    return action != Action.FAILED && action != Action.INVALID;
+    return destinationErrors.isEmpty() && switch (action) {
+      case RETRYING, FAILED, CONFLICT, INVALID -> false;
+      default -> true;
+    };
   }
 }

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
@@ -66,7 +67,8 @@ public final class DigestResolver {
       return ecr.orElseThrow().lookup(batch);
     } catch (RuntimeException e) {
       // Unanswered, these rows would read "not checked (interrupted)", and the pool thread would print a stack trace.
-      Lookup failed = new Lookup.Failed("ECR check of " + batch.registry() + "/" + batch.repository() + " failed: " + Failures.describe(e));
+      Lookup failed = new Lookup.Failed(new Failure(Failures.kind(e),
+          "ECR check of " + batch.registry() + "/" + batch.repository() + " failed: " + Failures.describe(e)));
       Map<ImageReference, Lookup> out = new HashMap<>();
       batch.refs().forEach(r -> out.put(r, failed));
       return out;
@@ -77,10 +79,10 @@ public final class DigestResolver {
     try {
       return registry.headManifest(ref).<Lookup>map(h -> new Lookup.Found(h.digest())).orElseGet(Lookup.Missing::new);
     } catch (RegistryException e) {
-      return new Lookup.Failed(Failures.describe(e));
+      return new Lookup.Failed(Failure.of(e));
     } catch (RuntimeException e) {
       // Credential helpers and token fetches fail with their own exceptions; the row records it.
-      return new Lookup.Failed("check " + ref + " failed: " + Failures.describe(e));
+      return new Lookup.Failed(new Failure(Failures.kind(e), "check " + ref + " failed: " + Failures.describe(e)));
     }
   }
 

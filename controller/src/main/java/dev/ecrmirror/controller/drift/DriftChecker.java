@@ -1,5 +1,7 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.tags.TagLister;
@@ -208,29 +210,27 @@ public final class DriftChecker {
     switch (source) {
       case Lookup.Found f -> sourceDigest = f.digest();
       case Lookup.Missing m -> {
-        return failed(row, Optional.empty(), Map.of(), "source " + row.source() + " not found");
+        return failed(row, new Failure(FailureKind.PERMANENT, "source " + row.source() + " not found"));
       }
       case Lookup.Failed f -> {
-        return failed(row, Optional.empty(), Map.of(), "source: " + f.error());
+        return failed(row, new Failure(f.failure().kind(), "source: " + f.error()));
       }
     }
     Map<String, String> found = new HashMap<>();
-    List<String> errors = new ArrayList<>();
+    Map<String, Failure> errors = new LinkedHashMap<>();
     for (Destination d : row.destinations()) {
       switch (lookups.getOrDefault(d.target(), new Lookup.Failed("not checked (interrupted)"))) {
         case Lookup.Found f -> found.put(d.key(), f.digest().toString());
         case Lookup.Missing m -> { }
-        case Lookup.Failed f -> errors.add("destination " + d.key() + ": " + f.error());
+        case Lookup.Failed f -> errors.put(d.key(), new Failure(f.failure().kind(), "destination " + d.key() + ": " + f.error()));
       }
     }
-    if (!errors.isEmpty()) {
-      return failed(row, Optional.of(sourceDigest), found, String.join("; ", errors));
-    }
+    // A destination that cannot be checked is left out of the judgement; the healthy ones go on.
     RowState state = row.state();
     Mirrored mirrored = new Mirrored(state.mirroredSourceDigest(), state.mirroredPlatforms(), state.mirroredDigests());
     boolean adoptNow = adopt && state.claimedDigest().filter(sourceDigest.toString()::equals).isPresent();
-    Judgement j = judgeDestinations(row, sourceDigest, found, mirrored, adoptNow);
-    return new RowCheck(row, Optional.of(sourceDigest), found, j.drifted(), j.why(), Optional.empty());
+    Judgement j = judgeDestinations(row, sourceDigest, found, mirrored, adoptNow, errors.keySet());
+    return new RowCheck(row, Optional.of(sourceDigest), found, j.drifted(), j.why(), Optional.empty(), errors);
   }
 
   /** What the last successful copy wrote: the source digest, the platform selection, and each destination's digest. */
@@ -247,6 +247,12 @@ public final class DriftChecker {
    */
   private static Judgement judgeDestinations(MirrorRow row, Digest sourceDigest, Map<String, String> found,
       Mirrored mirrored, boolean adoptNow) {
+    return judgeDestinations(row, sourceDigest, found, mirrored, adoptNow, Set.of());
+  }
+
+  /** As above, leaving out the destinations in {@code unchecked}. */
+  private static Judgement judgeDestinations(MirrorRow row, Digest sourceDigest, Map<String, String> found,
+      Mirrored mirrored, boolean adoptNow, Set<String> unchecked) {
     boolean platforms = !row.platforms().isEmpty();
     boolean sameSelection = mirrored.sourceDigest().filter(sourceDigest.toString()::equals).isPresent()
         && mirrored.platforms().orElse("").equals(row.platformsKey());
@@ -254,6 +260,9 @@ public final class DriftChecker {
     Map<String, String> why = new LinkedHashMap<>();
     for (Destination d : row.destinations()) {
       String at = found.get(d.key());
+      if (unchecked.contains(d.key())) {
+        continue;
+      }
       if (at == null) {
         drifted.add(d);
         why.put(d.key(), "missing");
@@ -277,8 +286,8 @@ public final class DriftChecker {
     return new Judgement(drifted, why);
   }
 
-  private static RowCheck failed(MirrorRow row, Optional<Digest> source, Map<String, String> found, String error) {
-    return new RowCheck(row, source, found, List.of(), Map.of(), Optional.of(error));
+  private static RowCheck failed(MirrorRow row, Failure failure) {
+    return new RowCheck(row, Optional.empty(), Map.of(), List.of(), Map.of(), Optional.of(failure), Map.of());
   }
 
   static String shortDigest(String digest) {

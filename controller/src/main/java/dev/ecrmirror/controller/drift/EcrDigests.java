@@ -1,5 +1,7 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.auth.EcrCredentials;
 import dev.ecrmirror.common.aws.AwsErrors;
 import dev.ecrmirror.common.manifest.MediaTypes;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -80,7 +83,10 @@ public final class EcrDigests {
       return out;
     } catch (SdkException e) {
       String why = "ECR BatchGetImage on " + batch.registry() + "/" + batch.repository() + " failed: " + AwsErrors.message(e, "call the ECR API");
-      batch.refs().forEach(r -> out.put(r, new Lookup.Failed(why)));
+      // Access refused is permanent until someone changes a policy; anything else may pass on the next run.
+      Failure failure = new Failure(e instanceof AwsServiceException s && s.statusCode() == 403 ? FailureKind.PERMANENT
+          : FailureKind.TRANSIENT, why);
+      batch.refs().forEach(r -> out.put(r, new Lookup.Failed(failure)));
       return out;
     }
     Map<String, Digest> byTag = new HashMap<>();

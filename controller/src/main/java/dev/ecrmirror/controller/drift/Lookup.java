@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.ref.Digest;
 
 /** What a digest look-up found: a digest, nothing (the image does not exist), or an error. */
@@ -10,6 +11,16 @@ public sealed interface Lookup {
   /** The registry answered that there is no such image. */
   record Missing() implements Lookup {}
 
-  /** The registry could not be asked (unreachable, denied, throttled past retries). */
-  record Failed(String error) implements Lookup {}
+  /** The registry could not be asked (unreachable, denied, throttled past retries), and what that means. */
+  record Failed(Failure failure) implements Lookup {
+    /** A transient failure with this message. */
+    public Failed(String error) {
+      this(Failure.transientFailure(error));
+    }
+
+    /** Why, in one line. */
+    public String error() {
+      return failure.message();
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.MirrorRow;
@@ -16,22 +17,33 @@ import java.util.Optional;
  * @param destinationDigests each destination's digest, by {@link Destination#key()}, for those that exist
  * @param drifted the destinations a job must write, in row order
  * @param why for each drifted destination key, why it drifted
- * @param error why the row could not be checked (no job then)
+ * @param failure why the source could not be checked (no job then)
+ * @param destinationErrors per destination that could not be checked, why; the others are judged
+ *     and copied all the same
  */
 public record RowCheck(MirrorRow row, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
-    List<Destination> drifted, Map<String, String> why, Optional<String> error) implements Check {
+    List<Destination> drifted, Map<String, String> why, Optional<Failure> failure,
+    Map<String, Failure> destinationErrors) implements Check {
 
   public RowCheck {
     destinationDigests = Map.copyOf(destinationDigests);
     drifted = List.copyOf(drifted);
     why = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(why));
+    destinationErrors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(destinationErrors));
   }
 
+  /** True when the source could not be checked. */
   public boolean failed() {
-    return error.isPresent();
+    return failure.isPresent();
   }
 
+  /** Why the source could not be checked. */
+  public Optional<String> error() {
+    return failure.map(Failure::message);
+  }
+
+  /** True when every destination was checked and holds what it should. */
   public boolean inSync() {
-    return error.isEmpty() && drifted.isEmpty();
+    return failure.isEmpty() && drifted.isEmpty() && destinationErrors.isEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.jobs;
 
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.aws.AwsErrors;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,8 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.batch.model.JobDetail;
+import software.amazon.awssdk.services.batch.model.JobSummary;
+import software.amazon.awssdk.services.batch.model.KeyValuesPair;
 import software.amazon.awssdk.services.batch.model.SubmitJobRequest;
 
 /**
@@ -90,6 +93,28 @@ public final class BatchJobRunner implements JobRunner {
     return out;
   }
 
+  /**
+   * Lists the queue's jobs whose name starts with the claim's prefix (ListJobs' {@code JOB_NAME}
+   * filter matches a prefix ending in {@code *}, across every status); the newest one, if any.
+   */
+  @Override
+  public Optional<String> findByClaim(String claimToken) {
+    if (claimToken.isBlank()) {
+      return Optional.empty();
+    }
+    String prefix = MirrorJob.namePrefix(claimToken);
+    try {
+      return batch.listJobsPaginator(b -> b.jobQueue(queue)
+              .filters(KeyValuesPair.builder().name("JOB_NAME").values(prefix + "*").build()))
+          .jobSummaryList().stream()
+          .filter(j -> j.jobName() != null && j.jobName().startsWith(prefix))
+          .max(java.util.Comparator.comparing(j -> j.createdAt() == null ? 0L : j.createdAt()))
+          .map(JobSummary::jobId);
+    } catch (SdkException e) {
+      throw new JobException("ListJobs on queue " + queue + " failed: " + AwsErrors.message(e, "list AWS Batch jobs"), e);
+    }
+  }
+
   private static JobStatus status(JobDetail job) {
     Optional<Instant> stopped = Optional.ofNullable(job.stoppedAt()).map(Instant::ofEpochMilli);
     return switch (job.statusAsString()) {
@@ -99,10 +124,16 @@ public final class BatchJobRunner implements JobRunner {
         if (job.container() != null && job.container().reason() != null) {
           reason = reason.isEmpty() ? job.container().reason() : reason + ": " + job.container().reason();
         }
+        FailureKind kind = FailureKind.TRANSIENT;
         if (job.container() != null && job.container().exitCode() != null) {
           reason = (reason.isEmpty() ? "" : reason + " ") + "(exit code " + job.container().exitCode() + ")";
+          // The worker's exit code says what its worst destination failure means (see its --help).
+          kind = FailureKind.ofExitCode(job.container().exitCode());
         }
-        yield new JobStatus(JobStatus.State.FAILED, Optional.of(reason.isEmpty() ? "job failed" : reason), stopped);
+        if (job.container() != null && job.container().logStreamName() != null) {
+          reason += "; the worker's own account is in log stream " + job.container().logStreamName();
+        }
+        yield new JobStatus(JobStatus.State.FAILED, Optional.of(reason.isEmpty() ? "job failed" : reason), stopped, kind);
       }
       default -> new JobStatus(JobStatus.State.ACTIVE, Optional.empty(), Optional.empty());
     };

@@ -1,7 +1,7 @@
 package dev.ecrmirror.controller.jobs;
 
+import dev.ecrmirror.common.Failure;
 import java.util.Map;
-import java.util.Optional;
 
 /** What running a job gave: a submitted Batch job, or a finished in-process copy (of one image, or of many tags). */
 public sealed interface JobOutcome {
@@ -12,15 +12,20 @@ public sealed interface JobOutcome {
    * The copy ran in process and is done.
    *
    * @param jobId a name for the run, recorded on the row
-   * @param ok every destination was written
    * @param sourceDigest the source digest the copy pinned
-   * @param destinationDigests what each destination holds now, by destination key
-   * @param error why some destination failed
+   * @param destinationDigests what each destination the copy reached holds now, by destination key
+   * @param failures per destination key that was not written, why
    */
-  record Finished(String jobId, boolean ok, String sourceDigest, Map<String, String> destinationDigests,
-      Optional<String> error) implements JobOutcome {
+  record Finished(String jobId, String sourceDigest, Map<String, String> destinationDigests,
+      Map<String, Failure> failures) implements JobOutcome {
     public Finished {
       destinationDigests = Map.copyOf(destinationDigests);
+      failures = Map.copyOf(failures);
+    }
+
+    /** True when every destination was written. */
+    public boolean ok() {
+      return failures.isEmpty();
     }
   }
 
@@ -29,9 +34,9 @@ public sealed interface JobOutcome {
    *
    * @param jobId a name for the run, recorded on the row
    * @param written per pinned tag, what each destination (by key) holds now, for those the copy reached
-   * @param errors per tag that some destination did not get, why
+   * @param errors per tag that some destination did not get, why (the worst kind among its destinations)
    */
-  record CopiedTags(String jobId, Map<String, Map<String, String>> written, Map<String, String> errors)
+  record CopiedTags(String jobId, Map<String, Map<String, String>> written, Map<String, Failure> errors)
       implements JobOutcome {
     public CopiedTags {
       written = Map.copyOf(written);

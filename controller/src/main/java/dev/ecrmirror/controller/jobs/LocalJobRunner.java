@@ -1,5 +1,7 @@
 package dev.ecrmirror.controller.jobs;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.controller.table.Destination;
@@ -15,7 +17,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -43,23 +44,25 @@ public final class LocalJobRunner implements JobRunner {
     try {
       report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false));
     } catch (RuntimeException e) {
-      return new JobOutcome.Finished(jobId, false, job.sourceDigest().toString(), Map.of(),
-          Optional.of("copy from " + job.sourceParameter() + " failed: " + Failures.describe(e)));
+      Failure failure = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
+      Map<String, Failure> failures = new HashMap<>();
+      job.destinations().forEach(d -> failures.put(d.key(), failure));
+      return new JobOutcome.Finished(jobId, job.sourceDigest().toString(), Map.of(), failures);
     }
     Map<String, String> digests = new HashMap<>();
-    List<String> errors = new ArrayList<>();
+    Map<String, Failure> failures = new HashMap<>();
     List<DestinationResult> results = report.destinations();
-    for (int i = 0; i < results.size() && i < job.destinations().size(); i++) {
-      DestinationResult r = results.get(i);
+    for (int i = 0; i < job.destinations().size(); i++) {
       String key = job.destinations().get(i).key();
-      r.digest().ifPresent(d -> digests.put(key, d.toString()));
-      if (!r.ok()) {
-        errors.add(key + ": " + r.error().orElse("failed"));
+      if (i >= results.size()) {
+        failures.put(key, Failure.transientFailure("the copy reported nothing for this destination"));
+        continue;
       }
+      DestinationResult r = results.get(i);
+      r.failure().ifPresentOrElse(f -> failures.put(key, f), () -> r.digest().ifPresent(d -> digests.put(key, d.toString())));
     }
     String pinned = report.source().digest().map(Object::toString).orElse(job.sourceDigest().toString());
-    return new JobOutcome.Finished(jobId, report.allOk(), pinned, digests,
-        errors.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", errors)));
+    return new JobOutcome.Finished(jobId, pinned, digests, failures);
   }
 
   /** Copies every pinned tag in one engine run; records per tag what each destination holds now. */
@@ -71,35 +74,37 @@ public final class LocalJobRunner implements JobRunner {
       report = engine.mirror(new RepositoryRequest(job.row().source(), targets, job.pins(), job.row().platforms(), false),
           new Progress());
     } catch (RuntimeException e) {
-      String why = "copy from " + job.sourceParameter() + " failed: " + e.getMessage();
-      Map<String, String> errors = new HashMap<>();
+      Failure why = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
+      Map<String, Failure> errors = new HashMap<>();
       job.pins().forEach(p -> errors.put(p.tag(), why));
       return new JobOutcome.CopiedTags(jobId, Map.of(), errors);
     }
     Map<String, Map<String, String>> written = new HashMap<>();
-    Map<String, String> errors = new HashMap<>();
+    Map<String, Failure> errors = new HashMap<>();
     List<MirrorReport> tags = report.tags();
     for (int t = 0; t < tags.size() && t < job.pins().size(); t++) {
       String tag = job.pins().get(t).tag();
       Map<String, String> digests = new HashMap<>();
       List<String> failures = new ArrayList<>();
+      FailureKind worst = null;
       List<DestinationResult> results = tags.get(t).destinations();
       for (int i = 0; i < results.size() && i < job.destinations().size(); i++) {
         DestinationResult r = results.get(i);
         String key = job.destinations().get(i).key();
-        if (r.ok()) {
-          r.digest().ifPresent(d -> digests.put(key, d.toString()));
+        if (r.failure().isPresent()) {
+          failures.add(key + ": " + r.failure().get().message());
+          worst = worst == null ? r.failure().get().kind() : worst.worst(r.failure().get().kind());
         } else {
-          failures.add(key + ": " + r.error().orElse("failed"));
+          r.digest().ifPresent(d -> digests.put(key, d.toString()));
         }
       }
       written.put(tag, digests);
       if (!failures.isEmpty()) {
-        errors.put(tag, String.join("; ", failures));
+        errors.put(tag, new Failure(worst, String.join("; ", failures)));
       }
     }
     for (int t = tags.size(); t < job.pins().size(); t++) {
-      errors.put(job.pins().get(t).tag(), "the copy reported nothing for this tag");
+      errors.put(job.pins().get(t).tag(), Failure.transientFailure("the copy reported nothing for this tag"));
     }
     return new JobOutcome.CopiedTags(jobId, written, errors);
   }

@@ -25,14 +25,21 @@ import java.util.stream.Collectors;
  *     drifted tags of a repository row, none for a source named by digest
  * @param part which of the row's jobs this is (1-based), when the pins had to be split
  * @param parts how many jobs the row's pins were split into
+ * @param claim the token of the claim the job runs under, empty for none; its job name starts with
+ *     {@link #namePrefix(String)} of it, so a controller that takes the claim over finds the job
  */
 public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination> destinations, List<Pin> pins,
-    int part, int parts) {
+    int part, int parts, String claim) {
   /**
    * AWS Batch refuses a job whose parameters (with its container overrides) exceed 30 KiB; a job
    * stays this far below it.
    */
   public static final int PARAMETER_LIMIT = 30 * 1024 - 512;
+
+  public MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination> destinations, List<Pin> pins, int part,
+      int parts) {
+    this(row, digest, destinations, pins, part, parts, "");
+  }
 
   public MirrorJob {
     destinations = List.copyOf(destinations);
@@ -163,9 +170,21 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     return s.getBytes(StandardCharsets.UTF_8).length;
   }
 
+  /** The same job, run under this claim. */
+  public MirrorJob claimedBy(String token) {
+    return new MirrorJob(row, digest, destinations, pins, part, parts, token);
+  }
+
+  /** How the names of the jobs started under a claim begin: {@code mirror-} and the token's first eight characters. */
+  public static String namePrefix(String token) {
+    String hex = token.replaceAll("[^a-zA-Z0-9]", "").toLowerCase(Locale.ROOT);
+    return "mirror-" + hex.substring(0, Math.min(8, hex.length())) + "-";
+  }
+
   /**
    * A Batch job name (letters, digits, '-' and '_', at most 128) that says what it copies: the
-   * image, or for a repository row the repository, its label and, when split, which part.
+   * image, or for a repository row the repository, its label and, when split, which part; after
+   * the claim's {@link #namePrefix(String)} when it runs under one.
    */
   public String jobName() {
     String image;
@@ -178,7 +197,8 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     } else {
       image = row.source().repository() + "-" + row.source().effectiveTag().orElse(sourceDigest().shortHex());
     }
-    String cleaned = ("mirror-" + image).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-");
+    String prefix = claim.isEmpty() ? "mirror-" : namePrefix(claim);
+    String cleaned = (prefix + image.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]", "-"));
     // The part suffix is kept whole: it is what tells a row's jobs apart.
     int room = 128 - suffix.length();
     return (cleaned.length() > room ? cleaned.substring(0, room) : cleaned) + suffix;

@@ -49,6 +49,17 @@ public final class Attributes {
   public static final String MIRRORED_DIGESTS = "MirroredDigests";
   /** The Platforms selection the last successful job used, normalized. */
   public static final String MIRRORED_PLATFORMS = "MirroredPlatforms";
+  /**
+   * Until when (epoch milliseconds) a claim is held: its holder renews it while it starts or runs
+   * the job; another controller may take the claim over only after it passed.
+   */
+  public static final String LEASE_UNTIL = "LeaseUntil";
+  /** Failed attempts in a row at the claimed source digest; reset when it moves or a copy succeeds. */
+  public static final String ATTEMPTS = "Attempts";
+  /** When a {@code retrying} row's next attempt is due. */
+  public static final String NEXT_ATTEMPT_AT = "NextAttemptAt";
+  /** Per destination that failed its check or copy, why: the row's status is that of its worst destination. */
+  public static final String DESTINATION_ERRORS = "DestinationErrors";
 
 
   // A repository row's bounded summary of its tags (the per-tag detail is in the tag-state table).
@@ -68,7 +79,7 @@ public final class Attributes {
   /** Every attribute the controller owns. */
   public static final Set<String> SYSTEM = Set.of(STATUS, SOURCE_DIGEST, DESTINATION_DIGESTS, CHECKED_AT,
       MIRRORED_AT, JOB_ID, LAST_ERROR, CLAIM_TOKEN, CLAIMED_DIGEST, MIRRORED_SOURCE_DIGEST, MIRRORED_DIGESTS,
-      MIRRORED_PLATFORMS, TAGS_SELECTED, TAGS_IN_SYNC, TAGS_DRIFTED, TAGS_FAILED, FAILED_TAGS, FAILED_TAGS_OMITTED);
+      MIRRORED_PLATFORMS, LEASE_UNTIL, ATTEMPTS, NEXT_ATTEMPT_AT, DESTINATION_ERRORS, TAGS_SELECTED, TAGS_IN_SYNC, TAGS_DRIFTED, TAGS_FAILED, FAILED_TAGS, FAILED_TAGS_OMITTED);
 
   // The tag-state table: one item per selected tag of a repository row.
   /** Its sort key: the tag. (Its partition key is {@code Source}, the row's key.) */

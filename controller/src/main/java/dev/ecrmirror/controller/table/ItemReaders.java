@@ -29,6 +29,16 @@ final class ItemReaders {
     }
   }
 
+  /** The attribute as a whole number; 0 when it is missing or not a number. */
+  static long number(Map<String, AttributeValue> item, String name) {
+    AttributeValue v = item.get(name);
+    try {
+      return v == null || v.n() == null ? 0 : Long.parseLong(v.n());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
   /** The string entries of a map attribute; empty when it is missing or not a map, skipping non-string values. */
   static Map<String, String> stringMap(Map<String, AttributeValue> item, String name) {
     AttributeValue v = item.get(name);

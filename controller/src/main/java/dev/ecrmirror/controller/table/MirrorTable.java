@@ -3,6 +3,7 @@ package dev.ecrmirror.controller.table;
 import static dev.ecrmirror.controller.table.Attributes.*;
 
 import dev.ecrmirror.common.aws.AwsErrors;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -258,12 +259,23 @@ public final class MirrorTable {
         "attribute_exists(#src) AND (attribute_not_exists(#st) OR #st <> :submitted)", values);
   }
 
+  /** How a claim may be taken: the state the row was read in decides what must still hold. */
+  public enum Takeover {
+    /** The row was not submitted: nobody may have claimed it since. */
+    NONE,
+    /** The row was submitted and its job is known to have ended: its claim is taken as it was read. */
+    ENDED_JOB,
+    /** The row was claimed without a job and its lease ran out: taken only while still unrenewed and jobless. */
+    EXPIRED_LEASE
+  }
+
   /**
-   * Claims a row for one job: succeeds only when nobody claimed it since it was read (its claim
-   * token is still {@code seenToken}) and it is not already submitted. Two controllers that saw the
-   * same drift race here, and only one wins.
+   * Claims a row for one job, as a compare-and-swap on the claim token: succeeds only when the row
+   * still carries the token it was read with ({@code seenToken}; none for a row never claimed) and
+   * {@code takeover}'s condition holds at {@code now}. Of any number of controllers that saw the
+   * same drift and race here, exactly one wins; the others get false.
    */
-  public boolean claim(String key, Optional<String> seenToken, StatusUpdate update) {
+  public boolean claim(String key, Optional<String> seenToken, Takeover takeover, Instant now, StatusUpdate update) {
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":submitted", AttributeValue.fromS(RowStatus.SUBMITTED.label())));
     String tokenCondition;
     if (seenToken.isPresent()) {
@@ -272,8 +284,27 @@ public final class MirrorTable {
     } else {
       tokenCondition = "attribute_not_exists(#tok)";
     }
-    return apply(key, update, "attribute_exists(#src) AND " + tokenCondition
-        + " AND (attribute_not_exists(#st) OR #st <> :submitted)", values);
+    String state = switch (takeover) {
+      case NONE -> "(attribute_not_exists(#st) OR #st <> :submitted)";
+      case ENDED_JOB -> "#st = :submitted AND attribute_exists(#job)";
+      case EXPIRED_LEASE -> {
+        values.put(":now", AttributeValue.fromN(Long.toString(now.toEpochMilli())));
+        yield "#st = :submitted AND attribute_not_exists(#job) AND (attribute_not_exists(#lease) OR #lease < :now)";
+      }
+    };
+    return apply(key, update, "attribute_exists(#src) AND " + tokenCondition + " AND " + state, values);
+  }
+
+  /**
+   * Renews a claim's lease while its job is being started or run: only while the row still carries
+   * the claim's token and no job id. False means another controller took the claim over: the caller
+   * must stop acting on it.
+   */
+  public boolean renew(String key, String token, Instant until) {
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(":tok", AttributeValue.fromS(token),
+        ":submitted", AttributeValue.fromS(RowStatus.SUBMITTED.label())));
+    return apply(key, new StatusUpdate().set(LEASE_UNTIL, until.toEpochMilli()),
+        "attribute_exists(#src) AND #tok = :tok AND #st = :submitted AND attribute_not_exists(#job)", values);
   }
 
   /** Applies an update only while the row still carries this claim token. */
@@ -291,6 +322,12 @@ public final class MirrorTable {
     }
     if (condition.contains("#tok")) {
       names.put("#tok", CLAIM_TOKEN);
+    }
+    if (condition.contains("#job")) {
+      names.put("#job", JOB_ID);
+    }
+    if (condition.contains("#lease")) {
+      names.put("#lease", LEASE_UNTIL);
     }
     List<String> sets = new ArrayList<>();
     int i = 0;

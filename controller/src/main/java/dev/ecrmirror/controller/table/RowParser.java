@@ -10,6 +10,7 @@ import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.tags.RuleSpec;
 import dev.ecrmirror.common.tags.TagRules;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -257,7 +258,12 @@ public final class RowParser {
         string(item, CLAIMED_DIGEST),
         string(item, MIRRORED_SOURCE_DIGEST),
         stringMap(item, MIRRORED_DIGESTS),
-        string(item, MIRRORED_PLATFORMS));
+        string(item, MIRRORED_PLATFORMS),
+        ItemReaders.number(item, LEASE_UNTIL) == 0 ? Optional.empty()
+            : Optional.of(Instant.ofEpochMilli(ItemReaders.number(item, LEASE_UNTIL))),
+        (int) ItemReaders.number(item, ATTEMPTS),
+        instant(item, NEXT_ATTEMPT_AT),
+        stringMap(item, DESTINATION_ERRORS));
   }
 
   /** The DynamoDB type name of a value, for messages. */

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.table;
 
+import dev.ecrmirror.common.FailureKind;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -67,6 +68,19 @@ public enum RowStatus {
       case FAILED -> 6;
       case CONFLICT -> 7;
       case INVALID -> 8;
+    };
+  }
+
+  /**
+   * The status a failure of this kind leaves a row in: transient ones are retried, permanent ones
+   * fail, an immutable tag is a conflict, a spent rate budget defers to the next run.
+   */
+  public static RowStatus of(FailureKind kind) {
+    return switch (kind) {
+      case TRANSIENT -> RETRYING;
+      case PERMANENT -> FAILED;
+      case CONFLICT -> CONFLICT;
+      case RATE_LIMITED -> DEFERRED;
     };
   }
 

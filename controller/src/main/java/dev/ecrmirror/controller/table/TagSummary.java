@@ -93,12 +93,7 @@ public record TagSummary(int selected, int inSync, int drifted, int failed, Map<
   }
 
   private static int number(Map<String, AttributeValue> item, String name) {
-    AttributeValue v = item.get(name);
-    try {
-      return v == null || v.n() == null ? 0 : Integer.parseInt(v.n());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
+    return (int) ItemReaders.number(item, name);
   }
 
   /** {@code 12 tags: 10 in sync, 1 drifted, 1 failed}. */
