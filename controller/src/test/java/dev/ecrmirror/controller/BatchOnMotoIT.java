@@ -171,6 +171,24 @@ class BatchOnMotoIT {
   }
 
   @Test
+  void aJobMotoCallsSucceededThatMovedNothingIsAFailedAttemptAndNotSubmittedAgain() {
+    new TestImages(registries.get(0).baseUri(), 1).tag("app", "moto-idle", app);
+    put(src + "/app:moto-idle", dst + "/idle:1");
+    controller().sync(Controller.ALL, false);
+    assertThat(jobsFor(src + "/app:moto-idle")).singleElement()
+        .satisfies(job -> assertThat(job.statusAsString()).isEqualTo("SUCCEEDED"));
+
+    // moto ran nothing: the destination still lacks the image.
+    RowOutcome second = controller().sync(Controller.ALL, false).get(0);
+    assertThat(second.action()).isEqualTo(RowOutcome.Action.RETRYING);
+    assertThat(second.ok()).as("sync exits 1").isFalse();
+    assertThat(item(src + "/app:moto-idle").get("MirrorStatus").s()).isEqualTo("retrying");
+    assertThat(item(src + "/app:moto-idle").get("LastError").s()).contains("reported success", dst + "/idle:1");
+    assertThat(controller().sync(Controller.ALL, false).get(0).action()).isEqualTo(RowOutcome.Action.RETRYING);
+    assertThat(jobsFor(src + "/app:moto-idle")).as("no silent resubmit").hasSize(1);
+  }
+
+  @Test
   void twoControllersRacingSubmitEachDriftOnce() throws Exception {
     TestImages source = new TestImages(registries.get(0).baseUri(), 3);
     for (int i = 0; i < 12; i++) {

@@ -19,8 +19,10 @@ import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.testing.BatchStub;
 import dev.ecrmirror.controller.testing.EcrStub;
 import dev.ecrmirror.controller.testing.LocalDynamo;
+import dev.ecrmirror.controller.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -37,6 +39,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -92,9 +96,97 @@ class ControllerIT {
   }
 
   Controller controller() {
+    return controller(Clock.systemUTC());
+  }
+
+  Controller controller(Clock clock) {
     DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.of(new EcrDigests(clients::ecr)), 16));
     return new Controller(table, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def", 8,
-        Duration.ofMillis(10)), Clock.systemUTC(), 4, 4);
+        Duration.ofMillis(10)), clock, 4, 4);
+  }
+
+  @Test
+  void anImmutableTagConflictIsTerminalAfterOneAttemptAndNotResubmittedUntilARetry() {
+    put(src + "/app:2", AttributeValue.fromS(dst + "/immutable:2"), Map.of());
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    controller(clock).sync(Controller.ALL, false);
+    assertThat(batch.submitted()).hasSize(1);
+    // The worker exits 4 when a destination refused the tag as immutable (its --help lists the codes).
+    batch.setFailed(batch.submitted().get(0).jobId(), 4);
+
+    RowOutcome second = controller(clock).sync(Controller.ALL, false).get(0);
+    assertThat(second.action()).isEqualTo(RowOutcome.Action.CONFLICT);
+    assertThat(second.ok()).isFalse();
+    assertThat(item(src + "/app:2").get("MirrorStatus").s()).isEqualTo("conflict");
+    assertThat(item(src + "/app:2").get("Attempts").n()).isEqualTo("1");
+    assertThat(item(src + "/app:2").get("DestinationErrors").m()).containsOnlyKeys(dst + "/immutable:2");
+
+    clock.advance(Duration.ofDays(3));
+    RowOutcome third = controller(clock).sync(Controller.ALL, false).get(0);
+    assertThat(third.action()).isEqualTo(RowOutcome.Action.CONFLICT);
+    assertThat(third.detail()).hasValueSatisfying(d -> assertThat(d).contains("table retry"));
+    assertThat(batch.submitted()).as("never resubmitted on its own").hasSize(1);
+
+    RowOutcome retried = controller(clock).retryFailed(true).sync(Controller.ALL, false).get(0);
+    assertThat(retried.action()).isEqualTo(RowOutcome.Action.SUBMITTED);
+    assertThat(batch.submitted()).hasSize(2);
+  }
+
+  @Test
+  void aTransientJobFailureIsRetriedOnlyOnceItsBackoffPassed() {
+    put(src + "/app:3", AttributeValue.fromS(dst + "/flaky:3"), Map.of());
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    controller(clock).sync(Controller.ALL, false);
+    batch.setFailed(batch.submitted().get(0).jobId(), 1);
+
+    RowOutcome failed = controller(clock).sync(Controller.ALL, false).get(0);
+    assertThat(failed.action()).isEqualTo(RowOutcome.Action.RETRYING);
+    Instant next = Instant.parse(item(src + "/app:3").get("NextAttemptAt").s());
+    assertThat(next).isAfterOrEqualTo(clock.instant().plus(Duration.ofMinutes(1)))
+        .isBeforeOrEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
+    assertThat(controller(clock).sync(Controller.ALL, false).get(0).action()).isEqualTo(RowOutcome.Action.RETRYING);
+    assertThat(batch.submitted()).as("not before its next attempt").hasSize(1);
+
+    clock.advance(Duration.ofMinutes(6));
+    assertThat(controller(clock).sync(Controller.ALL, false).get(0).action()).isEqualTo(RowOutcome.Action.SUBMITTED);
+    assertThat(batch.submitted()).hasSize(2);
+    assertThat(batch.submitted().get(1).parameters()).containsEntry("pin", batch.submitted().get(0).parameters().get("pin"));
+  }
+
+  @Test
+  void aJobThatSucceedsWithoutMovingTheDestinationIsAFailedAttemptNotASilentResubmit() {
+    put(src + "/app:4", AttributeValue.fromS(dst + "/unmoved:4"), Map.of());
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    controller(clock).sync(Controller.ALL, false);
+    batch.setState(batch.submitted().get(0).jobId(), "SUCCEEDED", null);
+
+    RowOutcome outcome = controller(clock).sync(Controller.ALL, false).get(0);
+    assertThat(outcome.action()).isEqualTo(RowOutcome.Action.RETRYING);
+    assertThat(outcome.ok()).isFalse();
+    Map<String, AttributeValue> row = item(src + "/app:4");
+    assertThat(row.get("MirrorStatus").s()).isEqualTo("retrying");
+    assertThat(row.get("LastError").s()).contains("reported success", dst + "/unmoved:4", app.digest().toString());
+    assertThat(row).doesNotContainKey("MirroredSourceDigest");
+    assertThat(batch.submitted()).hasSize(1);
+  }
+
+  @Test
+  void aClaimWhoseHolderDiedAfterSubmittingIsResolvedByItsJobNameNotASecondJob() {
+    put(src + "/app:5", AttributeValue.fromS(dst + "/orphan:5"), Map.of());
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    controller(clock).sync(Controller.ALL, false);
+    String jobId = batch.submitted().get(0).jobId();
+    // As if the controller died between SubmitJob and writing JobId: the row holds a claim and no job.
+    ddb.updateItem(b -> b.tableName(table.name()).key(Map.of("Source", AttributeValue.fromS(src + "/app:5")))
+        .updateExpression("REMOVE JobId"));
+
+    assertThat(controller(clock).sync(Controller.ALL, false).get(0).action())
+        .as("within the lease: still its holder's").isEqualTo(RowOutcome.Action.JOB_ACTIVE);
+    clock.advance(Duration.ofMinutes(16));
+    RowOutcome outcome = controller(clock).sync(Controller.ALL, false).get(0);
+    assertThat(outcome.action()).isEqualTo(RowOutcome.Action.JOB_ACTIVE);
+    assertThat(item(src + "/app:5").get("JobId").s()).isEqualTo(jobId);
+    assertThat(batch.submitted()).hasSize(1);
   }
 
   @Test
@@ -115,8 +207,7 @@ class ControllerIT {
           }
         }
         String digest = job.sourceDigest().toString();
-        return new JobOutcome.Finished("local-" + runs.get(), true, digest,
-            Map.of(job.destinations().get(0).key(), digest), Optional.empty());
+        return new JobOutcome.Finished("local-" + runs.get(), digest, Map.of(job.destinations().get(0).key(), digest), Map.of());
       }
 
       @Override
@@ -218,19 +309,19 @@ class ControllerIT {
     Map<String, RowOutcome> third = controller().sync(Controller.ALL, false).stream()
         .collect(Collectors.toMap(RowOutcome::key, o -> o));
     assertThat(third.get(src + "/app:2").action()).isEqualTo(RowOutcome.Action.MIRRORED);
-    assertThat(third.get(src + "/app:3").action()).isEqualTo(RowOutcome.Action.FAILED);
+    assertThat(third.get(src + "/app:3").action()).isEqualTo(RowOutcome.Action.RETRYING);
     assertThat(item(src + "/app:2").get("MirrorStatus").s()).isEqualTo("mirrored");
     assertThat(item(src + "/app:2").get("MirroredAt").s()).isNotBlank();
-    assertThat(item(src + "/app:3").get("MirrorStatus").s()).isEqualTo("failed");
+    assertThat(item(src + "/app:3").get("MirrorStatus").s()).isEqualTo("retrying");
     assertThat(item(src + "/app:3").get("LastError").s()).contains("Essential container in task exited");
     assertThat(batch.submitted()).hasSize(before);
 
-    // Next run: app:2 is plainly in sync, app:3 is retried with one new job.
+    // Next run: app:2 is plainly in sync; app:3 waits for its next attempt (backoff) instead of a new job at once.
     Map<String, RowOutcome> fourth = controller().sync(Controller.ALL, false).stream()
         .collect(Collectors.toMap(RowOutcome::key, o -> o));
     assertThat(fourth.get(src + "/app:2").action()).isEqualTo(RowOutcome.Action.IN_SYNC);
-    assertThat(fourth.get(src + "/app:3").action()).isEqualTo(RowOutcome.Action.SUBMITTED);
-    assertThat(batch.submitted()).hasSize(before + 1);
+    assertThat(fourth.get(src + "/app:3").action()).isEqualTo(RowOutcome.Action.RETRYING);
+    assertThat(batch.submitted()).hasSize(before);
   }
 
   @Test
@@ -261,16 +352,31 @@ class ControllerIT {
   }
 
   @Test
-  void anUnreachableDestinationRecordsTheErrorAndSubmitsNothing() {
+  void anUnreachableDestinationIsRetryingWithItsErrorAndGetsNoJob() {
     put(src + "/app:1", AttributeValue.fromS("127.0.0.1:1/nowhere:1"), Map.of());
     RowOutcome outcome = controller().sync(Controller.ALL, false).get(0);
-    assertThat(outcome.action()).isEqualTo(RowOutcome.Action.FAILED);
-    assertThat(item(src + "/app:1").get("LastError").s()).contains("127.0.0.1:1");
+    assertThat(outcome.action()).isEqualTo(RowOutcome.Action.RETRYING);
+    assertThat(outcome.ok()).isFalse();
+    assertThat(item(src + "/app:1").get("MirrorStatus").s()).isEqualTo("retrying");
+    assertThat(item(src + "/app:1").get("DestinationErrors").m()).containsOnlyKeys("127.0.0.1:1/nowhere:1")
+        .hasValueSatisfying(new org.assertj.core.api.Condition<>(v -> v.s().contains("127.0.0.1:1"), "names the registry"));
     assertThat(batch.submitted()).isEmpty();
   }
 
   @Test
-  void twoControllersRacingSubmitEachDriftOnce() throws Exception {
+  void aDeadDestinationDoesNotHoldBackAHealthyOneInBatchMode() {
+    put(src + "/app:1", AttributeValue.fromS("127.0.0.1:1/nowhere:1," + dst + "/healthy:1"), Map.of());
+    RowOutcome outcome = controller().sync(Controller.ALL, false).get(0);
+    assertThat(outcome.action()).isEqualTo(RowOutcome.Action.SUBMITTED);
+    assertThat(outcome.ok()).as("a destination failed: the run exits 1").isFalse();
+    assertThat(batch.submitted()).singleElement()
+        .satisfies(s -> assertThat(s.parameters().get("dest")).isEqualTo(dst + "/healthy:1"));
+    assertThat(item(src + "/app:1").get("DestinationErrors").m()).containsOnlyKeys("127.0.0.1:1/nowhere:1");
+  }
+
+  @ParameterizedTest(name = "{0} controllers")
+  @ValueSource(ints = {2, 5, 20})
+  void controllersRacingSubmitEachDriftOnce(int controllers) throws Exception {
     for (int i = 0; i < 20; i++) {
       put(src + "/app:1-race" + i, AttributeValue.fromS(dst + "/race" + i + ":1"), Map.of());
     }
@@ -281,8 +387,8 @@ class ControllerIT {
     }
     CountDownLatch go = new CountDownLatch(1);
     List<Future<List<RowOutcome>>> runs = new ArrayList<>();
-    try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
-      for (int c = 0; c < 2; c++) {
+    try (ExecutorService pool = Executors.newFixedThreadPool(controllers)) {
+      for (int c = 0; c < controllers; c++) {
         Controller controller = controller();
         runs.add(pool.submit(() -> {
           go.await();

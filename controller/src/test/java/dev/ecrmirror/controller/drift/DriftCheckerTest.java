@@ -43,14 +43,18 @@ class DriftCheckerTest {
   }
 
   @Test
-  void anUnreachableSideFailsTheRowWithoutDrift() {
+  void anUnreachableSourceFailsTheRowAndAnUnreachableDestinationOnlyItself() {
     RowCheck source = DriftChecker.judge(row(Map.of()),
         lookups(new Lookup.Failed("cannot reach registry src.example"), new Lookup.Missing(), new Lookup.Missing()), false);
     assertThat(source.error()).hasValue("source: cannot reach registry src.example");
     assertThat(source.drifted()).isEmpty();
     RowCheck dest = DriftChecker.judge(row(Map.of()),
         lookups(new Lookup.Found(A), new Lookup.Failed("denied"), new Lookup.Missing()), false);
-    assertThat(dest.error()).hasValueSatisfying(e -> assertThat(e).contains("d.example/one:1", "denied"));
+    assertThat(dest.failed()).as("the source was checked").isFalse();
+    assertThat(dest.destinationErrors()).containsOnlyKeys("d.example/one:1");
+    assertThat(dest.destinationErrors().get("d.example/one:1").message()).contains("d.example/one:1", "denied");
+    assertThat(dest.drifted()).as("the healthy destination is still judged, and it lacks the image")
+        .extracting(d -> d.key()).containsExactly("d.example/two:1");
   }
 
   @Test

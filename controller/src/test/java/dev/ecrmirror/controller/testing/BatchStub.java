@@ -47,7 +47,12 @@ public final class BatchStub extends JsonStubServer {
 
   /** Sets what DescribeJobs says of a job. */
   public void setState(String jobId, String status, String reason) {
-    states.put(jobId, new String[] {status, reason});
+    states.put(jobId, new String[] {status, reason, null});
+  }
+
+  /** Sets a job FAILED with the worker's exit code, as Batch reports a container that exited non-zero. */
+  public void setFailed(String jobId, int exitCode) {
+    states.put(jobId, new String[] {"FAILED", "Essential container in task exited", Integer.toString(exitCode)});
   }
 
   public void clear() {
@@ -70,7 +75,7 @@ public final class BatchStub extends JsonStubServer {
         body.path("containerOverrides").path("command").forEach(c -> command.add(c.asText()));
         submitted.add(new Submitted(id, body.path("jobName").asText(), body.path("jobQueue").asText(),
             body.path("jobDefinition").asText(), params == null ? Map.of() : params, command));
-        states.putIfAbsent(id, new String[] {"SUBMITTED", null});
+        states.putIfAbsent(id, new String[] {"SUBMITTED", null, null});
         return new Reply(200, "{\"jobArn\":\"arn:aws:batch:us-east-1:123456789012:job/" + id + "\",\"jobName\":\""
             + body.path("jobName").asText() + "\",\"jobId\":\"" + id + "\"}");
       }
@@ -88,8 +93,23 @@ public final class BatchStub extends JsonStubServer {
           if (state[1] != null) {
             job.put("statusReason", state[1]);
           }
+          if (state[2] != null) {
+            job.putObject("container").put("exitCode", Integer.parseInt(state[2]));
+          }
           if (state[0].equals("SUCCEEDED") || state[0].equals("FAILED")) {
             job.put("stoppedAt", System.currentTimeMillis());
+          }
+        }
+        return new Reply(200, out.toString());
+      }
+      case "/v1/listjobs" -> {
+        // Only the JOB_NAME filter with a trailing '*', which is what the controller sends.
+        String prefix = body.path("filters").path(0).path("values").path(0).asText("").replace("*", "");
+        ObjectNode out = JSON.createObjectNode();
+        ArrayNode list = out.putArray("jobSummaryList");
+        for (Submitted s : submitted) {
+          if (!prefix.isEmpty() && s.jobName().startsWith(prefix)) {
+            list.addObject().put("jobId", s.jobId()).put("jobName", s.jobName()).put("createdAt", 1L);
           }
         }
         return new Reply(200, out.toString());
