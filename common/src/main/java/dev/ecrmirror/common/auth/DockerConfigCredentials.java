@@ -134,6 +134,12 @@ public final class DockerConfigCredentials implements CredentialProvider {
     return Optional.empty();
   }
 
+  /** A helper's answer was refused (docker-credential-ecr-login's tokens expire): run it again next time. */
+  @Override
+  public void rejected(String registry) {
+    helperCache.remove(normalizeServer(registry));
+  }
+
   private Optional<Credential> fromAuthEntry(JsonNode entry, String registry) {
     String where = registry + " in " + origin;
     if (entry.hasNonNull("identitytoken") && !entry.get("identitytoken").asText().isEmpty()) {
