@@ -1,12 +1,12 @@
 package dev.ecrmirror.images;
 
+import dev.ecrmirror.common.Subprocess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The OCI annotation labels both images carry, so a running container says what it is and where
@@ -22,6 +22,8 @@ final class Labels {
   static final String BASE_DIGEST = "org.opencontainers.image.base.digest";
   static final String TITLE = "org.opencontainers.image.title";
   static final String DESCRIPTION = "org.opencontainers.image.description";
+  /** git answers in milliseconds; longer means a hung filesystem or a lock, and the label is not worth a stuck build. */
+  private static final Duration GIT_TIMEOUT = Duration.ofSeconds(10);
 
   private Labels() {}
 
@@ -36,17 +38,15 @@ final class Labels {
     return labels;
   }
 
-  /** {@code git rev-parse HEAD} in {@code dir}, or {@code unknown} outside a git checkout or without git. */
+  /** {@code git rev-parse HEAD} in {@code dir}, or {@code unknown} outside a git checkout, without git, or when git hangs. */
   static String gitRevision(Path dir) {
     try {
-      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").directory(dir.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      String head = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!git.waitFor(10, TimeUnit.SECONDS)) {
-        git.destroyForcibly();
-        return "unknown";
-      }
-      return git.exitValue() == 0 && head.matches("[0-9a-f]{40,64}") ? head : "unknown";
+      Subprocess.Result git = Subprocess.run(new ProcessBuilder("git", "rev-parse", "HEAD").directory(dir.toFile())
+          .redirectError(ProcessBuilder.Redirect.DISCARD), new byte[0], GIT_TIMEOUT, "git rev-parse HEAD in " + dir);
+      String head = git.stdoutText().trim();
+      return git.exitCode() == 0 && head.matches("[0-9a-f]{40,64}") ? head : "unknown";
+    } catch (Subprocess.TimedOut e) {
+      return "unknown";
     } catch (IOException e) {
       return "unknown";
     } catch (InterruptedException e) {

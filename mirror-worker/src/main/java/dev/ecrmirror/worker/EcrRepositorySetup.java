@@ -1,10 +1,12 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.auth.EcrCredentials;
-import dev.ecrmirror.common.aws.EcrClients;
 import dev.ecrmirror.common.aws.EcrRepositories;
 import dev.ecrmirror.common.ref.ImageReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ecr.EcrClient;
 
 /**
  * The destination set-up that creates missing ECR repositories, with the AWS SDK types behind it
@@ -12,10 +14,10 @@ import java.util.function.Consumer;
  * destination already in sync, or none in ECR, never needs them.
  */
 final class EcrRepositorySetup implements Consumer<ImageReference> {
-  private final EcrClients clients;
+  private final Function<Region, EcrClient> clients;
   private volatile EcrRepositories repositories;
 
-  EcrRepositorySetup(EcrClients clients) {
+  EcrRepositorySetup(Function<Region, EcrClient> clients) {
     this.clients = clients;
   }
 

@@ -52,14 +52,13 @@ public final class MirrorEngine {
   /** A blob download that receives nothing for this long is dropped and resumed. */
   public static final Duration DEFAULT_READ_TIMEOUT = RegistryClient.DEFAULT_READ_TIMEOUT;
 
-  /** {@code jobs} bounds the registry operations (blob checks, transfers, pushes) run at once. */
-  public MirrorEngine(RegistryClient client, int jobs) {
-    this(client, jobs, 3);
-  }
-
-  /** As above; a blob transfer that fails for a passing reason is tried {@code retries} more times. */
-  public MirrorEngine(RegistryClient client, int jobs, int retries) {
-    this(client, jobs, retries, destination -> { }, DEFAULT_READ_TIMEOUT);
+  /**
+   * {@code jobs} bounds the registry operations (blob checks, transfers, pushes) run at once; a blob
+   * transfer that fails for a passing reason is tried {@code retries} more times; a blob download
+   * that receives nothing for {@code readTimeout} is dropped and resumed. Built by {@link MirrorEngines}.
+   */
+  MirrorEngine(RegistryClient client, int jobs, int retries, Duration readTimeout) {
+    this(client, jobs, retries, destination -> { }, readTimeout);
   }
 
   private MirrorEngine(RegistryClient client, int jobs, int retries, Consumer<ImageReference> destinationSetup,
@@ -69,6 +68,9 @@ public final class MirrorEngine {
     }
     if (retries < 0) {
       throw new IllegalArgumentException("retries must be 0 or more, not " + retries);
+    }
+    if (readTimeout.isNegative() || readTimeout.isZero()) {
+      throw new IllegalArgumentException("read timeout must be positive, not " + readTimeout);
     }
     this.client = client;
     this.jobs = jobs;
@@ -81,16 +83,8 @@ public final class MirrorEngine {
    * The same engine, running {@code setup} for each destination about to receive a copy (before
    * any blob): creating a missing ECR repository, say. A setup that throws fails that destination.
    */
-  public MirrorEngine withDestinationSetup(Consumer<ImageReference> setup) {
+  MirrorEngine withDestinationSetup(Consumer<ImageReference> setup) {
     return new MirrorEngine(client, jobs, retries, setup, readTimeout);
-  }
-
-  /** The same engine, dropping and resuming a blob download that receives nothing for {@code timeout}. */
-  public MirrorEngine withReadTimeout(Duration timeout) {
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("read timeout must be positive, not " + timeout);
-    }
-    return new MirrorEngine(client, jobs, retries, destinationSetup, timeout);
   }
 
   /** The pinned source: its top manifest and every child manifest and blob under it. */

@@ -93,17 +93,10 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     }
     Progress progress = new Progress();
     try (ProgressReporter reporter = reporter(progress, err)) {
-      int readTimeoutSeconds = options.readTimeoutSeconds();
-      if (readTimeoutSeconds < 1) {
-        throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + readTimeoutSeconds);
-      }
-      MirrorEngine engine = new MirrorEngine(client, jobs, options.registry().retryTimes())
-          .withReadTimeout(Duration.ofSeconds(readTimeoutSeconds));
       // Clients are made per region on first use: a run that touches no ECR registry starts none.
       EcrClients ecr = EcrClients.fromEnvironment(System.getenv());
-      if (options.createRepository() && !options.dryRun()) {
-        engine = engine.withDestinationSetup(new EcrRepositorySetup(ecr));
-      }
+      MirrorEngine engine = MirrorEngines.build(client,
+          options.engine().settings(jobs, options.registry().retryTimes(), options.dryRun()), ecr);
       if (plan.repository()) {
         return mirrorRepository(plan, new TagLister(client, Optional.of(new EcrImages(ecr))), client, engine,
             progress, out, err);

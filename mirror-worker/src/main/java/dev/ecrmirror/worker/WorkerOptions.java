@@ -57,18 +57,6 @@ final class WorkerOptions {
       .description("Print the result as one JSON document instead of one line per destination.")
       .build();
 
-  private final OptionSpec createRepository = OptionSpec.builder("--create-repository")
-      .type(boolean.class).negatable(true).defaultValue("true").fallbackValue("true")
-      .description("Create a missing ECR destination repository before pushing (default). "
-          + "--no-create-repository leaves that to you; a push to a missing repository then fails.")
-      .build();
-
-  private final OptionSpec readTimeoutSeconds = OptionSpec.builder("--read-timeout")
-      .paramLabel("SECONDS").type(int.class).defaultValue("120")
-      .description("A blob download that receives nothing for this long is dropped and resumed "
-          + "(a Range request where the registry supports it). Default: ${DEFAULT-VALUE}.")
-      .build();
-
   private final OptionSpec progressMode = OptionSpec.builder("--progress")
       .paramLabel("auto|live|log|none").type(String.class).defaultValue("auto")
       .description("Progress while copying: live (one line redrawn on stderr), log (a log line every "
@@ -79,6 +67,8 @@ final class WorkerOptions {
       .paramLabel("SECONDS").type(int.class).defaultValue("30")
       .description("Seconds between progress log lines off a terminal. Default: ${DEFAULT-VALUE}.")
       .build();
+
+  private final EngineCliOptions engine = new EngineCliOptions();
 
   private final RegistryCliOptions registry = new RegistryCliOptions();
 
@@ -95,8 +85,7 @@ final class WorkerOptions {
         .addOption(jobs)
         .addOption(dryRun)
         .addOption(json)
-        .addOption(createRepository)
-        .addOption(readTimeoutSeconds)
+        .addMixin("engine", engine.mixin())
         .addOption(progressMode)
         .addOption(progressInterval)
         .addMixin("registry", registry.mixin())
@@ -179,12 +168,8 @@ final class WorkerOptions {
     return json.getValue();
   }
 
-  boolean createRepository() {
-    return createRepository.getValue();
-  }
-
-  int readTimeoutSeconds() {
-    return readTimeoutSeconds.getValue();
+  EngineCliOptions engine() {
+    return engine;
   }
 
   String progressMode() {

@@ -28,7 +28,8 @@ class FailureRecordingIT {
     ImageReference broken = ImageReference.parse(registries.get(1).host() + "/quiet/app:1");
     ImageReference fine = ImageReference.parse(registries.get(2).host() + "/quiet/app:1");
     // The set-up step (ECR repository creation, in production) throws a bare exception for one destination.
-    MirrorEngine engine = new MirrorEngine(new RegistryClient(RegistryOptions.defaults().withRetryTimes(0)), 4)
+    MirrorEngine engine = MirrorEngines.build(new RegistryClient(RegistryOptions.defaults().withRetryTimes(0)),
+        MirrorEngines.Settings.defaults(4), MirrorEngineTesting.NO_ECR)
         .withDestinationSetup(ref -> {
           if (ref.registry().equals(broken.registry())) {
             throw new NullPointerException();

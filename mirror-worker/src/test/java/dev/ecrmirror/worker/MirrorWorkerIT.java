@@ -209,7 +209,7 @@ class MirrorWorkerIT {
     var client = new RegistryClient(RegistryOptions.defaults());
     var refused = ImageReference.parse(ref(registries.get(1), "setup/app:1"));
     var fine = ImageReference.parse(ref(registries.get(2), "setup/app:1"));
-    MirrorEngine engine = new MirrorEngine(client, 4).withDestinationSetup(d -> {
+    MirrorEngine engine = MirrorEngines.build(client, MirrorEngines.Settings.defaults(4), MirrorEngineTesting.NO_ECR).withDestinationSetup(d -> {
       if (d.registry().equals(refused.registry())) {
         throw new IllegalStateException("cannot create repository setup/app: denied");
       }

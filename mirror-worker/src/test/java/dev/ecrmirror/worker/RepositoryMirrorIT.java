@@ -208,7 +208,8 @@ class RepositoryMirrorIT {
   @Test
   void theEngineReportsOneResultPerPinAndDestination() {
     SharedLayerRepository repo = SharedLayerRepository.push(src().baseUri(), "engine/app", 4, 6);
-    var engine = new MirrorEngine(new RegistryClient(RegistryOptions.defaults()), 4);
+    var engine = MirrorEngines.build(new RegistryClient(RegistryOptions.defaults()), MirrorEngines.Settings.defaults(4),
+        MirrorEngineTesting.NO_ECR);
     List<Pin> pins = new ArrayList<>();
     for (String tag : List.of("2.0.0", "1.0.0", "latest")) {
       pins.add(new Pin(tag, repo.top(tag).digest()));

@@ -7,8 +7,17 @@ import java.util.Optional;
 @FunctionalInterface
 public interface CredentialProvider {
 
-  /** The credential for the registry, or empty to try anonymously. */
+  /**
+   * The credential for the registry, or empty to try anonymously. Asked before every request, so a
+   * provider whose logins expire hands out a fresh one in time; one that is slow to ask caches.
+   */
   Optional<Credential> credentialFor(String registry);
+
+  /**
+   * The registry refused the login last given for it: drop what is cached for it, so that the next
+   * {@link #credentialFor} asks the source again (an expired token, a rotated password).
+   */
+  default void rejected(String registry) {}
 
   /** No credentials: every registry is tried anonymously. */
   static CredentialProvider anonymous() {
@@ -18,14 +27,22 @@ public interface CredentialProvider {
   /** Asks each provider in turn and takes the first answer. */
   static CredentialProvider chain(List<CredentialProvider> providers) {
     List<CredentialProvider> copy = List.copyOf(providers);
-    return registry -> {
-      for (CredentialProvider p : copy) {
-        Optional<Credential> found = p.credentialFor(registry);
-        if (found.isPresent()) {
-          return found;
+    return new CredentialProvider() {
+      @Override
+      public Optional<Credential> credentialFor(String registry) {
+        for (CredentialProvider p : copy) {
+          Optional<Credential> found = p.credentialFor(registry);
+          if (found.isPresent()) {
+            return found;
+          }
         }
+        return Optional.empty();
       }
-      return Optional.empty();
+
+      @Override
+      public void rejected(String registry) {
+        copy.forEach(p -> p.rejected(registry));
+      }
     };
   }
 }

@@ -2,17 +2,17 @@ package dev.ecrmirror.common.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecrmirror.common.Json;
+import dev.ecrmirror.common.Subprocess;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Credentials from a docker {@code config.json}: the {@code auths} entries, and the
@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DockerConfigCredentials implements CredentialProvider {
   private static final String DOCKER_HUB_SERVER = "https://index.docker.io/v1/";
+  /** A helper may call a cloud API or unlock a keychain; one that takes longer is stuck. */
+  static final Duration HELPER_TIMEOUT = Duration.ofSeconds(30);
 
   private final String origin;
   private final Map<String, JsonNode> auths;
@@ -30,11 +32,13 @@ public final class DockerConfigCredentials implements CredentialProvider {
   private final String credsStore;
   private final Map<String, Optional<Credential>> helperCache = new ConcurrentHashMap<>();
   private final Path helperDirectory;
+  private final Duration helperTimeout;
   private final JsonNode root;
 
-  private DockerConfigCredentials(String origin, JsonNode root, Path helperDirectory) {
+  private DockerConfigCredentials(String origin, JsonNode root, Path helperDirectory, Duration helperTimeout) {
     this.origin = origin;
     this.helperDirectory = helperDirectory;
+    this.helperTimeout = helperTimeout;
     this.root = root;
     Map<String, JsonNode> a = new HashMap<>();
     root.path("auths").properties().forEach(e -> a.put(normalizeServer(e.getKey()), e.getValue()));
@@ -61,7 +65,7 @@ public final class DockerConfigCredentials implements CredentialProvider {
       if (root == null || !root.isObject()) {
         throw new IllegalArgumentException("auth config " + origin + " is not a JSON object");
       }
-      return new DockerConfigCredentials(origin, root, null);
+      return new DockerConfigCredentials(origin, root, null, HELPER_TIMEOUT);
     } catch (IOException e) {
       // Jackson's message may quote the content: keep only where it failed.
       throw new IllegalArgumentException("auth config " + origin + " is not valid JSON (line "
@@ -76,7 +80,12 @@ public final class DockerConfigCredentials implements CredentialProvider {
 
   /** The same config, running helpers from {@code directory} instead of the PATH (for tests). */
   DockerConfigCredentials withHelperDirectory(Path directory) {
-    return new DockerConfigCredentials(origin, root, directory);
+    return new DockerConfigCredentials(origin, root, directory, helperTimeout);
+  }
+
+  /** The same config, killing a helper that has not answered within {@code timeout} (for tests). */
+  DockerConfigCredentials withHelperTimeout(Duration timeout) {
+    return new DockerConfigCredentials(origin, root, helperDirectory, timeout);
   }
 
   /** The default file: {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}, if it exists. */
@@ -125,6 +134,12 @@ public final class DockerConfigCredentials implements CredentialProvider {
     return Optional.empty();
   }
 
+  /** A helper's answer was refused (docker-credential-ecr-login's tokens expire): run it again next time. */
+  @Override
+  public void rejected(String registry) {
+    helperCache.remove(normalizeServer(registry));
+  }
+
   private Optional<Credential> fromAuthEntry(JsonNode entry, String registry) {
     String where = registry + " in " + origin;
     if (entry.hasNonNull("identitytoken") && !entry.get("identitytoken").asText().isEmpty()) {
@@ -144,19 +159,15 @@ public final class DockerConfigCredentials implements CredentialProvider {
     String serverUrl = registry.equals("docker.io") ? DOCKER_HUB_SERVER : registry;
     try {
       String command = helperDirectory == null ? program : helperDirectory.resolve(program).toString();
-      Process process = new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      try (OutputStream stdin = process.getOutputStream()) {
-        stdin.write(serverUrl.getBytes(StandardCharsets.UTF_8));
-      }
-      byte[] out = process.getInputStream().readAllBytes();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("credential helper " + program + " did not answer within 30 s for " + registry);
-      }
-      if (process.exitValue() != 0) {
+      Subprocess.Result result = Subprocess.run(
+          new ProcessBuilder(command, "get").redirectError(ProcessBuilder.Redirect.DISCARD),
+          serverUrl.getBytes(StandardCharsets.UTF_8), helperTimeout,
+          "credential helper " + program + " (asked for " + registry + ")");
+      if (result.exitCode() != 0) {
         // "credentials not found in native keychain": the helper has nothing for this registry.
         return Optional.empty();
       }
+      byte[] out = result.stdout();
       JsonNode answer = Json.readTree(out);
       String user = answer.path("Username").asText("");
       String secret = answer.path("Secret").asText("");

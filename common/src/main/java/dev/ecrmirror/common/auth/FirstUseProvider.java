@@ -30,4 +30,12 @@ final class FirstUseProvider implements CredentialProvider {
     }
     return p.credentialFor(registry);
   }
+
+  @Override
+  public void rejected(String registry) {
+    CredentialProvider p = provider;
+    if (p != null) {
+      p.rejected(registry);
+    }
+  }
 }

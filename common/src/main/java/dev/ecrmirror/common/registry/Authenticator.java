@@ -23,7 +23,10 @@ import java.util.stream.Collectors;
 /**
  * Turns a registry's {@code WWW-Authenticate} challenge into an {@code Authorization} header:
  * Basic from the user's login, or a Bearer token from the realm for exactly the scopes a request
- * needs. Challenges and tokens are cached per registry and scope set, so a run asks once.
+ * needs. Challenges and tokens are cached per registry and scope set, so a run asks once. The
+ * login itself is asked of the provider before each request, so one that expires (an ECR token
+ * lasts 12 hours) is replaced in time; a 401 answering a login makes the provider drop it and
+ * the request is tried once more with what the provider gives then.
  *
  * @see <a href="https://distribution.github.io/distribution/spec/auth/token/">token authentication</a>
  */
@@ -39,7 +42,6 @@ final class Authenticator {
   private final Clock clock = Clock.systemUTC();
   private final Map<String, Challenge> challenges = new ConcurrentHashMap<>();
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
-  private final Map<String, Optional<Credential>> logins = new ConcurrentHashMap<>();
 
   private record Token(String header, Instant expires) {}
 
@@ -73,15 +75,20 @@ final class Authenticator {
 
   /**
    * Records a 401's challenge and returns the header to retry with, or empty when retrying cannot
-   * help (no challenge we understand, or Basic without a login).
+   * help (no challenge we understand, or Basic without a login). {@code refused} says the request
+   * carried an {@code Authorization} header: the registry refused it, rather than asked for one.
    */
-  Optional<String> onChallenge(String registry, String wwwAuthenticate, List<String> scopes) {
+  Optional<String> onChallenge(String registry, String wwwAuthenticate, List<String> scopes, boolean refused) {
     Optional<Challenge> parsed = Challenge.parse(wwwAuthenticate);
     if (parsed.isEmpty()) {
       return Optional.empty();
     }
     Challenge challenge = parsed.get();
     challenges.put(registry, challenge);
+    if (refused) {
+      // The login (or the token got with it) may have expired since it was fetched: ask the provider afresh.
+      credentials.rejected(registry);
+    }
     Optional<Credential> login = login(registry);
     // A bearer token the user gave is sent as is, whatever the challenge: there is nothing to exchange it for.
     if (!challenge.isBearer() || login.filter(Credential::isBearer).isPresent()) {
@@ -97,7 +104,7 @@ final class Authenticator {
   }
 
   private Optional<Credential> login(String registry) {
-    return logins.computeIfAbsent(registry, credentials::credentialFor);
+    return credentials.credentialFor(registry);
   }
 
   private static String tokenKey(String registry, List<String> scopes) {

@@ -429,7 +429,8 @@ public final class RegistryClient {
       if (status == 401 && loginAllowed) {
         String challenge = response.header("WWW-Authenticate").orElse("");
         response.discard();
-        Optional<String> header = reauthenticated ? Optional.empty() : auth.onChallenge(registry, challenge, scopes);
+        Optional<String> header = reauthenticated ? Optional.empty() : auth.onChallenge(registry, challenge, scopes,
+            headers.containsKey("Authorization"));
         if (header.isPresent()) {
           reauthenticated = true;
           attempt--; // the challenge round trip is not a failed attempt

@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,5 +85,39 @@ class DockerConfigCredentialsTest {
     assertThat(config.credentialFor("ghcr.io")).hasValueSatisfying(c -> assertThat(c.username()).isEqualTo("a"));
     // The helper has nothing: anonymous.
     assertThat(config.credentialFor("unknown.example.com")).isEmpty();
+  }
+
+  @Test
+  void aHelperThatNeverAnswersIsKilledAfterItsTimeout(@TempDir Path dir) throws Exception {
+    // Reads nothing, answers nothing, and keeps a child of its own on the same output: the shape of a
+    // helper stuck behind a keychain prompt. Both processes note their ids so the test can look for them.
+    Path helper = dir.resolve("docker-credential-stuck");
+    Files.writeString(helper, """
+        #!/bin/sh
+        echo $$ > "%1$s/helper.pid"
+        sleep 600 &
+        echo $! > "%1$s/child.pid"
+        wait
+        """.formatted(dir));
+    Files.setPosixFilePermissions(helper, PosixFilePermissions.fromString("rwxr-xr-x"));
+    DockerConfigCredentials config = DockerConfigCredentials.fromJson("cfg", """
+        {"credHelpers": {"ghcr.io": "stuck"}}""").withHelperDirectory(dir).withHelperTimeout(Duration.ofSeconds(1));
+
+    long started = System.nanoTime();
+    assertThatThrownBy(() -> config.credentialFor("ghcr.io"))
+        .hasMessage("credential helper docker-credential-stuck (asked for ghcr.io) did not answer within 1 s; killed");
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+    assertThat(took).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(5));
+    for (String pidFile : List.of("helper.pid", "child.pid")) {
+      long pid = Long.parseLong(Files.readString(dir.resolve(pidFile)).strip());
+      // A killed process counts as alive until its parent reaps it; the child's new parent is init, which
+      // reaps on its own schedule: wait for that, boundedly (sleep 600 would outlive any bound here).
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (ProcessHandle.of(pid).filter(ProcessHandle::isAlive).isPresent() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as(pidFile).isEmpty();
+    }
   }
 }

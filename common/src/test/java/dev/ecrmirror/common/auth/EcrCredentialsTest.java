@@ -121,6 +121,81 @@ class EcrCredentialsTest {
   }
 
   @Test
+  void eachAccountsRegistryHasATokenOfItsOwn() {
+    credentials.credentialFor(HOST);
+    credentials.credentialFor("210987654321.dkr.ecr.eu-west-1.amazonaws.com");
+    credentials.credentialFor(HOST);
+    assertThat(ecr.requests()).hasSize(2);
+  }
+
+  @Test
+  void callersAskingAtOnceShareOneFetch() throws Exception {
+    // The stub holds its answer until every caller is waiting, so all of them find the fetch under way.
+    java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+    StubHttpServer slow = StubHttpServer.start(request -> {
+      asked.await();
+      String token = Base64.getEncoder().encodeToString("AWS:shared".getBytes(StandardCharsets.UTF_8));
+      return Response.of(200, "application/x-amz-json-1.1", """
+          {"authorizationData":[{"authorizationToken":"%s","expiresAt":%d}]}"""
+          .formatted(token, clock.instant().plus(Duration.ofHours(12)).getEpochSecond()));
+    });
+    try (slow; var threads = java.util.concurrent.Executors.newFixedThreadPool(20)) {
+      EcrCredentials shared = new EcrCredentials(region -> EcrClient.builder()
+          .region(region)
+          .endpointOverride(slow.uri())
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret")))
+          .httpClientBuilder(UrlConnectionHttpClient.builder())
+          .build(), clock);
+      java.util.List<java.util.concurrent.Future<String>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        answers.add(threads.submit(() -> shared.credentialFor(HOST).orElseThrow().secret()));
+      }
+      while (slow.requests().isEmpty()) {
+        Thread.onSpinWait();
+      }
+      Thread.sleep(200); // let the other 19 reach the fetch under way (the outcome holds without it; it makes the test bite)
+      asked.countDown();
+      for (var answer : answers) {
+        assertThat(answer.get()).isEqualTo("shared");
+      }
+      assertThat(slow.requests()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aShortLivedTokenIsRefreshedATenthOfItsLifeEarly() {
+    Instant now = Instant.parse("2026-06-01T00:00:00Z");
+    assertThat(EcrCredentials.refreshAt(now, now.plus(Duration.ofHours(1)))).isEqualTo(now.plus(Duration.ofMinutes(54)));
+    assertThat(EcrCredentials.refreshAt(now, now.plus(Duration.ofHours(12)))).isEqualTo(now.plus(Duration.ofMinutes(690)));
+  }
+
+  @Test
+  void aTokenAlreadyExpiredWhenFetchedServesOnlyThatCall() throws Exception {
+    // moto's GetAuthorizationToken answers with an expiresAt in 2015: each ask gets a token of its own.
+    try (StubHttpServer moto = StubHttpServer.start(request -> Response.of(200, "application/x-amz-json-1.1", """
+        {"authorizationData":[{"authorizationToken":"%s","expiresAt":1420070400}]}"""
+        .formatted(Base64.getEncoder().encodeToString("AWS:123456789012-auth-token".getBytes(StandardCharsets.UTF_8)))))) {
+      EcrCredentials expired = new EcrCredentials(region -> EcrClient.builder()
+          .region(region)
+          .endpointOverride(moto.uri())
+          .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret")))
+          .httpClientBuilder(UrlConnectionHttpClient.builder())
+          .build(), clock);
+      assertThat(expired.credentialFor(HOST).orElseThrow().secret()).isEqualTo("123456789012-auth-token");
+      assertThat(expired.credentialFor(HOST).orElseThrow().secret()).isEqualTo("123456789012-auth-token");
+      assertThat(moto.requests()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aRefusedTokenIsFetchedAgain() {
+    credentials.credentialFor(HOST);
+    credentials.rejected(HOST);
+    assertThat(credentials.credentialFor(HOST).orElseThrow().secret()).isEqualTo("ecr-password-2");
+    assertThat(credentials.credentialFor(HOST).orElseThrow().secret()).isEqualTo("ecr-password-2");
+  }
+
+  @Test
   void otherRegistriesAskNothing() {
     assertThat(credentials.credentialFor("ghcr.io")).isEmpty();
     assertThat(ecr.requests()).isEmpty();

@@ -23,7 +23,8 @@ import dev.ecrmirror.controller.jobs.LocalJobRunner;
 import dev.ecrmirror.controller.local.LocalMode;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.TableException;
-import dev.ecrmirror.worker.MirrorEngine;
+import dev.ecrmirror.worker.EngineCliOptions;
+import dev.ecrmirror.worker.MirrorEngines;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +64,12 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
 
   @Mixin
   CommandSpec registryOptions = registry.mixin();
+
+  /** With --local, the copy engine's options: the worker's own, so a local copy behaves like a Batch job. */
+  final EngineCliOptions engine = new EngineCliOptions();
+
+  @Mixin
+  CommandSpec engineOptions = engine.mixin();
 
   @Option(names = "--dry-run", description = "Print the plan (row, drifted destinations, why); write and submit nothing.")
   boolean dryRun;
@@ -223,7 +230,14 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
 
   private JobRunner runner(TableOptions.Session session, RegistryClient client) {
     if (session.local()) {
-      return new LocalJobRunner(new MirrorEngine(client, Math.max(4, jobs)));
+      MirrorEngines.Settings settings;
+      try {
+        // Each row's copy gets at least the worker's share of parallel registry operations.
+        settings = engine.settings(Math.max(4, jobs), registry.retryTimes(), dryRun);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+      return new LocalJobRunner(MirrorEngines.build(client, settings, session.clients()::ecr));
     }
     if (!dryRun && (jobQueue == null || jobQueue.isBlank() || jobDefinition == null || jobDefinition.isBlank())) {
       throw new UsageException("sync needs --job-queue and --job-definition (or $ECR_MIRROR_JOB_QUEUE and "
