@@ -64,7 +64,6 @@ public final class EcrMirrorStack extends Stack {
                     "mirror-worker",
                     config.workerImage(),
                     repositories.map(r -> r.repository("mirror-worker"))),
-                table.table(),
                 config.workerVcpus(),
                 config.workerMemoryMib(),
                 Duration.minutes(config.workerTimeoutMinutes())));

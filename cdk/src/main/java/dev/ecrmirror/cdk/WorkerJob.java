@@ -12,7 +12,6 @@ import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
 import software.amazon.awscdk.services.batch.EcsJobDefinition;
 import software.amazon.awscdk.services.batch.IJobDefinition;
 import software.amazon.awscdk.services.batch.IJobQueue;
-import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.iam.Grant;
@@ -63,13 +62,12 @@ public final class WorkerJob extends Construct {
    *
    * @param platform what all jobs share
    * @param image the mirror-worker image (entrypoint {@code java -jar /app/mirror-worker.jar})
-   * @param table the mirror table, whose rows the worker marks mirrored or failed
    * @param vcpus vCPUs of one task
    * @param memoryMib memory of one task, MiB
    * @param timeout how long one attempt may run; copying multi-GB images takes a while
    */
   public record Props(
-      JobPlatform platform, JobImage image, ITable table, double vcpus, int memoryMib, Duration timeout) {}
+      JobPlatform platform, JobImage image, double vcpus, int memoryMib, Duration timeout) {}
 
   public WorkerJob(Construct scope, String id, Props props) {
     super(scope, id);
@@ -77,10 +75,9 @@ public final class WorkerJob extends Construct {
     var logGroup = LogGroup.Builder.create(this, "LogGroup").retention(platform.logRetention()).build();
     var executionRole = JobPlatform.executionRole(this, props.image());
     this.jobRole = JobPlatform.jobRole(this, "ecr-mirror worker: pulls and pushes images, records results");
-    grantJobPermissions(platform, props.table());
+    grantJobPermissions(platform);
 
     Map<String, String> environment = new HashMap<>(platform.baseEnvironment());
-    environment.put(ControllerJob.ENV_TABLE, props.table().getTableName());
     var container =
         EcsFargateContainerDefinition.Builder.create(this, "Container")
             .image(props.image().containerImage())
@@ -109,7 +106,12 @@ public final class WorkerJob extends Construct {
             .build();
   }
 
-  private void grantJobPermissions(JobPlatform platform, ITable table) {
+  /**
+   * ECR pull and push, nothing else: the worker never touches the table. The controller records each
+   * job's outcome itself, from Batch's account of the job (its exit code says what kind of failure)
+   * and from what the destinations hold afterwards.
+   */
+  private void grantJobPermissions(JobPlatform platform) {
     jobRole.addToPolicy(
         PolicyStatement.Builder.create()
             .sid("PullAndPushImages")
@@ -127,13 +129,6 @@ public final class WorkerJob extends Construct {
             .resources(List.of(platform.ecrRepositoryArns()))
             .build());
     jobRole.addToPolicy(JobPlatform.ecrLogin());
-    // Only status write-back: the worker never reads or deletes rows.
-    jobRole.addToPolicy(
-        PolicyStatement.Builder.create()
-            .sid("RecordResult")
-            .actions(List.of("dynamodb:UpdateItem"))
-            .resources(List.of(table.getTableArn()))
-            .build());
     JobPlatform.suppressWildcards(
         jobRole,
         "Destinations are rows of the mirror table, in any region and account, unknown at deploy"

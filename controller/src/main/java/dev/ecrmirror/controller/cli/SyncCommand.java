@@ -74,6 +74,10 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
   @Option(names = "--dry-run", description = "Print the plan (row, drifted destinations, why); write and submit nothing.")
   boolean dryRun;
 
+  @Option(names = "--retry-failed", description = "Give a job in this run to drifted rows that failed for good"
+      + " (failed, conflict) or wait for their next attempt (retrying); `table retry SOURCE` does it for one row.")
+  boolean retryFailed;
+
   @Option(names = "--job-queue", paramLabel = "QUEUE", defaultValue = "${env:ECR_MIRROR_JOB_QUEUE}",
       description = "The Batch job queue for mirror jobs. Default: $ECR_MIRROR_JOB_QUEUE.")
   String jobQueue;
@@ -178,7 +182,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagLister(client, session));
       JobRunner runner = runner(session, client);
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
-          scanSegments, jobs).beforeChecking(row -> {
+          scanSegments, jobs).retryFailed(retryFailed).beforeChecking(row -> {
             registry.roles().source(row.source());
             row.destinations().forEach(d -> registry.roles().destination(d.target()));
           });

@@ -41,7 +41,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code table put|list|delete}: edits and shows the mirror table. */
 @Command(name = "table", mixinStandardHelpOptions = true, description = "Edit and show the mirror table.",
-    subcommands = {TableCommand.Put.class, TableCommand.ListRows.class, TableCommand.Delete.class})
+    subcommands = {TableCommand.Put.class, TableCommand.ListRows.class, TableCommand.Delete.class,
+        TableCommand.Retry.class})
 final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
   @Spec
   CommandSpec spec;
@@ -385,6 +386,47 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
         spec.commandLine().getOut().flush();
       }
       return ControllerCli.OK;
+    }
+  }
+
+  /** {@code table retry SOURCE}. */
+  @Command(name = "retry", mixinStandardHelpOptions = true,
+      description = {"Let the next sync try SOURCE's row again at once: one that failed for good (failed, conflict)"
+          + " at its source digest, or one waiting for its next attempt (retrying).",
+          "Its attempt count starts over; the row keeps its status and LastError until that sync."})
+  static final class Retry implements Callable<Integer>, ExitCodes.Documented {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    TableOptions where;
+
+    @Mixin
+    CommandSpec debug = CommandLineSupport.debugMixin();
+
+    @Override
+    public ExitCodes.Meanings exitCodes() {
+      return new ExitCodes.Meanings("the row will be tried on the next sync",
+          "no such row, a row that is not failed, conflict or retrying, or the table could not be written",
+          "bad usage: a missing SOURCE or an unknown option");
+    }
+
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The row's source, as stored or in any equivalent form.")
+    String source;
+
+    @Override
+    public Integer call() {
+      try (TableOptions.Session session = where.open(ControllerCli.env())) {
+        for (String key : candidates(source)) {
+          if (session.table().retry(key)) {
+            spec.commandLine().getOut().println(source + " will be tried on the next sync");
+            spec.commandLine().getOut().flush();
+            return ControllerCli.OK;
+          }
+        }
+        return CommandLineSupport.failure(spec.commandLine(), "no failed, conflict or retrying row for " + source
+            + " in table " + session.table().name() + " (see table list)", null);
+      }
     }
   }
 

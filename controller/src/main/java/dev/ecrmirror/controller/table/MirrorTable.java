@@ -307,6 +307,18 @@ public final class MirrorTable {
         "attribute_exists(#src) AND #tok = :tok AND #st = :submitted AND attribute_not_exists(#job)", values);
   }
 
+  /**
+   * Lets the next sync try a row again at once: forgets its failed attempts and its next attempt's
+   * time, only while it is {@code failed}, {@code conflict} or {@code retrying}. False otherwise.
+   */
+  public boolean retry(String key) {
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(
+        ":f", AttributeValue.fromS(RowStatus.FAILED.label()), ":c", AttributeValue.fromS(RowStatus.CONFLICT.label()),
+        ":r", AttributeValue.fromS(RowStatus.RETRYING.label())));
+    return apply(key, new StatusUpdate().remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT),
+        "attribute_exists(#src) AND #st IN (:f, :c, :r)", values);
+  }
+
   /** Applies an update only while the row still carries this claim token. */
   public boolean updateIfClaimed(String key, String token, StatusUpdate update) {
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":tok", AttributeValue.fromS(token)));
