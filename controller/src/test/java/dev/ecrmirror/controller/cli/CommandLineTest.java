@@ -34,7 +34,7 @@ class CommandLineTest {
   @Test
   void commandsWithoutASubcommandSayWhichExist() {
     assertUsage(Cli.run(), "controller: no command given: choose one of table, sync (see --help)");
-    assertUsage(Cli.run("table"), "controller table: no command given: choose one of put, list, delete (see --help)");
+    assertUsage(Cli.run("table"), "controller table: no command given: choose one of put, list, delete, retry (see --help)");
   }
 
   @Test
@@ -103,7 +103,7 @@ class CommandLineTest {
           .as("docs/controller.md row for " + name).hasSize(1);
       checked.add(name);
     });
-    assertThat(checked).containsExactlyInAnyOrder("controller", "table", "table put", "table list", "table delete", "sync");
+    assertThat(checked).containsExactlyInAnyOrder("controller", "table", "table put", "table list", "table delete", "table retry", "sync");
   }
 
   interface Visitor {
