@@ -16,6 +16,7 @@ import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.ref.Pin;
+import dev.ecrmirror.common.registry.RateLimitedException;
 import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
@@ -121,7 +122,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
           options.dryRun()), progress);
       return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
-    } catch (RegistryException e) {
+    } catch (RegistryException | RateLimitedException e) {
       CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
       return Failures.kind(e).exitCode();
     } catch (IllegalArgumentException e) {
@@ -219,14 +220,14 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       TagLister.Listing listed;
       try {
         listed = lister.list(plan.source());
-      } catch (RegistryException e) {
+      } catch (RegistryException | RateLimitedException e) {
         err.println("mirror-worker: " + e.getMessage()); // "list tags of REPO failed: ..."
         return Failures.kind(e).exitCode();
       }
       List<String> selected = plan.rules().get().select(listed.tags());
       try {
         pins = pinTags(client, plan.source(), selected, listed.digests(), options.jobs(), err);
-      } catch (RegistryException e) {
+      } catch (RegistryException | RateLimitedException e) {
         err.println("mirror-worker: cannot read source " + plan.source().name() + ": " + e.getMessage());
         return Failures.kind(e).exitCode();
       }

@@ -182,6 +182,20 @@ class FailureKindsIT {
   }
 
   @Test
+  void aSourceAnswering429ThroughoutIsRateLimited() throws Exception {
+    String repo = freshRepo();
+    image(src(), repo, "1", 12);
+    proxy = FaultProxy.start(src().baseUri()).inject(s -> true, Fault.TOO_MANY_REQUESTS, Integer.MAX_VALUE);
+
+    Run run = MirrorWorkerIT.run("--retry-times", "0", proxy.host() + "/" + repo + ":1",
+        registries.get(1).host() + "/" + repo + ":1");
+
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(FailureKind.RATE_LIMITED.exitCode()).isEqualTo(5);
+    assertThat(run.err()).contains("cannot read source", "429").hasLineCount(1);
+    assertThat(RegistryContents.manifest(registries.get(1).baseUri(), repo, "1")).isEmpty();
+  }
+
+  @Test
   void aSourceAnswering500ThroughoutIsTransient() throws Exception {
     String repo = freshRepo();
     image(src(), repo, "1", 9);
