@@ -123,10 +123,11 @@ public record JobPlatform(
 
   /**
    * Retry what the infrastructure broke, never what the application decided: a reclaimed Spot
-   * task, a lost host, an image pull or task start-up failure is retried; any exit code of our
-   * own (1 bad input, 2 a destination failed, 3 out of memory) ends the job, since a retry would
-   * fail the same way and the controller resubmits drift on its next run anyway. Batch allows
-   * five conditions; failures matching none (no exit code, unknown reason) are retried.
+   * task, a lost host, an image pull or task start-up failure is retried; any exit code ends the
+   * job. The worker's exit code says what its failure means (1 transient, 2 bad usage, 3 permanent,
+   * 4 conflict, 5 rate-limited) and the controller reads it to choose the row's status and next
+   * attempt: a Batch retry would repeat a conflict or a refusal at once, and spend a rate budget.
+   * Batch allows five conditions; failures matching none (no exit code, unknown reason) are retried.
    */
   static List<RetryStrategy> retryStrategies() {
     return List.of(

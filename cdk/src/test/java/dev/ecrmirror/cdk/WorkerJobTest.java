@@ -132,6 +132,8 @@ class WorkerJobTest {
 
   @Test
   void retriesInfrastructureFailuresButNeverApplicationExits() {
+    // Every worker exit code (1 transient, 3 permanent, 4 conflict, 5 rate-limited) ends the job:
+    // the controller reads it, and a conflict or a spent rate budget retried at once only fails again.
     template.hasResourceProperties(
         "AWS::Batch::JobDefinition",
         Map.of(

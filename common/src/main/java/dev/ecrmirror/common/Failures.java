@@ -3,6 +3,7 @@ package dev.ecrmirror.common;
 import dev.ecrmirror.common.registry.RateLimitedException;
 import dev.ecrmirror.common.registry.RegistryException;
 import java.util.Locale;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Turns an exception into the one line recorded for a failed destination or row. An exception
@@ -36,8 +37,9 @@ public final class Failures {
   /**
    * What a failure means for the next attempt, from the first cause that says: a spent rate budget
    * (or a 429 that outlived its retries) waits for a later run; an immutable tag holding another
-   * digest is a conflict; access refused (401, 403, {@code DENIED}) and a missing image or
-   * repository (404) are permanent; anything else, a missing response and 5xx included, is transient.
+   * digest is a conflict; access refused (401, 403, {@code DENIED}; an AWS call refused with
+   * {@code AccessDenied…}, creating an ECR repository say) and a missing image or repository (404)
+   * are permanent; anything else, a missing response and 5xx included, is transient.
    */
   public static FailureKind kind(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
@@ -47,6 +49,18 @@ public final class Failures {
       if (c instanceof RegistryException r) {
         return kind(r);
       }
+      if (c instanceof AwsServiceException a) {
+        return kind(a);
+      }
+    }
+    return FailureKind.TRANSIENT;
+  }
+
+  private static FailureKind kind(AwsServiceException e) {
+    // ECR answers a missing IAM permission with HTTP 400 AccessDeniedException; other services use 403.
+    String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
+    if (e.statusCode() == 403 || code.startsWith("AccessDenied") || code.equals("UnrecognizedClientException")) {
+      return FailureKind.PERMANENT;
     }
     return FailureKind.TRANSIENT;
   }

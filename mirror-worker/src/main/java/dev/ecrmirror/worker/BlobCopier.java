@@ -1,6 +1,6 @@
 package dev.ecrmirror.worker;
 
-import dev.ecrmirror.common.Failures;
+import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.ref.Digest;
@@ -41,12 +41,12 @@ final class BlobCopier {
   }
 
   /** The result for one destination. */
-  record Outcome(Kind kind, String error) {
+  record Outcome(Kind kind, Failure error) {
     static final Outcome UPLOADED = new Outcome(Kind.UPLOADED, null);
     static final Outcome MOUNTED = new Outcome(Kind.MOUNTED, null);
     static final Outcome ALREADY_THERE = new Outcome(Kind.ALREADY_THERE, null);
 
-    static Outcome failed(String error) {
+    static Outcome failed(Failure error) {
       return new Outcome(Kind.FAILED, error);
     }
   }
@@ -103,7 +103,7 @@ final class BlobCopier {
             LOG.get().debug("{}; trying again ({} of {})", failure.getMessage(), attempt + 1, retries);
             next.add(t);
           } else {
-            out.put(t, Outcome.failed(Failures.describe(failure)));
+            out.put(t, Outcome.failed(Failure.of(failure)));
           }
         } else if (!failures.containsKey(primary) && t.sameRepository(primary)) {
           out.put(t, Outcome.ALREADY_THERE);

@@ -17,11 +17,11 @@ import java.util.Optional;
  * @param blobsPresent blobs the destination already had
  * @param bytesUploaded bytes sent for uploaded blobs
  * @param elapsed wall time spent on this destination
- * @param error why it failed, when it did
+ * @param failure why it failed and what that means for the next attempt, when it did
  */
 public record DestinationResult(ImageReference destination, Status status, Optional<Digest> digest,
     int blobsUploaded, int blobsMounted, int blobsPresent, long bytesUploaded, Duration elapsed,
-    Optional<String> error) {
+    Optional<Failure> failure) {
 
   /** The outcome at one destination. */
   public enum Status {
@@ -31,16 +31,21 @@ public record DestinationResult(ImageReference destination, Status status, Optio
     IN_SYNC,
     /** Dry run: the destination differs and would be copied. */
     WOULD_COPY,
-    /** The copy failed; {@link #error()} says why. Nothing was tagged. */
+    /** The copy failed; {@link #failure()} says why. Nothing was tagged. */
     FAILED
   }
 
-  /**
-   * Why it failed and what that means for the next attempt, when it did.
-   * (Until the engine records kinds, every failure counts as transient.)
-   */
-  public Optional<Failure> failure() {
-    return status == Status.FAILED ? Optional.of(Failure.transientFailure(error.orElse("failed"))) : Optional.empty();
+  public DestinationResult {
+    // A failed result always says why, and only a failed one does: readers take "no failure" as success.
+    if ((status == Status.FAILED) != failure.isPresent()) {
+      throw new IllegalArgumentException("a " + status + " result " + (failure.isPresent() ? "with" : "without")
+          + " a failure");
+    }
+  }
+
+  /** Why it failed, one line, when it did. */
+  public Optional<String> error() {
+    return failure.map(Failure::message);
   }
 
   public boolean ok() {

@@ -1,5 +1,7 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
@@ -100,7 +102,8 @@ public final class MirrorEngine {
     int uploaded;
     int mounted;
     long bytes;
-    volatile String error;
+    /** The first failure here, or null while it is fine. */
+    volatile Failure failure;
 
     /** {@code ref} names what to push: a tag, or a digest when the destination takes none. */
     Target(ImageReference ref) {
@@ -116,16 +119,21 @@ public final class MirrorEngine {
       mounted++;
     }
 
-    synchronized void fail(String message) {
-      if (error == null) {
-        // A null here would read as success: never record one.
-        error = message == null || message.isBlank() ? "failed" : message;
+    /** Records the failure unless an earlier one is recorded: the first is what went wrong. */
+    synchronized void fail(Failure f) {
+      if (failure == null) {
+        failure = f;
       }
     }
 
     /** Records the failure, naming the exception's type when it has no message. */
     void fail(Throwable e) {
-      fail(Failures.describe(e));
+      fail(Failure.of(e));
+    }
+
+    /** Records that the request itself cannot be done here: trying again would not help. */
+    void impossible(String message) {
+      fail(new Failure(FailureKind.PERMANENT, message));
     }
 
     Duration elapsed() {
@@ -236,7 +244,7 @@ public final class MirrorEngine {
       Map<Target, DestinationResult> done = new LinkedHashMap<>();
       for (Target t : targets) {
         Optional<Digest> at = current.get(t);
-        if (t.error != null) {
+        if (t.failure != null) {
           done.put(t, failed(t));
         } else if (at.isPresent() && at.get().equals(finalDigest)) {
           done.put(t, new DestinationResult(t.ref, Status.IN_SYNC, at, 0, 0, 0, 0, t.elapsed(), Optional.empty()));
@@ -255,7 +263,7 @@ public final class MirrorEngine {
         }
         copy(tree, pinned, work);
         for (Target t : work) {
-          done.put(t, t.error != null ? failed(t) : new DestinationResult(t.ref, Status.COPIED,
+          done.put(t, t.failure != null ? failed(t) : new DestinationResult(t.ref, Status.COPIED,
               Optional.of(tree.top().digest()), t.uploaded, t.mounted, tree.blobs().size() - t.uploaded - t.mounted,
               t.bytes, t.elapsed(), Optional.empty()));
         }
@@ -269,7 +277,7 @@ public final class MirrorEngine {
 
     private DestinationResult failed(Target t) {
       return new DestinationResult(t.ref, Status.FAILED, Optional.empty(), t.uploaded, t.mounted, t.present.size(),
-          t.bytes, t.elapsed(), Optional.of(t.error));
+          t.bytes, t.elapsed(), Optional.of(t.failure));
     }
 
     /** Destinations keep their own tag; one named bare takes the source's tag, or the digest if it has none. */
@@ -283,7 +291,7 @@ public final class MirrorEngine {
         } else if (dest.digest().isPresent()) {
           Target t = new Target(dest);
           if (!request.platforms().isEmpty()) {
-            t.fail("a destination named by digest cannot take a --platform copy (the rewritten index has "
+            t.impossible("a destination named by digest cannot take a --platform copy (the rewritten index has "
                 + "a digest of its own): name a tag instead");
           }
           out.add(t);
@@ -301,9 +309,9 @@ public final class MirrorEngine {
     /** A destination named by digest can only receive the image with that digest. */
     private void checkDigestDestinations(List<Target> targets, Digest sourceDigest) {
       for (Target t : targets) {
-        if (t.error == null && t.ref.tag().isEmpty() && t.ref.digest().isPresent()
+        if (t.failure == null && t.ref.tag().isEmpty() && t.ref.digest().isPresent()
             && !t.ref.digest().get().equals(sourceDigest)) {
-          t.fail("destination names digest " + t.ref.digest().get() + " but the source is " + sourceDigest);
+          t.impossible("destination names digest " + t.ref.digest().get() + " but the source is " + sourceDigest);
         }
       }
     }
@@ -311,7 +319,7 @@ public final class MirrorEngine {
     private Map<Target, Future<Optional<Digest>>> startDestinationChecks(List<Target> targets) {
       Map<Target, Future<Optional<Digest>>> pending = new LinkedHashMap<>();
       for (Target t : targets) {
-        if (t.error == null) {
+        if (t.failure == null) {
           pending.put(t, pool.submit(() -> client.headManifest(t.ref).map(ManifestHead::digest)));
         }
       }
@@ -330,7 +338,7 @@ public final class MirrorEngine {
         }
         try {
           Optional<Digest> at = f.get();
-          out.put(t, t.error == null ? at : Optional.empty());
+          out.put(t, t.failure == null ? at : Optional.empty());
         } catch (ExecutionException e) {
           t.fail(e.getCause());
           out.put(t, Optional.empty());
@@ -401,7 +409,7 @@ public final class MirrorEngine {
         }));
       }
       awaitAll(setups, targets);
-      List<Target> work = targets.stream().filter(t -> t.error == null).toList();
+      List<Target> work = targets.stream().filter(t -> t.failure == null).toList();
       // Which child images each destination already has: their blobs are there too, since a
       // registry accepts a manifest only once everything it references exists.
       List<Future<?>> checks = new ArrayList<>();
@@ -454,7 +462,7 @@ public final class MirrorEngine {
       List<Descriptor> bySize = new ArrayList<>(tree.blobs().values());
       bySize.sort(Comparator.comparingLong(Descriptor::size).reversed());
       for (Descriptor blob : bySize) {
-        List<Target> needing = work.stream().filter(t -> t.error == null && !t.present.contains(blob.digest())).toList();
+        List<Target> needing = work.stream().filter(t -> t.failure == null && !t.present.contains(blob.digest())).toList();
         if (!needing.isEmpty()) {
           transfers.add(pool.submit(() -> {
             try {
@@ -473,7 +481,7 @@ public final class MirrorEngine {
       // can read it half-written and reject the index (docker-registry answers DIGEST_INVALID).
       Map<String, List<Target>> byRepository = new LinkedHashMap<>();
       for (Target t : work) {
-        if (t.error == null) {
+        if (t.failure == null) {
           byRepository.computeIfAbsent(t.ref.registry() + "/" + t.ref.repository(), k -> new ArrayList<>()).add(t);
         }
       }
@@ -498,7 +506,7 @@ public final class MirrorEngine {
         byRef.putIfAbsent(t.ref, t);
       }
       Map<ImageReference, BlobCopier.Outcome> outcomes = copier.copy(source, blob, List.copyOf(byRef.keySet()),
-          new AtomicLong(), ref -> byRef.get(ref).error == null);
+          new AtomicLong(), ref -> byRef.get(ref).failure == null);
       outcomes.forEach((ref, outcome) -> {
         Target t = byRef.get(ref);
         switch (outcome.kind()) {

@@ -1,8 +1,11 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The result of a mirror run.
@@ -24,5 +27,10 @@ public record MirrorReport(ImageReference source, Digest digest, String mediaTyp
   /** True when every destination holds the digest (or would, on a dry run). */
   public boolean allOk() {
     return destinations.stream().allMatch(DestinationResult::ok);
+  }
+
+  /** The gravest kind among the failed destinations, or empty when none failed. */
+  public Optional<FailureKind> worstFailure() {
+    return destinations.stream().flatMap(d -> d.failure().stream()).map(Failure::kind).reduce(FailureKind::worst);
   }
 }

@@ -2,6 +2,8 @@ package dev.ecrmirror.worker;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.FailureKind;
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.Json;
 import dev.ecrmirror.common.aws.EcrClients;
 import dev.ecrmirror.common.aws.EcrImages;
@@ -14,6 +16,7 @@ import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.ref.Pin;
+import dev.ecrmirror.common.registry.RateLimitedException;
 import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
@@ -59,9 +62,17 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
 
   @Override
   public ExitCodes.Meanings exitCodes() {
+    // One code per failure kind, so a Batch job's exit code tells the controller what the failure means.
     return new ExitCodes.Meanings("every destination holds the source digest (or would, with --dry-run); with tags: every tag's digest",
-        "the source could not be read (or its tags listed), or a destination or tag failed (the others were still done)",
-        "bad usage: an invalid reference, platform, pin, rule or option; nothing was copied");
+        "a transient failure: the source, a destination or a tag failed for a reason that may pass (no answer, a "
+            + "timeout, HTTP 5xx); the others were still done. With failures of several kinds the gravest decides: "
+            + "4, then 3, then 5, then 1",
+        "bad usage: an invalid reference, platform, pin, rule or option; nothing was copied",
+        Map.of(FailureKind.PERMANENT.exitCode(), "a permanent failure: access denied, the source image or a pinned "
+                + "digest gone, or a copy that cannot be made as asked; trying again will not help until something changes",
+            FailureKind.CONFLICT.exitCode(), "a conflict: a destination tag holds another digest and the registry "
+                + "forbids overwriting it (an immutable ECR repository)",
+            FailureKind.RATE_LIMITED.exitCode(), "rate limited: a registry's pull budget ran out; try again on a later run"));
   }
 
   /** What the arguments ask for: one image, or tags of a repository (listed by rules, or pinned). */
@@ -103,9 +114,10 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       }
       MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
           options.dryRun()), progress);
-      return finish(report.allOk(), () -> toJson(report), () -> print(report, out), out);
-    } catch (RegistryException e) {
-      return CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
+      return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
+    } catch (RegistryException | RateLimitedException e) {
+      CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
+      return Failures.kind(e).exitCode();
     } catch (IllegalArgumentException e) {
       return usage(e);
     }
@@ -201,37 +213,37 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       TagLister.Listing listed;
       try {
         listed = lister.list(plan.source());
-      } catch (RegistryException e) {
+      } catch (RegistryException | RateLimitedException e) {
         err.println("mirror-worker: " + e.getMessage()); // "list tags of REPO failed: ..."
-        return 1;
+        return Failures.kind(e).exitCode();
       }
       List<String> selected = plan.rules().get().select(listed.tags());
       try {
         pins = pinTags(client, plan.source(), selected, listed.digests(), options.jobs(), err);
-      } catch (RegistryException e) {
+      } catch (RegistryException | RateLimitedException e) {
         err.println("mirror-worker: cannot read source " + plan.source().name() + ": " + e.getMessage());
-        return 1;
+        return Failures.kind(e).exitCode();
       }
     }
     RepositoryReport report = pins.isEmpty()
         ? new RepositoryReport(plan.source(), List.of(), 0)
         : engine.mirror(new RepositoryRequest(plan.source(), plan.destinations(), pins, plan.platforms(),
             options.dryRun()), progress);
-    return finish(report.allOk(), () -> toJson(report), () -> print(report, out), out);
+    return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
   }
 
   /**
    * Prints a run's report, as the JSON document with {@code --json} or else as text, and returns the
-   * exit code its outcome calls for; one image and a repository run answer the same way.
+   * exit code its gravest failure calls for (0 without one); one image and a repository run answer the same way.
    */
-  private int finish(boolean ok, Supplier<String> json, Runnable text, PrintWriter out) {
+  private int finish(Optional<FailureKind> worst, Supplier<String> json, Runnable text, PrintWriter out) {
     if (options.json()) {
       out.println(json.get());
     } else {
       text.run();
     }
     out.flush();
-    return ok ? ExitCodes.OK : ExitCodes.FAILED;
+    return worst.map(FailureKind::exitCode).orElse(ExitCodes.OK);
   }
 
   private int usage(IllegalArgumentException e) {
@@ -383,8 +395,14 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       d.put("bytesUploaded", r.bytesUploaded());
       d.put("seconds", r.elapsed().toMillis() / 1000.0);
       d.put("error", r.error().orElse(null));
+      d.put("kind", r.failure().map(f -> kindWord(f.kind())).orElse(null));
     }
     return root;
+  }
+
+  /** A failure kind as the report names it: {@code transient}, {@code permanent}, {@code conflict}, {@code rate_limited}. */
+  static String kindWord(FailureKind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
   }
 
   /** The figures of a repository run's summary line. */

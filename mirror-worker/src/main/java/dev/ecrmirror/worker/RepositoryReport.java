@@ -1,7 +1,9 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.ref.ImageReference;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The result of a repository run: one {@link MirrorReport} per pinned tag, in the order pinned.
@@ -19,5 +21,10 @@ public record RepositoryReport(ImageReference source, List<MirrorReport> tags, l
   /** True when every destination holds every tag's digest (or would, on a dry run). */
   public boolean allOk() {
     return tags.stream().allMatch(MirrorReport::allOk);
+  }
+
+  /** The gravest kind among every tag's failed destinations, or empty when none failed. */
+  public Optional<FailureKind> worstFailure() {
+    return tags.stream().flatMap(t -> t.worstFailure().stream()).reduce(FailureKind::worst);
   }
 }

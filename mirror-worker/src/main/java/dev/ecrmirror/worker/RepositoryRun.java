@@ -1,5 +1,7 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
@@ -55,7 +57,7 @@ final class RepositoryRun {
 
   /** Every manifest and blob of the tags that need work, each once. */
   private final Map<Digest, Manifest> manifests = new HashMap<>();
-  private final Map<Digest, String> manifestErrors = new HashMap<>();
+  private final Map<Digest, Failure> manifestErrors = new HashMap<>();
   private final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
   private final Map<Digest, List<Digest>> blobsByImage = new HashMap<>();
 
@@ -70,7 +72,7 @@ final class RepositoryRun {
     List<Manifest> children = List.of();
     Set<Digest> blobs = Set.of();
     /** Why the tag cannot be read from the source; charged to each of its destinations. */
-    String error;
+    Failure error;
 
     Tag(Pin pin, ImageReference source) {
       this.pin = pin;
@@ -87,16 +89,16 @@ final class RepositoryRun {
     final ImageReference ref;
     final Set<Digest> presentManifests = ConcurrentHashMap.newKeySet();
     final Set<Digest> presentBlobs = ConcurrentHashMap.newKeySet();
-    final Map<Digest, String> blobErrors = new ConcurrentHashMap<>();
+    final Map<Digest, Failure> blobErrors = new ConcurrentHashMap<>();
     final Map<Digest, BlobCopier.Kind> brought = new ConcurrentHashMap<>();
     final List<Slot> work = new ArrayList<>();
-    volatile String error;
+    volatile Failure error;
 
     Repo(ImageReference ref) {
       this.ref = ref;
     }
 
-    void fail(String message) {
+    void fail(Failure message) {
       if (error == null) {
         error = message;
       }
@@ -111,7 +113,7 @@ final class RepositoryRun {
     final long started = System.nanoTime();
     Optional<Digest> holds = Optional.empty();
     String holdsType = "";
-    String error;
+    Failure error;
     DestinationResult result;
 
     Slot(Tag tag, Repo repo) {
@@ -124,7 +126,7 @@ final class RepositoryRun {
       return Duration.ofNanos(System.nanoTime() - started);
     }
 
-    void fail(String message) {
+    void fail(Failure message) {
       if (error == null) {
         error = message;
       }
@@ -172,7 +174,7 @@ final class RepositoryRun {
           slot.holdsType = h.mediaType();
         });
       } catch (ExecutionException e) {
-        slot.fail(Failures.describe(e.getCause()));
+        slot.fail(Failure.of(e.getCause()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -222,7 +224,7 @@ final class RepositoryRun {
 
   private static DestinationResult failed(Slot slot) {
     return new DestinationResult(slot.ref, Status.FAILED, Optional.empty(), 0, 0, 0, 0, slot.elapsed(),
-        Optional.of(slot.error == null ? "not copied" : slot.error));
+        Optional.of(slot.error == null ? Failure.transientFailure("not copied") : slot.error));
   }
 
   private void copy(List<Tag> working, List<Repo> repos) {
@@ -272,9 +274,10 @@ final class RepositoryRun {
         }
         tag.top = top;
       } catch (ExecutionException e) {
-        tag.error = Failures.describe(e.getCause());
+        tag.error = Failure.of(e.getCause());
       } catch (IllegalArgumentException e) {
-        tag.error = Failures.describe(e);
+        // No platform of the image matches --platform: the request cannot be met until the image changes.
+        tag.error = new Failure(FailureKind.PERMANENT, Failures.describe(e));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -310,7 +313,7 @@ final class RepositoryRun {
             m.references().forEach(d -> frontier.add(d.digest()));
           }
         } catch (ExecutionException ex) {
-          manifestErrors.put(e.getKey(), Failures.describe(ex.getCause()));
+          manifestErrors.put(e.getKey(), Failure.of(ex.getCause()));
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted", ex);
@@ -328,8 +331,8 @@ final class RepositoryRun {
         children.remove(tag.top);
         tag.children = children;
         tag.blobs = own;
-      } catch (IllegalStateException e) {
-        tag.error = Failures.describe(e);
+      } catch (UnreadManifest e) {
+        tag.error = e.failure;
       }
     }
   }
@@ -342,8 +345,8 @@ final class RepositoryRun {
       for (Descriptor entry : manifest.references()) {
         Manifest child = manifests.get(entry.digest());
         if (child == null) {
-          throw new IllegalStateException(manifestErrors.getOrDefault(entry.digest(),
-              "manifest " + entry.digest() + " was not read"));
+          throw new UnreadManifest(manifestErrors.getOrDefault(entry.digest(),
+              Failure.transientFailure("manifest " + entry.digest() + " was not read")));
         }
         collect(child, children, own, seen);
       }
@@ -368,7 +371,7 @@ final class RepositoryRun {
         try {
           destinationSetup.accept(repo.ref);
         } catch (RuntimeException e) {
-          repo.fail(Failures.describe(e));
+          repo.fail(Failure.of(e));
         }
         return null;
       }));
@@ -420,7 +423,7 @@ final class RepositoryRun {
                 repo.presentBlobs.add(blob);
               }
             } catch (RuntimeException e) {
-              repo.blobErrors.put(blob, Failures.describe(e));
+              repo.blobErrors.put(blob, Failure.of(e));
             }
             return null;
           }));
@@ -484,7 +487,7 @@ final class RepositoryRun {
             }
           });
         } catch (RuntimeException e) {
-          byRef.values().forEach(r -> r.blobErrors.put(digest, Failures.describe(e)));
+          byRef.values().forEach(r -> r.blobErrors.put(digest, Failure.of(e)));
         }
         return null;
       }));
@@ -501,10 +504,10 @@ final class RepositoryRun {
    * read it half-written and reject the index (docker-registry answers DIGEST_INVALID).
    */
   private void pushManifests(List<Repo> repos) {
-    Map<Repo, Map<Digest, String>> childErrors = new LinkedHashMap<>();
+    Map<Repo, Map<Digest, Failure>> childErrors = new LinkedHashMap<>();
     List<Future<?>> children = new ArrayList<>();
     for (Repo repo : repos) {
-      Map<Digest, String> errors = new ConcurrentHashMap<>();
+      Map<Digest, Failure> errors = new ConcurrentHashMap<>();
       childErrors.put(repo, errors);
       if (repo.error != null) {
         continue;
@@ -522,7 +525,7 @@ final class RepositoryRun {
             client.putManifest(repo.ref, child.digest().toString(), child);
             repo.presentManifests.add(child.digest());
           } catch (RuntimeException e) {
-            errors.put(child.digest(), Failures.describe(e));
+            errors.put(child.digest(), Failure.of(e));
           }
           return null;
         }));
@@ -544,9 +547,9 @@ final class RepositoryRun {
   }
 
   /** Why one of the tag's blobs is not in the repository, or null when all are. */
-  private static String blobError(Repo repo, Slot slot) {
+  private static Failure blobError(Repo repo, Slot slot) {
     for (Digest blob : slot.tag.blobs) {
-      String error = repo.blobErrors.get(blob);
+      Failure error = repo.blobErrors.get(blob);
       if (error != null) {
         return error;
       }
@@ -554,19 +557,19 @@ final class RepositoryRun {
     return null;
   }
 
-  private void push(Repo repo, Slot slot, Map<Digest, String> childErrors) {
+  private void push(Repo repo, Slot slot, Map<Digest, Failure> childErrors) {
     if (repo.error != null) {
       slot.fail(repo.error);
       return;
     }
-    String missing = blobError(repo, slot);
+    Failure missing = blobError(repo, slot);
     if (missing != null) {
       slot.fail(missing);
       return;
     }
     try {
       for (Manifest child : slot.tag.children) {
-        String error = childErrors.get(child.digest());
+        Failure error = childErrors.get(child.digest());
         if (error != null) {
           slot.fail(error);
           return;
@@ -578,7 +581,7 @@ final class RepositoryRun {
       }
       pool.run(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
     } catch (RuntimeException e) {
-      slot.fail(Failures.describe(e));
+      slot.fail(Failure.of(e));
     }
   }
 
@@ -613,6 +616,17 @@ final class RepositoryRun {
               slot.elapsed(), Optional.of(slot.error))
           : new DestinationResult(slot.ref, Status.COPIED, Optional.of(slot.tag.finalDigest()), uploaded, mounted,
               present, bytes, slot.elapsed(), Optional.empty());
+    }
+  }
+
+  /** A child manifest of a tag that could not be read from the source, and why. */
+  private static final class UnreadManifest extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final transient Failure failure;
+
+    UnreadManifest(Failure failure) {
+      super(failure.message(), null, false, false);
+      this.failure = failure;
     }
   }
 

@@ -8,6 +8,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -24,13 +27,27 @@ import java.util.function.Predicate;
 /**
  * An HTTP/1.1 reverse proxy on loopback between the worker and a registry, which injects faults
  * on the requests a rule selects: error statuses, 429 with {@code Retry-After}, a connection reset
- * or a truncated body in the middle of a blob, or a redirect of blob downloads to another host.
+ * or a truncated body in the middle of a blob, a redirect of blob downloads to another host, or
+ * ECR's refusal to overwrite a tag of an immutable repository.
  * Every connection serves one request ({@code Connection: close}) so faults never leak between requests.
  */
 final class FaultProxy implements AutoCloseable {
 
   /** What to do to a selected request. */
-  enum Fault { STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, STALL_MID_BODY, TRUNCATE_MID_BODY, REDIRECT, SLOW_BODY, ANSWER_AFTER_1S }
+  enum Fault {
+    STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, STALL_MID_BODY, TRUNCATE_MID_BODY, REDIRECT,
+    SLOW_BODY, ANSWER_AFTER_1S,
+    /**
+     * A manifest PUT to a tag the registry already holds is refused as ECR refuses it in an
+     * immutable repository (docker-registry has no immutable tags); a new tag passes through.
+     */
+    IMMUTABLE_TAG
+  }
+
+  /** Every manifest media type, so the existence check sees an index or list as well as an image. */
+  private static final String MANIFEST_TYPES = String.join(",", "application/vnd.oci.image.index.v1+json",
+      "application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+      "application/vnd.docker.distribution.manifest.v2+json");
 
   /** A request as the proxy saw it, and when ({@link System#nanoTime()}) its head arrived. */
   record Seen(String method, String path, Map<String, String> headers, String fault, long atNanos) {}
@@ -97,6 +114,11 @@ final class FaultProxy implements AutoCloseable {
     return s -> s.method().equals("PUT") && s.path().contains("/manifests/");
   }
 
+  /** A manifest PUT by tag, not by digest: the push that moves a tag. */
+  static Predicate<Seen> tagPut() {
+    return s -> manifestPut().test(s) && !s.path().contains("/manifests/sha256:");
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
@@ -141,6 +163,10 @@ final class FaultProxy implements AutoCloseable {
       }
       if (fault == Fault.TOO_MANY_REQUESTS) {
         writeError(out, "429 Too Many Requests", Map.of("Retry-After", "1"));
+        return;
+      }
+      if (fault == Fault.IMMUTABLE_TAG && tagExists(request.path())) {
+        writeImmutableTag(out, request.path());
         return;
       }
       if (fault == Fault.REDIRECT) {
@@ -225,6 +251,31 @@ final class FaultProxy implements AutoCloseable {
       }
       out.flush();
     }
+  }
+
+  /** Whether the registry behind answers a HEAD of this manifest path (a tag it holds). */
+  private boolean tagExists(String path) throws IOException, InterruptedException {
+    HttpResponse<Void> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(upstream.resolve(path))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).header("Accept", MANIFEST_TYPES).build(),
+        HttpResponse.BodyHandlers.discarding());
+    return head.statusCode() == 200;
+  }
+
+  /**
+   * ECR's answer to a manifest PUT that would move a tag of an immutable repository, as the Docker
+   * client prints it: "tag invalid: The image tag 'latest' already exists in the 'app' repository
+   * and cannot be overwritten because the repository is immutable." (HTTP 400, code TAG_INVALID).
+   */
+  private static void writeImmutableTag(OutputStream out, String path) throws IOException {
+    // /v2/NAME/manifests/TAG
+    String name = path.substring("/v2/".length(), path.lastIndexOf("/manifests/"));
+    String tag = path.substring(path.lastIndexOf('/') + 1);
+    byte[] body = ("{\"errors\":[{\"code\":\"TAG_INVALID\",\"message\":\"The image tag '" + tag + "' already exists in "
+        + "the '" + name + "' repository and cannot be overwritten because the repository is immutable.\"}]}")
+        .getBytes(StandardCharsets.UTF_8);
+    writeHead(out, "400 Bad Request", Map.of("Content-Type", "application/json", "Content-Length", String.valueOf(body.length)));
+    out.write(body);
+    out.flush();
   }
 
   private static void sleep(long millis) {

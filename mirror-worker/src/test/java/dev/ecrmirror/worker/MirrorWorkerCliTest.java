@@ -2,6 +2,7 @@ package dev.ecrmirror.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.cli.ExitCodes;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,7 +72,10 @@ class MirrorWorkerCliTest {
     Map<Integer, String> printed = exitCodes(help.out());
     Map<Integer, String> defined = new MirrorWorkerCli().exitCodes().byCode();
     assertThat(printed).isEqualTo(defined);
-    assertThat(printed.keySet()).containsExactly(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE);
+    // One code per failure kind, which the controller reads back from a Batch job's exit code.
+    assertThat(printed.keySet()).containsExactly(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE,
+        FailureKind.PERMANENT.exitCode(), FailureKind.CONFLICT.exitCode(), FailureKind.RATE_LIMITED.exitCode());
+    assertThat(FailureKind.TRANSIENT.exitCode()).isEqualTo(ExitCodes.FAILED);
     String docs = Files.readString(Path.of("..", "docs", "worker.md"));
     defined.forEach((code, meaning) -> assertThat(docs).contains("| " + code + " | " + meaning + " |"));
   }

@@ -1,7 +1,9 @@
 package dev.ecrmirror.common.cli;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The exit codes of every ecr-mirror command: one definition that the code returns, the help prints
@@ -23,14 +25,28 @@ public final class ExitCodes {
    * @param ok when the command exits {@link #OK}
    * @param failed when it exits {@link #FAILED}
    * @param usage when it exits {@link #USAGE}
+   * @param more the command's own further codes (above {@link #USAGE}) and their meanings
    */
-  public record Meanings(String ok, String failed, String usage) {
+  public record Meanings(String ok, String failed, String usage, Map<Integer, String> more) {
+    /** A command with only the three shared codes. */
+    public Meanings(String ok, String failed, String usage) {
+      this(ok, failed, usage, Map.of());
+    }
+
+    public Meanings {
+      more = Collections.unmodifiableMap(new TreeMap<>(more));
+      more.keySet().stream().filter(code -> code <= USAGE).findFirst().ifPresent(code -> {
+        throw new IllegalArgumentException("exit code " + code + " is one of the shared codes 0, 1 and 2");
+      });
+    }
+
     /** Code to meaning, in the order the help lists them. */
     public Map<Integer, String> byCode() {
       Map<Integer, String> codes = new LinkedHashMap<>();
       codes.put(OK, ok);
       codes.put(FAILED, failed);
       codes.put(USAGE, usage);
+      codes.putAll(more);
       return codes;
     }
   }
