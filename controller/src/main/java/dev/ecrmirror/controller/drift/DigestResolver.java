@@ -66,7 +66,8 @@ public final class DigestResolver {
       return ecr.orElseThrow().lookup(batch);
     } catch (RuntimeException e) {
       // Unanswered, these rows would read "not checked (interrupted)", and the pool thread would print a stack trace.
-      Lookup failed = new Lookup.Failed("ECR check of " + batch.registry() + "/" + batch.repository() + " failed: " + Failures.describe(e));
+      Lookup failed = new Lookup.Failed("ECR check of " + batch.registry() + "/" + batch.repository() + " failed: "
+          + Failures.describe(e), e);
       Map<ImageReference, Lookup> out = new HashMap<>();
       batch.refs().forEach(r -> out.put(r, failed));
       return out;
@@ -77,10 +78,11 @@ public final class DigestResolver {
     try {
       return registry.headManifest(ref).<Lookup>map(h -> new Lookup.Found(h.digest())).orElseGet(Lookup.Missing::new);
     } catch (RegistryException e) {
-      return new Lookup.Failed(Failures.describe(e));
+      return new Lookup.Failed(Failures.describe(e), e);
     } catch (RuntimeException e) {
-      // Credential helpers and token fetches fail with their own exceptions; the row records it.
-      return new Lookup.Failed("check " + ref + " failed: " + Failures.describe(e));
+      // Credential helpers and token fetches fail with their own exceptions (a spent rate budget
+      // among them, kept as the cause so the row is deferred, not failed); the row records it.
+      return new Lookup.Failed("check " + ref + " failed: " + Failures.describe(e), e);
     }
   }
 

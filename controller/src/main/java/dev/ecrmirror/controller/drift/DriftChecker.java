@@ -1,5 +1,7 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.FailureKind;
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.tags.TagLister;
@@ -98,7 +100,7 @@ public final class DriftChecker {
 
   /** A repository row after listing and selection, before digests. */
   private record Prepared(TagLister.Listing listing, List<String> selected, Map<String, TagState> previous,
-      Optional<String> error) {}
+      Optional<String> error, Optional<Throwable> cause) {}
 
   private Map<String, Prepared> prepare(List<MirrorRow> rows, Function<MirrorRow, Map<String, TagState>> previous) {
     Map<String, Future<Prepared>> pending = new LinkedHashMap<>();
@@ -119,10 +121,10 @@ public final class DriftChecker {
         try {
           out.put(e.getKey(), e.getValue().get());
         } catch (ExecutionException ex) {
-          out.put(e.getKey(), failedPrep("check failed: " + ex.getCause().getMessage()));
+          out.put(e.getKey(), failedPrep("check failed: " + ex.getCause().getMessage(), ex.getCause()));
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
-          out.put(e.getKey(), failedPrep("not checked (interrupted)"));
+          out.put(e.getKey(), failedPrep("not checked (interrupted)", ex));
         }
       }
       return out;
@@ -135,26 +137,27 @@ public final class DriftChecker {
       listing = tags.list(row.source());
     } catch (RuntimeException e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      return failedPrep(why.contains(row.source().name()) ? why : "list tags of " + row.source().name() + ": " + why);
+      return failedPrep(why.contains(row.source().name()) ? why : "list tags of " + row.source().name() + ": " + why, e);
     }
     Map<String, TagState> stored;
     try {
       stored = previous.apply(row);
     } catch (RuntimeException e) {
-      return failedPrep(e.getMessage());
+      return failedPrep(e.getMessage(), e);
     }
     List<String> selected = row.rules().orElseThrow().select(listing.tags());
-    return new Prepared(listing, selected, stored, Optional.empty());
+    return new Prepared(listing, selected, stored, Optional.empty(), Optional.empty());
   }
 
-  private static Prepared failedPrep(String error) {
-    return new Prepared(new TagLister.Listing(List.of(), Map.of(), 0), List.of(), Map.of(), Optional.of(error));
+  private static Prepared failedPrep(String error, Throwable cause) {
+    return new Prepared(new TagLister.Listing(List.of(), Map.of(), 0), List.of(), Map.of(), Optional.of(error),
+        Optional.of(cause));
   }
 
   private static RepositoryCheck judgeRepository(MirrorRow row, Prepared p, Map<ImageReference, Lookup> lookups,
       boolean adopt) {
     if (p.error().isPresent()) {
-      return new RepositoryCheck(row, p.error(), 0, List.of(), p.previous());
+      return new RepositoryCheck(row, p.error(), 0, List.of(), p.previous(), p.cause());
     }
     List<TagCheck> checks = new ArrayList<>(p.selected().size());
     for (String tag : p.selected()) {
@@ -178,21 +181,27 @@ public final class DriftChecker {
               Optional.of("source " + source + " not found (removed since the listing?)"));
         }
         case Lookup.Failed f -> {
-          return new TagCheck(tag, Optional.empty(), Map.of(), List.of(), Map.of(), Optional.of("source: " + f.error()));
+          return new TagCheck(tag, Optional.empty(), Map.of(), List.of(), Map.of(), Optional.of("source: " + f.error()),
+              f.cause());
         }
       }
     }
     Map<String, String> found = new HashMap<>();
     List<String> errors = new ArrayList<>();
+    Optional<Throwable> cause = Optional.empty();
     for (Destination d : row.destinations()) {
       switch (lookups.getOrDefault(d.target().withTag(tag), new Lookup.Failed("not checked (interrupted)"))) {
         case Lookup.Found f -> found.put(d.key(), f.digest().toString());
         case Lookup.Missing m -> { }
-        case Lookup.Failed f -> errors.add("destination " + d.key() + ": " + f.error());
+        case Lookup.Failed f -> {
+          errors.add("destination " + d.key() + ": " + f.error());
+          cause = graver(cause, f.cause());
+        }
       }
     }
     if (!errors.isEmpty()) {
-      return new TagCheck(tag, Optional.of(sourceDigest), found, List.of(), Map.of(), Optional.of(String.join("; ", errors)));
+      return new TagCheck(tag, Optional.of(sourceDigest), found, List.of(), Map.of(), Optional.of(String.join("; ", errors)),
+          cause);
     }
     Mirrored mirrored = previous == null ? Mirrored.NONE
         : new Mirrored(previous.mirroredSourceDigest(), previous.mirroredPlatforms(), previous.mirroredDigests());
@@ -208,23 +217,27 @@ public final class DriftChecker {
     switch (source) {
       case Lookup.Found f -> sourceDigest = f.digest();
       case Lookup.Missing m -> {
-        return failed(row, Optional.empty(), Map.of(), "source " + row.source() + " not found");
+        return failed(row, Optional.empty(), Map.of(), "source " + row.source() + " not found", Optional.empty());
       }
       case Lookup.Failed f -> {
-        return failed(row, Optional.empty(), Map.of(), "source: " + f.error());
+        return failed(row, Optional.empty(), Map.of(), "source: " + f.error(), f.cause());
       }
     }
     Map<String, String> found = new HashMap<>();
     List<String> errors = new ArrayList<>();
+    Optional<Throwable> cause = Optional.empty();
     for (Destination d : row.destinations()) {
       switch (lookups.getOrDefault(d.target(), new Lookup.Failed("not checked (interrupted)"))) {
         case Lookup.Found f -> found.put(d.key(), f.digest().toString());
         case Lookup.Missing m -> { }
-        case Lookup.Failed f -> errors.add("destination " + d.key() + ": " + f.error());
+        case Lookup.Failed f -> {
+          errors.add("destination " + d.key() + ": " + f.error());
+          cause = graver(cause, f.cause());
+        }
       }
     }
     if (!errors.isEmpty()) {
-      return failed(row, Optional.of(sourceDigest), found, String.join("; ", errors));
+      return failed(row, Optional.of(sourceDigest), found, String.join("; ", errors), cause);
     }
     RowState state = row.state();
     Mirrored mirrored = new Mirrored(state.mirroredSourceDigest(), state.mirroredPlatforms(), state.mirroredDigests());
@@ -277,8 +290,18 @@ public final class DriftChecker {
     return new Judgement(drifted, why);
   }
 
-  private static RowCheck failed(MirrorRow row, Optional<Digest> source, Map<String, String> found, String error) {
-    return new RowCheck(row, source, found, List.of(), Map.of(), Optional.of(error));
+  private static RowCheck failed(MirrorRow row, Optional<Digest> source, Map<String, String> found, String error,
+      Optional<Throwable> cause) {
+    return new RowCheck(row, source, found, List.of(), Map.of(), Optional.of(error), cause);
+  }
+
+  /** Of two failures' causes, the one whose {@link FailureKind} weighs more (the row's status follows it). */
+  static Optional<Throwable> graver(Optional<Throwable> a, Optional<Throwable> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() ? b : a;
+    }
+    FailureKind first = Failures.kind(a.get());
+    return first.worst(Failures.kind(b.get())) == first ? a : b;
   }
 
   static String shortDigest(String digest) {

@@ -80,7 +80,7 @@ public final class EcrDigests {
       return out;
     } catch (SdkException e) {
       String why = "ECR BatchGetImage on " + batch.registry() + "/" + batch.repository() + " failed: " + AwsErrors.message(e, "call the ECR API");
-      batch.refs().forEach(r -> out.put(r, new Lookup.Failed(why)));
+      batch.refs().forEach(r -> out.put(r, new Lookup.Failed(why, e)));
       return out;
     }
     Map<String, Digest> byTag = new HashMap<>();

@@ -1,6 +1,7 @@
 package dev.ecrmirror.controller.drift;
 
 import dev.ecrmirror.common.ref.Digest;
+import java.util.Optional;
 
 /** What a digest look-up found: a digest, nothing (the image does not exist), or an error. */
 public sealed interface Lookup {
@@ -10,6 +11,20 @@ public sealed interface Lookup {
   /** The registry answered that there is no such image. */
   record Missing() implements Lookup {}
 
-  /** The registry could not be asked (unreachable, denied, throttled past retries). */
-  record Failed(String error) implements Lookup {}
+  /**
+   * The registry could not be asked (unreachable, denied, throttled past retries).
+   *
+   * @param error the line recorded for the row
+   * @param cause the exception, when there was one: {@code Failures.kind} reads what it means
+   *     (a spent rate budget defers the row rather than failing it)
+   */
+  record Failed(String error, Optional<Throwable> cause) implements Lookup {
+    public Failed(String error) {
+      this(error, Optional.empty());
+    }
+
+    public Failed(String error, Throwable cause) {
+      this(error, Optional.of(cause));
+    }
+  }
 }

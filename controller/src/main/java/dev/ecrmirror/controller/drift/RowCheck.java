@@ -17,9 +17,17 @@ import java.util.Optional;
  * @param drifted the destinations a job must write, in row order
  * @param why for each drifted destination key, why it drifted
  * @param error why the row could not be checked (no job then)
+ * @param cause the exception behind {@code error}, when there was one ({@code Failures.kind} reads it)
  */
 public record RowCheck(MirrorRow row, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
-    List<Destination> drifted, Map<String, String> why, Optional<String> error) implements Check {
+    List<Destination> drifted, Map<String, String> why, Optional<String> error, Optional<Throwable> cause)
+    implements Check {
+
+  /** A check with no exception behind its error (or no error). */
+  public RowCheck(MirrorRow row, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
+      List<Destination> drifted, Map<String, String> why, Optional<String> error) {
+    this(row, sourceDigest, destinationDigests, drifted, why, error, Optional.empty());
+  }
 
   public RowCheck {
     destinationDigests = Map.copyOf(destinationDigests);
