@@ -122,6 +122,11 @@ public final class DockerHubStub implements AutoCloseable {
     return remaining.get();
   }
 
+  /** The image's blobs (config and layer), by digest, to seed a destination with. */
+  public Map<String, byte[]> blobs() {
+    return Map.copyOf(blobs);
+  }
+
   /** The digest of the one image served. */
   public Digest digest() {
     return manifestDigest;
