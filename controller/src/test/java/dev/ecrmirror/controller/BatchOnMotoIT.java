@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.testing.LocalRegistries;
 import dev.ecrmirror.common.testing.MotoServer;
 import dev.ecrmirror.common.testing.TestImages;
@@ -131,8 +132,8 @@ class BatchOnMotoIT {
 
   Controller controller() {
     DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.empty(), 16));
-    return new Controller(table, checker, new BatchJobRunner(clients.batch(), queueArn, definitionArn, 8,
-        Duration.ofMillis(10)), Clock.systemUTC(), 4, 4);
+    return new Controller(table, checker, new BatchJobRunner(clients.batch(), queueArn, definitionArn,
+        RetryPolicy.defaults().withBase(Duration.ofMillis(10))), Clock.systemUTC(), 4, 4);
   }
 
   @Test

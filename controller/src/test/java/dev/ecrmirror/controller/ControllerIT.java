@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.testing.LocalRegistries;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.aws.AwsClients;
@@ -101,8 +102,8 @@ class ControllerIT {
 
   Controller controller(Clock clock) {
     DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.of(new EcrDigests(clients::ecr)), 16));
-    return new Controller(table, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def", 8,
-        Duration.ofMillis(10)), clock, 4, 4);
+    return new Controller(table, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def",
+        RetryPolicy.defaults().withBase(Duration.ofMillis(10))), clock, 4, 4);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ecrmirror.common.ref.Pin;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.testing.LocalRegistries;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.aws.AwsClients;
@@ -95,8 +96,8 @@ class RepositoryRowsIT {
 
   Controller controller() {
     DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.of(new EcrDigests(clients::ecr)), 8));
-    return new Controller(table, tags, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def", 4,
-        Duration.ofMillis(10)), Clock.systemUTC(), 2, 4);
+    return new Controller(table, tags, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def",
+        RetryPolicy.defaults().withBase(Duration.ofMillis(10))), Clock.systemUTC(), 2, 4);
   }
 
   void put(String source, String destination, Map<String, AttributeValue> extra) {

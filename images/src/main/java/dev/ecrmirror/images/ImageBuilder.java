@@ -23,6 +23,7 @@ import com.google.cloud.tools.jib.registry.credentials.CredentialRetrievalExcept
 import dev.ecrmirror.common.auth.CredentialProvider;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,21 +102,19 @@ final class ImageBuilder {
   Built build(AppImage app, Path jar, Target target) throws BuildFailedException, InterruptedException {
     String name = target.name(app);
     List<Platform> platforms = target instanceof Target.Tar ? settings.platforms().subList(0, 1) : settings.platforms();
-    Duration delay = FIRST_RETRY_DELAY;
-    for (int attempt = 0; ; attempt++) {
+    RetryPolicy.Attempts attempts = RetryPolicy.defaults().withBase(FIRST_RETRY_DELAY)
+        .withRetries(settings.retryTimes()).start();
+    while (true) {
       try {
         JibContainer container = containerBuilder(app, jar, platforms).containerize(containerizer(target, app));
         Optional<Path> tar = target instanceof Target.Tar t ? Optional.of(t.file(app)) : Optional.empty();
         return new Built(app, name, container.getDigest().toString(), container.getImageId().toString(), platforms, tar);
       } catch (ExecutionException | RegistryException | IOException | CacheDirectoryCreationException e) {
         String reason = describe(e);
-        if (attempt >= settings.retryTimes() || !retryable(e)) {
+        if (!retryable(e) || !attempts.retryTransient()) {
           throw new BuildFailedException("building " + app.name() + " (" + name + ") failed: " + reason, e);
         }
-        settings.log().accept(LogEvent.warn("building " + app.name() + " failed (" + reason + "); retrying in "
-            + delay.toSeconds() + "s"));
-        Thread.sleep(delay.toMillis());
-        delay = delay.multipliedBy(2);
+        settings.log().accept(LogEvent.warn("building " + app.name() + " failed (" + reason + "); retrying"));
       }
     }
   }

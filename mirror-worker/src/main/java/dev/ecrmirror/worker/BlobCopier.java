@@ -5,6 +5,7 @@ import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.registry.RateLimitedException;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
 import java.util.ArrayList;
@@ -12,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
@@ -116,19 +116,20 @@ final class BlobCopier {
       }
       remaining = next.stream().filter(wanted).toList();
       if (!remaining.isEmpty()) {
-        Thread.sleep(backoffMillis(attempt));
+        client.retryPolicy().sleeper().sleep(client.retryPolicy().backoff(attempt + 1));
       }
     }
     return out;
   }
 
   private static boolean retryable(RuntimeException failure) {
+    // A spent pull budget stays spent for this run: trying again would only be refused again.
+    for (Throwable c = failure; c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof RateLimitedException) {
+        return false;
+      }
+    }
     return !(failure instanceof RegistryException re) || re.isRetryable();
-  }
-
-  private static long backoffMillis(int attempt) {
-    long base = Math.min(200L << Math.min(attempt, 6), 10_000L);
-    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
   private boolean tryMount(ImageReference target, Digest digest, ImageReference from) {

@@ -104,7 +104,8 @@ class FailureKindsIT {
     Pushed wanted = image(src(), repo, "1", 10);
     image(registries.get(1), repo, "1", 11);
     proxy = FaultProxy.start(registries.get(1).baseUri()).inject(tagPut(), Fault.IMMUTABLE_TAG, Integer.MAX_VALUE);
-    MirrorEngine engine = new MirrorEngine(new RegistryClient(RegistryOptions.defaults()), 4);
+    MirrorEngine engine = MirrorEngines.build(new RegistryClient(RegistryOptions.defaults()),
+        MirrorEngines.Settings.defaults(4), MirrorEngineTesting.NO_ECR);
 
     MirrorReport report = engine.mirror(new MirrorRequest(ImageReference.parse(src().host() + "/" + repo + ":1"),
         List.of(ImageReference.parse(proxy.host() + "/" + repo + ":1"),

@@ -1,5 +1,6 @@
 package dev.ecrmirror.common.aws;
 
+import dev.ecrmirror.common.retry.RetryPolicy;
 import java.net.URI;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 
 /**
  * Builds one ECR API client per region, on demand, and keeps it: the default AWS credential chain,
- * the light URL-connection HTTP client (fast start-up), and an optional endpoint override
+ * the light URL-connection HTTP client (fast start-up), the project's one retry policy, and an optional endpoint override
  * ({@value #ENDPOINT_ENV}, for VPC endpoints or a local stub).
  */
 public final class EcrClients implements Function<Region, EcrClient> {
@@ -33,7 +34,8 @@ public final class EcrClients implements Function<Region, EcrClient> {
   @Override
   public EcrClient apply(Region region) {
     return clients.computeIfAbsent(region, r -> {
-      var builder = EcrClient.builder().region(r).httpClientBuilder(UrlConnectionHttpClient.builder());
+      var builder = EcrClient.builder().region(r).httpClientBuilder(UrlConnectionHttpClient.builder())
+          .overrideConfiguration(c -> c.retryStrategy(RetryPolicy.defaults().awsStrategy()));
       if (endpoint != null) {
         builder.endpointOverride(endpoint);
       }

@@ -5,7 +5,9 @@ import dev.ecrmirror.common.auth.Credentials;
 import dev.ecrmirror.common.auth.RegistryRoles;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.registry.RegistryTls;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,8 +55,20 @@ public final class RegistryCliOptions {
 
   private final OptionSpec retryTimes = OptionSpec.builder("--retry-times")
       .paramLabel("N").type(int.class).defaultValue("3")
-      .description("Retry a failed registry request N times (408, 429, 5xx, resets), backing off exponentially. "
-          + "Default: ${DEFAULT-VALUE}.")
+      .description("Retry a failed registry request N times (408, 5xx, resets), backing off exponentially with "
+          + "jitter. Default: ${DEFAULT-VALUE}.")
+      .build();
+
+  private final OptionSpec throttleBudget = OptionSpec.builder("--throttle-budget")
+      .paramLabel("SECONDS").type(int.class).defaultValue(String.valueOf(RetryPolicy.THROTTLE_BUDGET.toSeconds()))
+      .description("Wait out a registry's 429 (too many requests) for up to this long in total per request, "
+          + "honouring its Retry-After; then give up. Default: ${DEFAULT-VALUE}.")
+      .build();
+
+  private final OptionSpec pullReserve = OptionSpec.builder("--pull-reserve")
+      .paramLabel("N").type(int.class).defaultValue(String.valueOf(RegistryOptions.DEFAULT_PULL_RESERVE))
+      .description("Leave N pulls of a rate-limited registry (Docker Hub's ratelimit-remaining) unspent: at N, "
+          + "its images wait for a later run instead of failing. Default: ${DEFAULT-VALUE}.")
       .build();
 
   private final OptionSpec srcCreds = secret("--src-creds", "USER:PASS",
@@ -89,7 +103,9 @@ public final class RegistryCliOptions {
       .addOption(srcToken)
       .addOption(destToken)
       .addOption(certsDirs)
-      .addOption(retryTimes);
+      .addOption(retryTimes)
+      .addOption(throttleBudget)
+      .addOption(pullReserve);
 
   private final RegistryRoles roles = new RegistryRoles();
 
@@ -144,6 +160,14 @@ public final class RegistryCliOptions {
     if (retries < 0) {
       throw new IllegalArgumentException("--retry-times must be 0 or more, not " + retries);
     }
+    int throttleSeconds = throttleBudget.getValue();
+    if (throttleSeconds < 0) {
+      throw new IllegalArgumentException("--throttle-budget must be 0 or more seconds, not " + throttleSeconds);
+    }
+    int reserve = pullReserve.getValue();
+    if (reserve < 0) {
+      throw new IllegalArgumentException("--pull-reserve must be 0 or more, not " + reserve);
+    }
     List<String> given = insecureRegistries.getValue();
     Set<String> insecure = given == null ? new HashSet<>() : new HashSet<>(given);
     if (insecure.isEmpty() && env.containsKey(INSECURE_ENV)) {
@@ -159,7 +183,8 @@ public final class RegistryCliOptions {
     List<Path> dirs = certsDirs.getValue();
     return RegistryOptions.defaults()
         .withInsecureRegistries(insecure)
-        .withRetryTimes(retries)
+        .withRetry(RetryPolicy.defaults().withRetries(retries).withThrottleBudget(Duration.ofSeconds(throttleSeconds)))
+        .withPullReserve(reserve)
         .withTls(RegistryTls.fromDirectories(dirs == null || dirs.isEmpty() ? RegistryTls.defaultDirectories(env) : dirs))
         .withCredentials(Credentials.defaultChain(Optional.ofNullable(authFile.getValue()), env, source, destination, roles));
   }

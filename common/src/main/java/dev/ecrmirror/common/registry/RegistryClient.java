@@ -7,6 +7,7 @@ import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.manifest.MediaTypes;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.registry.Transport.Request;
 import dev.ecrmirror.common.registry.Transport.Response;
 import java.io.FilterInputStream;
@@ -30,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 /**
@@ -46,24 +46,28 @@ public final class RegistryClient {
   private static final Duration UPLOAD_ANSWER_TIMEOUT = Duration.ofMinutes(15);
   /** How long a blob download may wait for its next bytes before it counts as broken. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(120);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(20);
-  private static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
   private static final int MAX_REDIRECTS = 5;
   private static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
   private static final int MAX_ERROR_BYTES = 64 * 1024;
   /** A page of 1,000 tags of 128 characters fits well within this. */
   private static final int MAX_TAGS_PAGE_BYTES = 16 * 1024 * 1024;
-  private static final int LOW_RATE_LIMIT = 10;
 
   private final Transport transport;
   private final RegistryOptions options;
   private final Authenticator auth;
   private final Set<String> chunkedOnly = ConcurrentHashMap.newKeySet();
+  private final PullBudgets budgets;
 
   public RegistryClient(RegistryOptions options) {
     this.options = options;
     this.transport = new Transport(options.tls());
+    this.budgets = new PullBudgets(options.pullReserve(), options.retry().clock(), options.retry().sleeper());
     this.auth = new Authenticator(transport, options.credentials(), options.userAgent(), this::plainHttpAllowed);
+  }
+
+  /** The retry policy of this client's requests, for callers that retry larger steps (a whole blob transfer). */
+  public RetryPolicy retryPolicy() {
+    return options.retry();
   }
 
   /** A manifest's identity as a HEAD request reports it. */
@@ -117,7 +121,8 @@ public final class RegistryClient {
   public Manifest getManifest(ImageReference repo, String reference) {
     String action = "get manifest " + repo.name() + (reference.contains(":") ? "@" : ":") + reference;
     URI uri = manifestUri(repo, reference);
-    Response response = send(action, repo, pull(repo), true,
+    // A pull, as Docker Hub counts them: it spends the registry's rate budget.
+    Response response = send(action, repo, pull(repo), true, true,
         () -> Request.of("GET", uri, Map.of("Accept", MediaTypes.ACCEPT_ALL_MANIFESTS), MANIFEST_TIMEOUT));
     expect(action, response, 200);
     byte[] bytes = read(action, response, MAX_MANIFEST_BYTES + 1);
@@ -392,15 +397,26 @@ public final class RegistryClient {
   // ---- transport ----
 
   /**
-   * Sends a request with the login its scopes need, answering one auth challenge and retrying
-   * 408, 429, 5xx and broken connections with backoff. The caller reads or discards the body.
+   * Sends a request with the login its scopes need, answering one auth challenge and, when
+   * {@code retry}, retrying 408, 5xx and broken connections {@code --retry-times} times and 429 for
+   * the throttle budget (a 429 that outlives it spends the registry's pull budget). The caller
+   * reads or discards the body.
    */
   private Response send(String action, ImageReference repo, List<String> scopes, boolean retry,
       Supplier<Request> request) {
+    return send(action, repo, scopes, retry, false, request);
+  }
+
+  /** As above; {@code pull}: the request counts against the registry's pull budget (a manifest GET). */
+  private Response send(String action, ImageReference repo, List<String> scopes, boolean retry, boolean pull,
+      Supplier<Request> request) {
     String registry = repo.registry();
-    int attempts = retry ? options.retryTimes() + 1 : 1;
+    RetryPolicy.Attempts attempts = options.retry().start();
     boolean reauthenticated = false;
-    for (int attempt = 1; ; attempt++) {
+    while (true) {
+      if (pull) {
+        pause(action, budgets::beforePull, registry);
+      }
       Request r = request.get();
       Map<String, String> headers = new LinkedHashMap<>(r.headers());
       headers.put("User-Agent", options.userAgent());
@@ -419,12 +435,12 @@ public final class RegistryClient {
           throw new RegistryException(action, 0, "", "interrupted", e);
         }
         RegistryException failure = new RegistryException(action, 0, "", connectionProblem(repo, e), e);
-        if (attempt >= attempts) {
-          throw failure;
+        if (retry && retried(action, failure, attempts::retryTransient)) {
+          continue;
         }
-        sleep(backoff(attempt, Optional.empty()), action, failure);
-        continue;
+        throw failure;
       }
+      response.header("ratelimit-remaining").ifPresent(left -> budgets.observe(registry, left));
       int status = response.status();
       if (status == 401 && loginAllowed) {
         String challenge = response.header("WWW-Authenticate").orElse("");
@@ -433,63 +449,70 @@ public final class RegistryClient {
             headers.containsKey("Authorization"));
         if (header.isPresent()) {
           reauthenticated = true;
-          attempt--; // the challenge round trip is not a failed attempt
-          continue;
+          continue; // the challenge round trip is not a failed attempt
         }
         // A second 401, after answering the challenge, means the login itself was refused.
         throw new RegistryException(action, 401, "UNAUTHORIZED", auth.hasLogin(registry)
             ? "the registry rejected the login" : "the registry requires a login: add one to the auth file, "
                 + "or pass --src-creds / --dest-creds");
       }
-      if ((status == 408 || status == 429 || status >= 500) && attempt < attempts) {
+      if (retry && status == 429) {
+        Optional<Duration> after = response.header("Retry-After").flatMap(options.retry()::retryAfter);
         RegistryException failure = error(action, status, readError(response));
-        sleep(backoff(attempt, response.header("Retry-After")), action, failure);
-        continue;
+        if (retried(action, failure, () -> attempts.retryThrottled(after))) {
+          continue;
+        }
+        RateLimitedException spent = budgets.spent(registry, failure.getMessage(), attempts.retryAt());
+        spent.initCause(failure);
+        throw spent;
       }
-      response.header("ratelimit-remaining").ifPresent(left -> noteRateLimit(registry, left));
+      if (retry && (status == 408 || status >= 500)) {
+        RegistryException failure = error(action, status, readError(response));
+        if (retried(action, failure, attempts::retryTransient)) {
+          continue;
+        }
+        throw failure;
+      }
       return response;
     }
   }
 
-  /** Docker Hub's {@code ratelimit-remaining: 76;w=21600}: warn while few pulls are left. */
-  private static void noteRateLimit(String registry, String header) {
-    String count = header.split(";", 2)[0].trim();
-    try {
-      int left = Integer.parseInt(count);
-      if (left < LOW_RATE_LIMIT) {
-        LOG.get().warn("{}: only {} pulls left in the rate-limit window (log in to raise the limit)", registry, left);
-      } else {
-        LOG.get().debug("{}: {} pulls left in the rate-limit window", registry, left);
-      }
-    } catch (NumberFormatException e) {
-      LOG.get().debug("{}: rate limit header {}", registry, header);
-    }
+  /** A wait that may be cut short by an interrupt. */
+  @FunctionalInterface
+  private interface Wait {
+    boolean waited() throws InterruptedException;
   }
 
-  private Duration backoff(int attempt, Optional<String> retryAfter) {
-    if (retryAfter.isPresent()) {
-      try {
-        long seconds = Long.parseLong(retryAfter.get().trim());
-        return Duration.ofSeconds(Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER.toSeconds()));
-      } catch (NumberFormatException e) {
-        // An HTTP-date: fall through to our own backoff.
-      }
+  /** Whether to try again after {@code failure}, having waited as the policy says. */
+  private static boolean retried(String action, RegistryException failure, Wait wait) {
+    boolean again = pause(action, wait);
+    if (again) {
+      // DEBUG: a retry that works is no news, and one that fails ends in the error line (--debug shows them).
+      LOG.get().debug("{}; retrying", failure.getMessage());
     }
-    long base = options.initialBackoff().toMillis() << Math.min(attempt - 1, 16);
-    long capped = Math.min(base, MAX_BACKOFF.toMillis());
-    // Full jitter keeps many workers from retrying in lock step.
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    return again;
   }
 
-  private static void sleep(Duration delay, String action, RegistryException cause) {
-    // DEBUG: a retry that works is no news, and one that fails ends in the error line (--debug shows them).
-    LOG.get().debug("{}; retrying in {} ms", cause.getMessage(), delay.toMillis());
+  private static boolean pause(String action, Wait wait) {
     try {
-      Thread.sleep(delay);
+      return wait.waited();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException(action, 0, "", "interrupted", e);
     }
+  }
+
+  /** A wait for a pull's turn, which throws {@link RateLimitedException} when the budget is spent. */
+  @FunctionalInterface
+  private interface PullTurn {
+    void await(String registry) throws InterruptedException;
+  }
+
+  private static void pause(String action, PullTurn turn, String registry) {
+    pause(action, () -> {
+      turn.await(registry);
+      return true;
+    });
   }
 
   private static String connectionProblem(ImageReference repo, IOException e) {

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.aws;
 
+import dev.ecrmirror.common.retry.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * Builds every AWS client the controller uses, in one place: one HTTP client, the region, the
- * credentials, timeouts, the standard retry mode, and per-service endpoint overrides (test stubs).
+ * credentials, timeouts, the project's one retry policy (the SDK's standard retries with its backoff), and per-service endpoint overrides (test stubs).
  * Closing it closes every client it built.
  */
 public final class AwsClients implements AutoCloseable {
@@ -126,7 +126,7 @@ public final class AwsClients implements AutoCloseable {
 
   private <B extends AwsClientBuilder<B, ?>> B configure(B builder, Optional<URI> endpoint, Region r) {
     builder.region(r).credentialsProvider(credentials)
-        .overrideConfiguration(c -> c.retryStrategy(RetryMode.STANDARD)
+        .overrideConfiguration(c -> c.retryStrategy(RetryPolicy.defaults().awsStrategy())
             .apiCallTimeout(Duration.ofMinutes(2)));
     endpoint.ifPresent(builder::endpointOverride);
     if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {

@@ -7,6 +7,7 @@ import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.controller.Controller;
 import dev.ecrmirror.controller.RowOutcome;
@@ -248,7 +249,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       throw new UsageException("sync needs --job-queue and --job-definition (or $ECR_MIRROR_JOB_QUEUE and "
           + "$ECR_MIRROR_JOB_DEFINITION), or --local");
     }
-    return new BatchJobRunner(session.clients().batch(), jobQueue, jobDefinition, 8, Duration.ofMillis(200));
+    return new BatchJobRunner(session.clients().batch(), jobQueue, jobDefinition, RetryPolicy.defaults());
   }
 
   private Predicate<MirrorRow> selector() {

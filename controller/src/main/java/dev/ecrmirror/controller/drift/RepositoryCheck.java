@@ -18,9 +18,16 @@ import java.util.Optional;
  * @param listed how many tags the source repository lists
  * @param tags the selected tags, in selection order
  * @param previous the tag states stored before this check, by tag (selected or not)
+ * @param cause the exception behind {@code error}, when there was one ({@code Failures.kind} reads it)
  */
 public record RepositoryCheck(MirrorRow row, Optional<String> error, int listed, List<TagCheck> tags,
-    Map<String, TagState> previous) implements Check {
+    Map<String, TagState> previous, Optional<Throwable> cause) implements Check {
+
+  /** A check with no exception behind its error (or no error). */
+  public RepositoryCheck(MirrorRow row, Optional<String> error, int listed, List<TagCheck> tags,
+      Map<String, TagState> previous) {
+    this(row, error, listed, tags, previous, Optional.empty());
+  }
 
   public RepositoryCheck {
     tags = List.copyOf(tags);
@@ -45,9 +52,16 @@ public record RepositoryCheck(MirrorRow row, Optional<String> error, int listed,
    * @param drifted the destinations that lack it or hold another digest, in row order
    * @param why for each drifted destination key, why
    * @param error why the tag could not be checked
+   * @param cause the exception behind {@code error}, when there was one ({@code Failures.kind} reads it)
    */
   public record TagCheck(String tag, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
-      List<Destination> drifted, Map<String, String> why, Optional<String> error) {
+      List<Destination> drifted, Map<String, String> why, Optional<String> error, Optional<Throwable> cause) {
+    /** A tag check with no exception behind its error (or no error). */
+    public TagCheck(String tag, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
+        List<Destination> drifted, Map<String, String> why, Optional<String> error) {
+      this(tag, sourceDigest, destinationDigests, drifted, why, error, Optional.empty());
+    }
+
     public TagCheck {
       destinationDigests = Map.copyOf(destinationDigests);
       drifted = List.copyOf(drifted);

@@ -2,7 +2,7 @@ package dev.ecrmirror.controller.jobs;
 
 import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.aws.AwsErrors;
-import java.time.Duration;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -34,15 +33,14 @@ public final class BatchJobRunner implements JobRunner {
   private final BatchClient batch;
   private final String queue;
   private final String definition;
-  private final int maxAttempts;
-  private final Duration initialBackoff;
+  private final RetryPolicy retry;
 
-  public BatchJobRunner(BatchClient batch, String queue, String definition, int maxAttempts, Duration initialBackoff) {
+  /** {@code retry}: how long a throttled SubmitJob is waited out (its time budget), on top of the SDK's own tries. */
+  public BatchJobRunner(BatchClient batch, String queue, String definition, RetryPolicy retry) {
     this.batch = batch;
     this.queue = queue;
     this.definition = definition;
-    this.maxAttempts = maxAttempts;
-    this.initialBackoff = initialBackoff;
+    this.retry = retry;
   }
 
   @Override
@@ -56,15 +54,15 @@ public final class BatchJobRunner implements JobRunner {
       request.containerOverrides(o -> o.command(job.platformCommand()));
     }
     SubmitJobRequest built = request.build();
-    for (int attempt = 1; ; attempt++) {
+    RetryPolicy.Attempts attempts = retry.start();
+    while (true) {
       try {
         return new JobOutcome.Submitted(batch.submitJob(built).jobId());
       } catch (AwsServiceException e) {
-        if (!throttled(e) || attempt >= maxAttempts) {
+        if (!throttled(e) || !waitOut(attempts, job)) {
           throw new JobException("SubmitJob for " + job.sourceParameter() + " on queue " + queue + " failed: "
               + e.awsErrorDetails().errorMessage() + " (" + e.statusCode() + ")", e);
         }
-        sleep(backoff(attempt), "SubmitJob throttled");
       } catch (SdkException e) {
         throw new JobException("SubmitJob for " + job.sourceParameter() + " failed: "
             + AwsErrors.message(e, "submit AWS Batch jobs"), e);
@@ -144,16 +142,14 @@ public final class BatchJobRunner implements JobRunner {
         || "TooManyRequestsException".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode());
   }
 
-  private Duration backoff(int attempt) {
-    long base = initialBackoff.toMillis() << Math.min(attempt - 1, 10);
-    long capped = Math.min(base, 20_000);
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
-  }
-
-  private static void sleep(Duration delay, String why) {
-    LOG.debug("{}; retrying in {} ms", why, delay.toMillis());
+  /** Waits before another SubmitJob (50 per second per account): false once the throttle budget is spent. */
+  private static boolean waitOut(RetryPolicy.Attempts attempts, MirrorJob job) {
     try {
-      Thread.sleep(delay);
+      boolean again = attempts.retryThrottled(Optional.empty());
+      if (again) {
+        LOG.debug("SubmitJob for {} throttled; retrying", job.sourceParameter());
+      }
+      return again;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new JobException("interrupted while backing off", e);

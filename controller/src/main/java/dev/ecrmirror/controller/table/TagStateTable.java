@@ -2,12 +2,13 @@ package dev.ecrmirror.controller.table;
 
 import static dev.ecrmirror.controller.table.Attributes.*;
 
-import java.time.Duration;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -26,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 public final class TagStateTable {
   /** BatchWriteItem takes at most 25 requests per call. */
   static final int BATCH = 25;
-  private static final int MAX_ATTEMPTS = 8;
+  private static final RetryPolicy RETRY = RetryPolicy.defaults();
 
   private final DynamoDbClient dynamo;
   private final String name;
@@ -91,14 +92,9 @@ public final class TagStateTable {
 
   private void send(String key, List<WriteRequest> batch) {
     List<WriteRequest> pending = batch;
-    for (int attempt = 1; !pending.isEmpty(); attempt++) {
-      if (attempt > MAX_ATTEMPTS) {
-        throw new TableException("write tags of " + key + " to table " + name + " failed: " + pending.size()
-            + " item(s) still unprocessed after " + MAX_ATTEMPTS + " attempts (throttled)");
-      }
-      if (attempt > 1) {
-        sleep(Duration.ofMillis(Math.min(5_000, 50L << (attempt - 2))));
-      }
+    // Unprocessed items are DynamoDB throttling the table: waited out within the policy's time budget.
+    RetryPolicy.Attempts attempts = RETRY.start();
+    while (true) {
       List<WriteRequest> sending = pending;
       try {
         Map<String, List<WriteRequest>> unprocessed = dynamo.batchWriteItem(b -> b.requestItems(Map.of(name, sending)))
@@ -107,12 +103,19 @@ public final class TagStateTable {
       } catch (SdkException e) {
         throw fail("write tags of " + key + " to", e);
       }
+      if (pending.isEmpty()) {
+        return;
+      }
+      if (!waitOut(attempts)) {
+        throw new TableException("write tags of " + key + " to table " + name + " failed: " + pending.size()
+            + " item(s) still unprocessed after " + RETRY.throttleBudget().toSeconds() + " s (throttled)");
+      }
     }
   }
 
-  private static void sleep(Duration delay) {
+  private static boolean waitOut(RetryPolicy.Attempts attempts) {
     try {
-      Thread.sleep(delay);
+      return attempts.retryThrottled(Optional.empty());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TableException("interrupted while writing tag states", e);
