@@ -12,7 +12,7 @@ public enum FailureKind {
    * Will not pass by trying again until something changes: access denied, the source gone, a
    * repository that cannot be created. Retried when the source moves or a user asks.
    */
-  PERMANENT(3),
+  PERMANENT(6),
   /** The destination tag holds another digest and the registry forbids overwriting it (an immutable tag). */
   CONFLICT(4),
   /** A registry's pull budget ran out: try again on a later run, not sooner. */
@@ -24,7 +24,11 @@ public enum FailureKind {
     this.exitCode = exitCode;
   }
 
-  /** The worker's exit code when this is its worst failure (documented in its {@code --help}). */
+  /**
+   * The worker's exit code when this is its worst failure (documented in its {@code --help}). Not 3:
+   * the JVM exits 3 when it runs out of memory ({@code -XX:+ExitOnOutOfMemoryError}), which must
+   * read as transient.
+   */
   public int exitCode() {
     return exitCode;
   }

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +47,6 @@ class RateBudgetIT {
   }
 
   @Test
-  @Disabled("needs the controller's status mapping (FailureKind.RATE_LIMITED to deferred, for check and job failures)")
   void rowsPastTheBudgetAreDeferredNotFailedAndTheNextRunGoesOn() throws Exception {
     try (DockerHubStub hub = DockerHubStub.start(LIMIT)) {
       String dst = registries.get(0).host();

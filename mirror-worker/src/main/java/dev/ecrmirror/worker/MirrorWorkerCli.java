@@ -66,10 +66,11 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     return new ExitCodes.Meanings("every destination holds the source digest (or would, with --dry-run); with tags: every tag's digest",
         "a transient failure: the source, a destination or a tag failed for a reason that may pass (no answer, a "
             + "timeout, HTTP 5xx); the others were still done. With failures of several kinds the gravest decides: "
-            + "4, then 3, then 5, then 1",
+            + "4, then 6, then 5, then 1",
         "bad usage: an invalid reference, platform, pin, rule or option; nothing was copied",
         Map.of(FailureKind.PERMANENT.exitCode(), "a permanent failure: access denied, the source image or a pinned "
-                + "digest gone, or a copy that cannot be made as asked; trying again will not help until something changes",
+                + "digest gone, or a copy that cannot be made as asked; trying again will not help until something changes "
+                + "(not 3: the JVM exits 3 when it runs out of memory, which the controller treats as transient)",
             FailureKind.CONFLICT.exitCode(), "a conflict: a destination tag holds another digest and the registry "
                 + "forbids overwriting it (an immutable ECR repository)",
             FailureKind.RATE_LIMITED.exitCode(), "rate limited: a registry's pull budget ran out; try again on a later run"));

@@ -145,7 +145,7 @@ class FailureKindsIT {
 
     Run run = MirrorWorkerIT.run(src().host() + "/" + repo + ":1", registries.get(1).host() + "/" + repo + ":1");
 
-    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(FailureKind.PERMANENT.exitCode()).isEqualTo(3);
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(FailureKind.PERMANENT.exitCode()).isEqualTo(6);
     assertThat(run.err()).contains("cannot read source", "MANIFEST_UNKNOWN").hasLineCount(1);
     assertThat(RegistryContents.manifest(registries.get(1).baseUri(), repo, "1")).isEmpty();
   }
@@ -160,7 +160,7 @@ class FailureKindsIT {
     Run run = MirrorWorkerIT.run("--json", "--pin", "1@" + kept.digest() + ",2@" + deleted,
         src().host() + "/" + repo, registries.get(1).host() + "/" + repo);
 
-    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(3);
+    assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(6);
     JsonNode report = json(run);
     assertThat(report.at("/tags/1/destinations/0/kind").asText()).isEqualTo("permanent");
     assertThat(report.at("/tags/1/destinations/0/error").asText()).contains("404");

@@ -90,7 +90,7 @@ class LoginOptionsIT {
     Result out = worker(Map.of(RegistryCliOptions.SRC_CREDS_ENV, "mirror:" + PASSWORD), "--auth-file", stale.toString(),
         middle, last);
 
-    assertThat(refused.exit()).as("a missing login is permanent: " + refused.output()).isEqualTo(3);
+    assertThat(refused.exit()).as("a missing login is permanent: " + refused.output()).isEqualTo(6);
     assertThat(refused.output()).contains("requires a login");
     assertThat(in.exit()).as(in.output()).isZero();
     assertThat(out.exit()).as(out.output()).isZero();
@@ -109,7 +109,7 @@ class LoginOptionsIT {
         locked.host() + "/login/wrong:1");
     Result help = worker(Map.of(RegistryCliOptions.DEST_CREDS_ENV, "mirror:" + WRONG), "--help");
 
-    assertThat(wrong.exit()).as("a rejected login is permanent").isEqualTo(3);
+    assertThat(wrong.exit()).as("a rejected login is permanent").isEqualTo(6);
     assertThat(wrong.output()).contains("rejected the login").doesNotContain(WRONG);
     assertThat(typo.exit()).isEqualTo(2);
     assertThat(typo.output()).contains("--dest-cred").doesNotContain(WRONG);

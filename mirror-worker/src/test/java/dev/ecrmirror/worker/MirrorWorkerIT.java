@@ -158,10 +158,10 @@ class MirrorWorkerIT {
     Run filtered = run("--platform", "linux/arm64", ref(src(), "pin/app:1"), ref(registries.get(3), "pin/app@" + index.digest()));
 
     // The copy cannot be made as asked: permanent, whatever the other destinations did.
-    assertThat(byDigest.exit()).isEqualTo(3);
+    assertThat(byDigest.exit()).isEqualTo(6);
     assertThat(RegistryContents.manifest(registries.get(1).baseUri(), "pin/app", index.digest().toString())).isPresent();
     assertThat(byDigest.out()).contains("destination names digest " + other + " but the source is " + index.digest());
-    assertThat(filtered.exit()).isEqualTo(3);
+    assertThat(filtered.exit()).isEqualTo(6);
     assertThat(filtered.out()).contains("cannot take a --platform copy");
     assertThat(RegistryContents.manifest(registries.get(3).baseUri(), "pin/app", index.digest().toString())).isEmpty();
   }
@@ -263,7 +263,7 @@ class MirrorWorkerIT {
   void missingSourceTagSaysSoAndIsPermanent() {
     Run run = run(ref(src(), "no/such:tag"), ref(registries.get(1), "x:1"));
 
-    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.exit()).isEqualTo(6);
     assertThat(run.err()).contains("no/such:tag").contains("no such image");
   }
 }

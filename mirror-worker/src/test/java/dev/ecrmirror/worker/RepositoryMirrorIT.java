@@ -142,7 +142,7 @@ class RepositoryMirrorIT {
         ref(src(), "part/app"), "127.0.0.1:1/part/app", ref(registries.get(3), "part/app"));
 
     // The gravest failure decides: the ghost tag's pinned digest is gone (permanent), the unreachable destination transient.
-    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.exit()).isEqualTo(6);
     assertIdentical("part/app", registries.get(3), "part/app", "1.0.0", repo.top("1.0.0"));
     assertIdentical("part/app", registries.get(3), "part/app", "2.0.0", repo.top("2.0.0"));
     assertThat(RegistryContents.manifest(registries.get(3).baseUri(), "part/app", "ghost")).isEmpty();
@@ -243,7 +243,7 @@ class RepositoryMirrorIT {
   void aMissingSourceRepositoryIsOneLineAndPermanent() {
     Run run = run("--tags", "*", ref(src(), "no/such/repo"), ref(registries.get(1), "x"));
 
-    assertThat(run.exit()).isEqualTo(3);
+    assertThat(run.exit()).isEqualTo(6);
     assertThat(run.err().strip().lines().toList()).singleElement().asString()
         .startsWith("mirror-worker: list tags of " + ref(src(), "no/such/repo") + " failed: ")
         .contains("NAME_UNKNOWN");
