@@ -74,7 +74,7 @@ class MirrorWorkerCliTest {
     assertThat(printed).isEqualTo(defined);
     // One code per failure kind, which the controller reads back from a Batch job's exit code.
     assertThat(printed.keySet()).containsExactly(ExitCodes.OK, ExitCodes.FAILED, ExitCodes.USAGE,
-        FailureKind.PERMANENT.exitCode(), FailureKind.CONFLICT.exitCode(), FailureKind.RATE_LIMITED.exitCode());
+        FailureKind.CONFLICT.exitCode(), FailureKind.RATE_LIMITED.exitCode(), FailureKind.PERMANENT.exitCode());
     assertThat(FailureKind.TRANSIENT.exitCode()).isEqualTo(ExitCodes.FAILED);
     String docs = Files.readString(Path.of("..", "docs", "worker.md"));
     defined.forEach((code, meaning) -> assertThat(docs).contains("| " + code + " | " + meaning + " |"));
