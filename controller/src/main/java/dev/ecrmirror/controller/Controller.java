@@ -329,7 +329,8 @@ public final class Controller {
       if (!dryRun) {
         safely(row.key(), () -> repositories.jobsFailed(row, token, failures));
       }
-      outcomes.put(row.key(), new RowOutcome(row.key(), Action.RETRYING, List.of(), Map.of(),
+      // Repository rows keep the per-tag failed state (checked again next run); attempts per tag are not counted yet.
+      outcomes.put(row.key(), new RowOutcome(row.key(), Action.FAILED, List.of(), Map.of(),
           Optional.of(jobIds(row).get(0)), Optional.of(String.join("; ", failures.values()))));
       return;
     }

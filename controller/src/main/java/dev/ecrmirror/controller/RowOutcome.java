@@ -78,9 +78,11 @@ public record RowOutcome(String key, Action action, List<String> drifted, Map<St
    * it failed while the others went on: what makes {@code sync} exit 1. Deferred rows are not failures.
    */
   public boolean ok() {
-    return destinationErrors.isEmpty() && switch (action) {
+    return switch (action) {
       case RETRYING, FAILED, CONFLICT, INVALID -> false;
-      default -> true;
+      // Deferred is its worst destination's status: the others failed with nothing graver.
+      case DEFERRED -> true;
+      default -> destinationErrors.isEmpty();
     };
   }
 }

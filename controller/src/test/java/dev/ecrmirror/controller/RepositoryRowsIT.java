@@ -135,7 +135,7 @@ class RepositoryRowsIT {
     assertThat(job.parameters()).containsEntry("source", key).containsEntry("dest", dst + "/tool");
     assertThat(Pin.parseList(job.parameters().get("pin"))).containsExactlyInAnyOrder(
         new Pin("1.1.0", two.digest()), new Pin("latest", two.digest()));
-    assertThat(job.jobName()).isEqualTo("mirror-tool-tags");
+    assertThat(job.jobName()).matches("mirror-[0-9a-f]{8}-tool-tags");
     Map<String, AttributeValue> item = row(key);
     assertThat(item.get("MirrorStatus").s()).isEqualTo("submitted");
     assertThat(item.get("JobId").s()).isEqualTo(job.jobId());
@@ -234,7 +234,7 @@ class RepositoryRowsIT {
     assertThat(batch.submitted()).singleElement().satisfies(s -> {
       assertThat(s.parameters()).containsEntry("source", src + "/tool").containsEntry("dest", ECR + "/mirror/tool");
       assertThat(Pin.parseList(s.parameters().get("pin"))).extracting(Pin::tag).containsExactlyInAnyOrder("latest", "nightly");
-      assertThat(s.jobName()).isEqualTo("mirror-tool-ecr-tags");
+      assertThat(s.jobName()).matches("mirror-[0-9a-f]{8}-tool-ecr-tags");
     });
   }
 }
