@@ -49,6 +49,11 @@ public final class Attributes {
   public static final String MIRRORED_DIGESTS = "MirroredDigests";
   /** The Platforms selection the last successful job used, normalized. */
   public static final String MIRRORED_PLATFORMS = "MirroredPlatforms";
+  /**
+   * The source's normalized {@code registry/repository}, key of the index that finds the rows a push
+   * touches; derived from {@code Source} on every write.
+   */
+  public static final String SOURCE_REPOSITORY = "SourceRepository";
 
 
   // A repository row's bounded summary of its tags (the per-tag detail is in the tag-state table).
@@ -68,7 +73,7 @@ public final class Attributes {
   /** Every attribute the controller owns. */
   public static final Set<String> SYSTEM = Set.of(STATUS, SOURCE_DIGEST, DESTINATION_DIGESTS, CHECKED_AT,
       MIRRORED_AT, JOB_ID, LAST_ERROR, CLAIM_TOKEN, CLAIMED_DIGEST, MIRRORED_SOURCE_DIGEST, MIRRORED_DIGESTS,
-      MIRRORED_PLATFORMS, TAGS_SELECTED, TAGS_IN_SYNC, TAGS_DRIFTED, TAGS_FAILED, FAILED_TAGS, FAILED_TAGS_OMITTED);
+      MIRRORED_PLATFORMS, SOURCE_REPOSITORY, TAGS_SELECTED, TAGS_IN_SYNC, TAGS_DRIFTED, TAGS_FAILED, FAILED_TAGS, FAILED_TAGS_OMITTED);
 
   // The tag-state table: one item per selected tag of a repository row.
   /** Its sort key: the tag. (Its partition key is {@code Source}, the row's key.) */
