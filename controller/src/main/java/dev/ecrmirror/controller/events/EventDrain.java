@@ -157,8 +157,9 @@ public final class EventDrain {
       return List.of();
     }
     return table.rowsInRepositories(repositories, keys).orElseGet(() -> {
-      LOG.warn("table {} has no {} index (deployed by an older stack): scanning it for {} pushed repositories; "
-          + "redeploy the stack to look rows up by key", table.name(), Attributes.SOURCE_REPOSITORY, repositories.size());
+      LOG.warn("table {} has no {} index, or this role may not query it (a stack deployed by an older version): "
+          + "scanning it for {} pushed repositories; redeploy the stack to look rows up by key", table.name(),
+          Attributes.SOURCE_REPOSITORY, repositories.size());
       return table.scan(scanSegments);
     });
   }

@@ -54,17 +54,14 @@ public final class MirrorTable {
    * The rows a push into these repositories may touch: those whose source's normalized
    * {@code registry/repository} is one of {@code repositories}, found through the
    * {@code SourceRepository} index, plus any row stored under exactly one of {@code keys}. Read
-   * consistently. Empty when the table has no such index (deployed by an older stack): scan instead.
+   * consistently. Empty when the table has no such index, or this role may not query it (a stack
+   * deployed by an older version): scan instead.
    */
   public Optional<List<ParsedRow>> rowsInRepositories(Collection<String> repositories, Collection<String> keys) {
     try {
-      List<ParsedRow> rows = new ArrayList<>();
-      SourceIndex.rows(dynamo, name, repositories, keys).forEach(item -> rows.add(RowParser.parse(item)));
-      return Optional.of(rows);
+      return SourceIndex.rows(dynamo, name, repositories, keys)
+          .map(items -> items.stream().map(RowParser::parse).toList());
     } catch (SdkException e) {
-      if (SourceIndex.missing(e)) {
-        return Optional.empty();
-      }
       throw fail("look up rows by source repository in", e);
     }
   }

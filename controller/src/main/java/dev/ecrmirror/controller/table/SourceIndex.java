@@ -62,26 +62,40 @@ final class SourceIndex {
         .build();
   }
 
-  /** True when a DynamoDB error says the index is not there (a table deployed by an older stack). */
-  static boolean missing(SdkException e) {
-    return e instanceof DynamoDbException d && d.awsErrorDetails() != null
-        && "ValidationException".equals(d.awsErrorDetails().errorCode())
-        && String.valueOf(d.awsErrorDetails().errorMessage()).contains("index");
+  /**
+   * True when a query of the index failed because a table deployed by an older stack has none: the
+   * index does not exist, or the controller's role (granted on the table alone) may not query it.
+   */
+  private static boolean missing(SdkException e) {
+    if (!(e instanceof DynamoDbException d) || d.awsErrorDetails() == null) {
+      return false;
+    }
+    String code = String.valueOf(d.awsErrorDetails().errorCode());
+    return code.equals("AccessDeniedException")
+        || code.equals("ValidationException") && String.valueOf(d.awsErrorDetails().errorMessage()).contains("index");
   }
 
   /**
    * The rows whose source is in one of {@code repositories} (index values), plus the rows stored
    * under exactly one of {@code keys} (rows never written by the controller carry no index value
-   * yet). Throws the SDK's exception as is; {@link #missing} tells a table without the index.
+   * yet). Empty when the table has no such index, or this role may not query it; any other failure
+   * is the SDK's exception as is.
    */
-  static List<Map<String, AttributeValue>> rows(DynamoDbClient dynamo, String table, Collection<String> repositories,
-      Collection<String> keys) {
+  static Optional<List<Map<String, AttributeValue>>> rows(DynamoDbClient dynamo, String table,
+      Collection<String> repositories, Collection<String> keys) {
     Set<String> wanted = new LinkedHashSet<>();
-    for (String repository : repositories) {
-      dynamo.queryPaginator(b -> b.tableName(table).indexName(NAME).keyConditionExpression("#r = :r")
-          .expressionAttributeNames(Map.of("#r", SOURCE_REPOSITORY))
-          .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(repository))))
-          .items().forEach(item -> wanted.add(item.get(SOURCE).s()));
+    try {
+      for (String repository : repositories) {
+        dynamo.queryPaginator(b -> b.tableName(table).indexName(NAME).keyConditionExpression("#r = :r")
+            .expressionAttributeNames(Map.of("#r", SOURCE_REPOSITORY))
+            .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(repository))))
+            .items().forEach(item -> wanted.add(item.get(SOURCE).s()));
+      }
+    } catch (SdkException e) {
+      if (missing(e)) {
+        return Optional.empty();
+      }
+      throw e;
     }
     wanted.addAll(keys);
     List<String> all = new ArrayList<>(wanted);
@@ -104,7 +118,7 @@ final class SourceIndex {
         request = response.unprocessedKeys();
       }
     }
-    return items;
+    return Optional.of(items);
   }
 
   /** Backs off before asking again for unprocessed keys, as DynamoDB asks: 50 ms, doubling, at most 2 s. */
