@@ -171,10 +171,12 @@ public final class ControllerJob extends Construct {
         "batch:DescribeJobs and ecr:GetAuthorizationToken only accept resource *; sources and"
             + " destinations are rows of the mirror table, in any region and account, so ECR reads"
             + " are scoped to repository ARNs (by name prefix when ecrRepositoryPrefix is set);"
-            + " --from-ecr-tags reads the tags of every repository of this account and region.",
+            + " --from-ecr-tags reads the tags of every repository of this account and region;"
+            + " the mirror table's index/* is its SourceRepository index, which events runs query.",
         "Resource::*",
         props.platform().ecrRepositoryFinding(),
-        ecrRepositoriesHereFinding());
+        ecrRepositoriesHereFinding(),
+        RegexAppliesTo.builder().regex("/^Resource::<MirrorTable[0-9A-F]*\\.Arn>\\/index\\/\\*$/g").build());
   }
 
   /** Every ECR repository of the stack's account and region. */

@@ -95,7 +95,8 @@ public final class EcrMirrorStack extends Stack {
             controller.syncJobDefinition(),
             controller.eventsJobDefinition(),
             events.queue(),
-            events.deadLetterQueue()));
+            events.deadLetterQueue(),
+            config.eventsExcludePrefix()));
 
     output("MirrorTableName", "The mirror table: one row per source image", table.table().getTableName());
     output(

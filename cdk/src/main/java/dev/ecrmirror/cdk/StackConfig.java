@@ -31,6 +31,8 @@ import software.constructs.Node;
  * @param fromEcrTags whether the scheduled controller runs {@code sync --from-ecr-tags}
  * @param createImageRepositories whether the stack creates the two image repositories (when the
  *     images live in this account's ECR)
+ * @param eventsExcludePrefix repository name prefix whose pushes the ECR push rule ignores (the
+ *     mirror destinations, e.g. {@code mirror/}); empty means every push starts an events run
  */
 public record StackConfig(
     String imagePrefix,
@@ -48,7 +50,8 @@ public record StackConfig(
     int logRetentionDays,
     String ecrRepositoryPrefix,
     boolean fromEcrTags,
-    boolean createImageRepositories) {
+    boolean createImageRepositories,
+    Optional<String> eventsExcludePrefix) {
 
   /** The repository path of both images when context {@code imagePrefix} is not set. */
   public static final String DEFAULT_REPOSITORY_PATH = "ecr-mirror";
@@ -88,7 +91,8 @@ public record StackConfig(
         ctx.integer("logRetentionDays", 1, 3653).orElse(30),
         ctx.string("ecrRepositoryPrefix").orElse(""),
         ctx.bool("fromEcrTags").orElse(false),
-        ctx.bool("createImageRepositories").orElse(true));
+        ctx.bool("createImageRepositories").orElse(true),
+        ctx.string("eventsExcludePrefix").map(StackConfig::repositoryPrefix));
   }
 
   /**
@@ -156,6 +160,16 @@ public record StackConfig(
         .map(String::strip)
         .filter(s -> !s.isEmpty())
         .toList();
+  }
+
+  private static String repositoryPrefix(String prefix) {
+    // ECR repository names: lowercase letters, digits and . _ - / (no leading separator).
+    if (!prefix.matches("[a-z0-9][a-z0-9._/-]*")) {
+      throw new IllegalArgumentException(
+          "context eventsExcludePrefix must be the start of an ECR repository name (lowercase"
+              + " letters, digits, '.', '_', '-', '/'), e.g. mirror/, got: " + prefix);
+    }
+    return prefix;
   }
 
   private static Optional<String> schedule(String expression) {

@@ -1,5 +1,6 @@
 package dev.ecrmirror.cdk;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +42,8 @@ public final class Triggers extends Construct {
    * @param eventsJobDefinition the controller's events-mode job definition
    * @param eventsQueue where push events are queued for the controller
    * @param deadLetterQueue where undeliverable events are kept
+   * @param excludePrefix repository name prefix whose pushes start nothing (the worker's own pushes
+   *     into mirror destinations), if set
    */
   public record Props(
       Optional<String> schedule,
@@ -48,7 +51,8 @@ public final class Triggers extends Construct {
       IJobDefinition syncJobDefinition,
       IJobDefinition eventsJobDefinition,
       IQueue eventsQueue,
-      IQueue deadLetterQueue) {}
+      IQueue deadLetterQueue,
+      Optional<String> excludePrefix) {}
 
   public Triggers(Construct scope, String id, Props props) {
     super(scope, id);
@@ -66,7 +70,7 @@ public final class Triggers extends Construct {
     this.pushRule =
         Rule.Builder.create(this, "EcrPushRule")
             .description("Queues successful ECR pushes and starts the ecr-mirror controller for them")
-            .eventPattern(ecrPushPattern())
+            .eventPattern(ecrPushPattern(props.excludePrefix()))
             .targets(
                 List.of(
                     new SqsQueue(
@@ -80,12 +84,24 @@ public final class Triggers extends Construct {
             .build();
   }
 
-  /** Successful image pushes to any ECR repository in this account and region. */
-  static EventPattern ecrPushPattern() {
+  /**
+   * Successful image pushes to any ECR repository in this account and region, but for those whose
+   * name starts with {@code excludePrefix}: a mirror destination that is no row's source needs no
+   * controller run (the controller would find no row and start no job, but each run costs a Batch
+   * task and a lookup).
+   */
+  static EventPattern ecrPushPattern(Optional<String> excludePrefix) {
+    Map<String, Object> detail = new LinkedHashMap<>();
+    detail.put("action-type", List.of("PUSH"));
+    detail.put("result", List.of("SUCCESS"));
+    excludePrefix.ifPresent(
+        prefix ->
+            detail.put(
+                "repository-name", List.of(Map.of("anything-but", Map.of("prefix", prefix)))));
     return EventPattern.builder()
         .source(List.of("aws.ecr"))
         .detailType(List.of("ECR Image Action"))
-        .detail(Map.of("action-type", List.of("PUSH"), "result", List.of("SUCCESS")))
+        .detail(detail)
         .build();
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,16 +19,25 @@ import software.amazon.event.ruler.Machine;
  *
  * <p>The success sample is the "Event for a completed image push" from the Amazon ECR user guide
  * (ecr-eventbridge.html); the others differ from it only in {@code result} or {@code action-type}.
+ * With context {@code eventsExcludePrefix}, the same push into a repository under that prefix (a
+ * mirror destination) starts nothing.
  */
 class EcrPushPatternTest {
 
   private static final String RULE = "ecr-push";
 
   private static Machine machine;
+  private static Machine excluding;
 
   @BeforeAll
-  static void loadSynthesizedPattern() throws IOException {
-    Stack stack = Stacks.stack(Map.of());
+  static void loadSynthesizedPatterns() throws Exception {
+    machine = machine(Map.of());
+    excluding = machine(Map.of("eventsExcludePrefix", "mirror/"));
+  }
+
+  /** The push rule of the stack synthesized with this context, loaded into event-ruler. */
+  private static Machine machine(Map<String, Object> context) throws Exception {
+    Stack stack = Stacks.stack(context);
     Template template = Template.fromStack(stack);
     var patternRules =
         template.findResources(
@@ -36,9 +46,10 @@ class EcrPushPatternTest {
     assertThat(patternRules).hasSize(1);
     var properties = (Map<?, ?>) ((Map<?, ?>) patternRules.values().iterator().next()).get("Properties");
     Object pattern = properties.get("EventPattern");
-    machine = new Machine();
+    Machine loaded = new Machine();
     // CDK's own JSON rendering of the pattern, exactly as it goes into the template.
-    machine.addRule(RULE, stack.resolve(stack.toJsonString(pattern)).toString());
+    loaded.addRule(RULE, stack.resolve(stack.toJsonString(pattern)).toString());
+    return loaded;
   }
 
   @Test
@@ -54,6 +65,39 @@ class EcrPushPatternTest {
   @Test
   void ignoresADeletion() throws Exception {
     assertThat(machine.rulesForJSONEvent(event("ecr-delete-success.json"))).isEmpty();
+  }
+
+  @Test
+  void withAnExcludedPrefixAPushIntoAMirrorDestinationStartsNothing() throws Exception {
+    String push = event("ecr-push-success.json");
+
+    assertThat(excluding.rulesForJSONEvent(inRepository(push, "mirror/library/busybox"))).isEmpty();
+    assertThat(excluding.rulesForJSONEvent(inRepository(push, "mirror/x"))).isEmpty();
+    assertThat(excluding.rulesForJSONEvent(inRepository(push, "app"))).containsExactly(RULE);
+    // A prefix, not a substring: a repository that merely contains it is still a source.
+    assertThat(excluding.rulesForJSONEvent(inRepository(push, "team/mirror/app"))).containsExactly(RULE);
+    assertThat(excluding.rulesForJSONEvent(event("ecr-push-failure.json"))).isEmpty();
+  }
+
+  @Test
+  void theExcludedPrefixIsAnAnythingButPrefixOnTheRepositoryName() {
+    Template template = Stacks.template(Map.of("eventsExcludePrefix", "mirror/"));
+    template.hasResourceProperties(
+        "AWS::Events::Rule",
+        Map.of(
+            "EventPattern",
+            Match.objectLike(
+                Map.of(
+                    "detail",
+                    Map.of(
+                        "action-type", List.of("PUSH"),
+                        "result", List.of("SUCCESS"),
+                        "repository-name", List.of(Map.of("anything-but", Map.of("prefix", "mirror/"))))))));
+  }
+
+  /** The sample event, pushed into {@code repository} instead. */
+  private static String inRepository(String event, String repository) {
+    return event.replace("\"my-repository-name\"", "\"" + repository + "\"");
   }
 
   private static String event(String name) throws IOException {

@@ -24,7 +24,38 @@ class MirrorTableTest {
         "AWS::DynamoDB::Table",
         Map.of(
             "KeySchema", List.of(Map.of("AttributeName", "Source", "KeyType", "HASH")),
-            "AttributeDefinitions", List.of(Map.of("AttributeName", "Source", "AttributeType", "S"))));
+            "AttributeDefinitions",
+            List.of(
+                Map.of("AttributeName", "Source", "AttributeType", "S"),
+                Map.of("AttributeName", "SourceRepository", "AttributeType", "S"))));
+  }
+
+  @Test
+  void aKeysOnlyIndexOnTheSourceRepositoryFindsTheRowsAPushTouches() {
+    template.hasResourceProperties(
+        "AWS::DynamoDB::Table",
+        Match.objectLike(
+            Map.of(
+                "KeySchema", List.of(Map.of("AttributeName", "Source", "KeyType", "HASH")),
+                "GlobalSecondaryIndexes",
+                List.of(
+                    Map.of(
+                        "IndexName", "SourceRepository",
+                        "KeySchema", List.of(Map.of("AttributeName", "SourceRepository", "KeyType", "HASH")),
+                        "Projection", Map.of("ProjectionType", "KEYS_ONLY"))))));
+  }
+
+  @Test
+  void theControllerMayQueryTheIndex() {
+    String table = Stacks.mirrorTable(template);
+    Object indexes =
+        Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of(table, "Arn")), "/index/*")));
+    var queries =
+        Stacks.statements(template, "ControllerJobRole").stream()
+            .filter(st -> Stacks.actions(st).contains("dynamodb:Query"))
+            .flatMap(st -> Stacks.resources(st).stream())
+            .toList();
+    org.assertj.core.api.Assertions.assertThat(queries).contains(indexes);
   }
 
   @Test

@@ -31,6 +31,14 @@ class StackConfigTest {
     assertThat(config.logRetentionDays()).isEqualTo(30);
     assertThat(config.ecrRepositoryPrefix()).isEmpty();
     assertThat(config.fromEcrTags()).isFalse();
+    assertThat(config.eventsExcludePrefix()).isEmpty();
+  }
+
+  @Test
+  void eventsExcludePrefixIsTheStartOfARepositoryName() {
+    assertThat(config(Map.of("eventsExcludePrefix", "mirror/")).eventsExcludePrefix()).contains("mirror/");
+    assertThatThrownBy(() -> config(Map.of("eventsExcludePrefix", "Mirror/*")))
+        .hasMessageStartingWith("context eventsExcludePrefix must be the start of an ECR repository name");
   }
 
   @Test

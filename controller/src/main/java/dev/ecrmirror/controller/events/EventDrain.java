@@ -3,14 +3,18 @@ package dev.ecrmirror.controller.events;
 import dev.ecrmirror.common.aws.AwsErrors;
 import dev.ecrmirror.controller.Controller;
 import dev.ecrmirror.controller.RowOutcome;
+import dev.ecrmirror.controller.table.Attributes;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.table.ParsedRow;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -75,7 +79,7 @@ public final class EventDrain {
         events.put(m, Optional.empty());
       }
     }
-    List<ParsedRow> rows = messages.isEmpty() ? List.of() : table.scan(scanSegments);
+    List<ParsedRow> rows = rowsTouchable(events.values());
     List<ParsedRow> touched = new ArrayList<>();
     Map<Message, List<MirrorRow>> rowsOf = new HashMap<>();
     for (Map.Entry<Message, Optional<PushEvent>> e : events.entrySet()) {
@@ -128,6 +132,36 @@ public final class EventDrain {
     }
     int deleted = dryRun ? 0 : done.size();
     return new Result(messages.size(), deleted, messages.size() - deleted, outcomes, notes);
+  }
+
+  /**
+   * The rows the pushes may touch, read by key: through the {@code SourceRepository} index for each
+   * pushed repository, plus the exact keys {@code REPOSITORY:TAG} and {@code REPOSITORY} (rows a user
+   * wrote that no sync has written to yet, so the index does not know them). A push into a repository
+   * that is no row's source costs that lookup and nothing more. A table without the index (deployed
+   * by an older stack) is scanned, as before, with a warning.
+   */
+  private List<ParsedRow> rowsTouchable(Collection<Optional<PushEvent>> pushes) {
+    Set<String> repositories = new LinkedHashSet<>();
+    Set<String> keys = new LinkedHashSet<>();
+    for (Optional<PushEvent> push : pushes) {
+      // An untagged push (a child manifest of a multi-platform image, pushed by digest) touches no row.
+      push.filter(event -> event.tag().isPresent()).ifPresent(event -> {
+        String repository = event.registry() + "/" + event.repository();
+        MirrorTable.sourceRepository(repository).ifPresent(repositories::add);
+        keys.add(repository);
+        keys.add(repository + ":" + event.tag().get());
+      });
+    }
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    return table.rowsInRepositories(repositories, keys).orElseGet(() -> {
+      LOG.warn("table {} has no {} index, or this role may not query it (a stack deployed by an older version): "
+          + "scanning it for {} pushed repositories; redeploy the stack to look rows up by key", table.name(),
+          Attributes.SOURCE_REPOSITORY, repositories.size());
+      return table.scan(scanSegments);
+    });
   }
 
   private List<Message> receiveAll() {

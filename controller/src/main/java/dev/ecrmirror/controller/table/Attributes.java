@@ -60,6 +60,11 @@ public final class Attributes {
   public static final String NEXT_ATTEMPT_AT = "NextAttemptAt";
   /** Per destination that failed its check or copy, why: the row's status is that of its worst destination. */
   public static final String DESTINATION_ERRORS = "DestinationErrors";
+  /**
+   * The source's normalized {@code registry/repository}, key of the index that finds the rows a push
+   * touches; derived from {@code Source} on every write.
+   */
+  public static final String SOURCE_REPOSITORY = "SourceRepository";
 
 
   // A repository row's bounded summary of its tags (the per-tag detail is in the tag-state table).
@@ -79,7 +84,8 @@ public final class Attributes {
   /** Every attribute the controller owns. */
   public static final Set<String> SYSTEM = Set.of(STATUS, SOURCE_DIGEST, DESTINATION_DIGESTS, CHECKED_AT,
       MIRRORED_AT, JOB_ID, LAST_ERROR, CLAIM_TOKEN, CLAIMED_DIGEST, MIRRORED_SOURCE_DIGEST, MIRRORED_DIGESTS,
-      MIRRORED_PLATFORMS, LEASE_UNTIL, ATTEMPTS, NEXT_ATTEMPT_AT, DESTINATION_ERRORS, TAGS_SELECTED, TAGS_IN_SYNC, TAGS_DRIFTED, TAGS_FAILED, FAILED_TAGS, FAILED_TAGS_OMITTED);
+      MIRRORED_PLATFORMS, LEASE_UNTIL, ATTEMPTS, NEXT_ATTEMPT_AT, DESTINATION_ERRORS, SOURCE_REPOSITORY, TAGS_SELECTED,
+      TAGS_IN_SYNC, TAGS_DRIFTED, TAGS_FAILED, FAILED_TAGS, FAILED_TAGS_OMITTED);
 
   // The tag-state table: one item per selected tag of a repository row.
   /** Its sort key: the tag. (Its partition key is {@code Source}, the row's key.) */

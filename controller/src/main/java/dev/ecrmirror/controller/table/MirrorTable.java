@@ -5,6 +5,7 @@ import static dev.ecrmirror.controller.table.Attributes.*;
 import dev.ecrmirror.common.aws.AwsErrors;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +43,43 @@ public final class MirrorTable {
     return dynamo;
   }
 
-  /** Creates the table (on-demand, key {@code Source}) unless it exists; for local mode. */
+  /**
+   * Creates the table (on-demand, key {@code Source}, with the {@code SourceRepository} index) unless it
+   * exists, and adds the index to one that lacks it; for local mode.
+   */
   public void createIfMissing() {
-    Tables.createIfMissing(dynamo, name, List.of(SOURCE), this::fail);
+    Tables.createIfMissing(dynamo, name, List.of(SOURCE), List.of(SourceIndex.definition()), this::fail);
+  }
+
+  /**
+   * The rows a push into these repositories may touch: those whose source's normalized
+   * {@code registry/repository} is one of {@code repositories}, found through the
+   * {@code SourceRepository} index, plus any row stored under exactly one of {@code keys}. Read
+   * consistently. Empty when the table has no such index, or this role may not query it (a stack
+   * deployed by an older version): scan instead.
+   */
+  public Optional<List<ParsedRow>> rowsInRepositories(Collection<String> repositories, Collection<String> keys) {
+    try {
+      return SourceIndex.rows(dynamo, name, repositories, keys)
+          .map(items -> items.stream().map(RowParser::parse).toList());
+    } catch (SdkException e) {
+      throw fail("look up rows by source repository in", e);
+    }
+  }
+
+  /** The index value of a row key, for the {@code SourceRepository} attribute; empty when the key does not parse. */
+  public static Optional<String> sourceRepository(String key) {
+    return SourceIndex.valueOf(key);
+  }
+
+  /** Adds {@code SourceRepository} to an update of row {@code key}, so the index finds the row. */
+  private static void setSourceRepository(String key, Map<String, String> names, Map<String, AttributeValue> values,
+      List<String> sets) {
+    SourceIndex.valueOf(key).ifPresent(repository -> {
+      names.put("#srcrepo", SOURCE_REPOSITORY);
+      values.put(":srcrepo", AttributeValue.fromS(repository));
+      sets.add("#srcrepo = :srcrepo");
+    });
   }
 
   /**
@@ -122,6 +157,7 @@ public final class MirrorTable {
     List<String> sets = new ArrayList<>(List.of("#d = :d"));
     List<String> removes = new ArrayList<>();
     setRules(rules, names, values, sets, removes);
+    setSourceRepository(source, names, values, sets);
     if (platforms.isEmpty()) {
       removes.add("#p");
     } else {
@@ -175,6 +211,7 @@ public final class MirrorTable {
     List<String> sets = new ArrayList<>(List.of("#d = :d", "#o = :o"));
     List<String> removes = new ArrayList<>();
     setRules(row.rules(), names, values, sets, removes);
+    setSourceRepository(row.key(), names, values, sets);
     String update = updateExpression(sets, removes);
     try {
       dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(row.key())))
@@ -354,6 +391,9 @@ public final class MirrorTable {
       names.put("#a" + i, attribute);
       removes.add("#a" + i);
       i++;
+    }
+    if (!sets.isEmpty() || !removes.isEmpty()) {
+      setSourceRepository(key, names, values, sets);
     }
     StringBuilder expression = new StringBuilder();
     if (!sets.isEmpty()) {

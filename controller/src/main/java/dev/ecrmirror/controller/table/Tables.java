@@ -7,11 +7,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateGlobalSecondaryIndexAction;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexUpdate;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /** Creates the controller's DynamoDB tables for local mode, where no stack deployed them. */
 final class Tables {
@@ -25,8 +29,19 @@ final class Tables {
    */
   static void createIfMissing(DynamoDbClient dynamo, String name, List<String> keys,
       BiFunction<String, SdkException, TableException> fail) {
+    createIfMissing(dynamo, name, keys, List.of(), fail);
+  }
+
+  /**
+   * As {@link #createIfMissing(DynamoDbClient, String, List, BiFunction)}, with global secondary
+   * indexes keyed by a string attribute each; an existing table that lacks one gets it added (a local
+   * table created by an older version).
+   */
+  static void createIfMissing(DynamoDbClient dynamo, String name, List<String> keys, List<GlobalSecondaryIndex> indexes,
+      BiFunction<String, SdkException, TableException> fail) {
     try {
-      dynamo.describeTable(b -> b.tableName(name));
+      TableDescription table = dynamo.describeTable(b -> b.tableName(name)).table();
+      addMissingIndexes(dynamo, table, indexes, fail);
       return;
     } catch (ResourceNotFoundException e) {
       // Create it below.
@@ -41,14 +56,41 @@ final class Tables {
       definitions.add(AttributeDefinition.builder().attributeName(keys.get(i))
           .attributeType(ScalarAttributeType.S).build());
     }
+    for (GlobalSecondaryIndex index : indexes) {
+      definitions.add(definition(index));
+    }
     try {
       dynamo.createTable(b -> b.tableName(name).keySchema(schema).attributeDefinitions(definitions)
-          .billingMode(BillingMode.PAY_PER_REQUEST));
+          .globalSecondaryIndexes(indexes.isEmpty() ? null : indexes).billingMode(BillingMode.PAY_PER_REQUEST));
       dynamo.waiter().waitUntilTableExists(b -> b.tableName(name));
     } catch (ResourceInUseException e) {
       // Another process created it first.
     } catch (SdkException e) {
       throw fail.apply("create", e);
     }
+  }
+
+  private static void addMissingIndexes(DynamoDbClient dynamo, TableDescription table, List<GlobalSecondaryIndex> indexes,
+      BiFunction<String, SdkException, TableException> fail) {
+    for (GlobalSecondaryIndex index : indexes) {
+      if (table.globalSecondaryIndexes().stream().anyMatch(i -> i.indexName().equals(index.indexName()))) {
+        continue;
+      }
+      try {
+        dynamo.updateTable(b -> b.tableName(table.tableName()).attributeDefinitions(definition(index))
+            .globalSecondaryIndexUpdates(GlobalSecondaryIndexUpdate.builder().create(CreateGlobalSecondaryIndexAction.builder()
+                .indexName(index.indexName()).keySchema(index.keySchema()).projection(index.projection()).build()).build()));
+      } catch (ResourceInUseException e) {
+        // Another process is adding it.
+      } catch (SdkException e) {
+        throw fail.apply("add index " + index.indexName() + " to", e);
+      }
+    }
+  }
+
+  /** The attribute definition of an index's (string) partition key. */
+  private static AttributeDefinition definition(GlobalSecondaryIndex index) {
+    return AttributeDefinition.builder().attributeName(index.keySchema().get(0).attributeName())
+        .attributeType(ScalarAttributeType.S).build();
   }
 }

@@ -11,7 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The ECR API (AWS JSON 1.1) on loopback, as far as the controller uses it: {@code BatchGetImage}
- * over images the test sets, recording each call's repository and image count.
+ * over images the test sets, recording each call's repository and image count, and
+ * {@code DescribeImages} listing them (one page) for repository rows.
  *
  * <p>Why a stub where moto serves ECR's control plane: the controller compares the digest
  * {@code BatchGetImage} reports with the source's, and moto 5.2.1's {@code PutImage} re-serializes
@@ -43,6 +44,9 @@ public final class EcrStub extends JsonStubServer {
 
   @Override
   Reply answer(String method, String path, String target, JsonNode body) {
+    if (target != null && target.endsWith(".DescribeImages")) {
+      return describe(body.path("repositoryName").asText());
+    }
     if (target == null || !target.endsWith(".BatchGetImage")) {
       return new Reply(400, "{\"__type\":\"UnknownOperationException\",\"message\":\"" + target + "\"}");
     }
@@ -76,6 +80,25 @@ public final class EcrStub extends JsonStubServer {
       }
       image.put("imageManifest", "{}").put("imageManifestMediaType", "application/vnd.oci.image.index.v1+json");
     }
+    return new Reply(200, out.toString());
+  }
+
+  /** Every tagged image of the repository, its tags grouped by digest, in one page. */
+  private Reply describe(String repo) {
+    Map<String, String> repoTags = tags.get(repo);
+    if (broken.contains(repo) || repoTags == null) {
+      return broken.contains(repo)
+          ? new Reply(500, "{\"__type\":\"ServerException\",\"message\":\"broken on purpose\"}")
+          : new Reply(400, "{\"__type\":\"RepositoryNotFoundException\",\"message\":\"The repository with name '"
+              + repo + "' does not exist\"}");
+    }
+    Map<String, ArrayNode> byDigest = new java.util.LinkedHashMap<>();
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode details = out.putArray("imageDetails");
+    repoTags.forEach((tag, digest) -> byDigest.computeIfAbsent(digest, d -> {
+      ObjectNode detail = details.addObject().put("repositoryName", repo).put("imageDigest", d);
+      return detail.putArray("imageTags");
+    }).add(tag));
     return new Reply(200, out.toString());
   }
 }
