@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecrmirror.common.aws.EcrImages;
 import dev.ecrmirror.common.registry.RegistryClient;
+import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.common.testing.LocalRegistries;
@@ -163,7 +164,7 @@ class PushLookupIT {
     DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.of(new EcrDigests(clients::ecr)), 4),
         new TagLister(registry, Optional.of(new EcrImages(clients::ecr))));
     Controller controller = new Controller(table, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def",
-        4, Duration.ofMillis(10)), Clock.systemUTC(), 1, 4);
+        RetryPolicy.defaults().withBase(Duration.ofMillis(10))), Clock.systemUTC(), 1, 4);
     requests.clear();
     return new EventDrain(sqs, queueUrl, table, controller, 1, 100).drain(false);
   }
