@@ -200,7 +200,7 @@ public final class Controller {
     for (ParsedRow row : rows) {
       RowOutcome o = outcomes.get(row.key());
       if (o != null) {
-        ordered.add(o);
+        ordered.add(o.withBefore(row.state()));
       }
     }
     return ordered;

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller;
 
+import dev.ecrmirror.controller.table.RowState;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +15,11 @@ import java.util.Optional;
  * @param jobId the job submitted or run, if any
  * @param detail an error or a note
  * @param destinationErrors per destination that failed its check or copy, why (the others went on)
+ * @param before what the table said of the row when the sync read it (its status then, its digests):
+ *     what reports and notifications compare the outcome with
  */
 public record RowOutcome(String key, Action action, List<String> drifted, Map<String, String> why,
-    Optional<String> jobId, Optional<String> detail, Map<String, String> destinationErrors) {
+    Optional<String> jobId, Optional<String> detail, Map<String, String> destinationErrors, RowState before) {
 
   public RowOutcome {
     drifted = List.copyOf(drifted);
@@ -26,7 +29,12 @@ public record RowOutcome(String key, Action action, List<String> drifted, Map<St
 
   public RowOutcome(String key, Action action, List<String> drifted, Map<String, String> why, Optional<String> jobId,
       Optional<String> detail) {
-    this(key, action, drifted, why, jobId, detail, Map.of());
+    this(key, action, drifted, why, jobId, detail, Map.of(), RowState.empty());
+  }
+
+  public RowOutcome(String key, Action action, List<String> drifted, Map<String, String> why, Optional<String> jobId,
+      Optional<String> detail, Map<String, String> destinationErrors) {
+    this(key, action, drifted, why, jobId, detail, destinationErrors, RowState.empty());
   }
 
   static RowOutcome of(String key, Action action, String detail) {
@@ -35,7 +43,12 @@ public record RowOutcome(String key, Action action, List<String> drifted, Map<St
 
   /** The same outcome, naming the destinations that failed. */
   RowOutcome withDestinationErrors(Map<String, String> errors) {
-    return new RowOutcome(key, action, drifted, why, jobId, detail, errors);
+    return new RowOutcome(key, action, drifted, why, jobId, detail, errors, before);
+  }
+
+  /** The same outcome, with the row's state as the sync read it. */
+  public RowOutcome withBefore(RowState state) {
+    return new RowOutcome(key, action, drifted, why, jobId, detail, destinationErrors, state);
   }
 
   /** What a sync did with a row. */
