@@ -435,7 +435,7 @@ public final class RegistryClient {
           throw new RegistryException(action, 0, "", "interrupted", e);
         }
         RegistryException failure = new RegistryException(action, 0, "", connectionProblem(repo, e), e);
-        if (retry && retried(action, failure, attempts::retryTransient)) {
+        if (retry && retried(action, failure, attempts, attempts::retryTransient)) {
           continue;
         }
         throw failure;
@@ -459,7 +459,7 @@ public final class RegistryClient {
       if (retry && status == 429) {
         Optional<Duration> after = response.header("Retry-After").flatMap(options.retry()::retryAfter);
         RegistryException failure = error(action, status, readError(response));
-        if (retried(action, failure, () -> attempts.retryThrottled(after))) {
+        if (retried(action, failure, attempts, () -> attempts.retryThrottled(after))) {
           continue;
         }
         RateLimitedException spent = budgets.spent(registry, failure.getMessage(), attempts.retryAt());
@@ -468,7 +468,7 @@ public final class RegistryClient {
       }
       if (retry && (status == 408 || status >= 500)) {
         RegistryException failure = error(action, status, readError(response));
-        if (retried(action, failure, attempts::retryTransient)) {
+        if (retried(action, failure, attempts, attempts::retryTransient)) {
           continue;
         }
         throw failure;
@@ -484,11 +484,11 @@ public final class RegistryClient {
   }
 
   /** Whether to try again after {@code failure}, having waited as the policy says. */
-  private static boolean retried(String action, RegistryException failure, Wait wait) {
+  private static boolean retried(String action, RegistryException failure, RetryPolicy.Attempts attempts, Wait wait) {
     boolean again = pause(action, wait);
     if (again) {
       // DEBUG: a retry that works is no news, and one that fails ends in the error line (--debug shows them).
-      LOG.get().debug("{}; retrying", failure.getMessage());
+      LOG.get().debug("{}; retrying in {} ms", failure.getMessage(), attempts.lastWait().toMillis());
     }
     return again;
   }

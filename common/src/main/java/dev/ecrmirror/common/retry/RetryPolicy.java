@@ -166,6 +166,7 @@ public final class RetryPolicy {
     private int transientRetries;
     private int throttledRetries;
     private Optional<Instant> retryAt = Optional.empty();
+    private Duration lastWait = Duration.ZERO;
 
     private Attempts(Instant started) {
       this.started = started;
@@ -180,7 +181,8 @@ public final class RetryPolicy {
         return false;
       }
       transientRetries++;
-      sleeper.sleep(backoff(transientRetries));
+      lastWait = backoff(transientRetries);
+      sleeper.sleep(lastWait);
       return true;
     }
 
@@ -207,8 +209,14 @@ public final class RetryPolicy {
       } else {
         wait = backoff(++throttledRetries);
       }
-      sleeper.sleep(wait.compareTo(left) > 0 ? left : wait);
+      lastWait = wait.compareTo(left) > 0 ? left : wait;
+      sleeper.sleep(lastWait);
       return true;
+    }
+
+    /** How long the last retry waited. */
+    public Duration lastWait() {
+      return lastWait;
     }
 
     /** When the server last said to come back, if it did. */
