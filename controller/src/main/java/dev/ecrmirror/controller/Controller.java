@@ -114,6 +114,7 @@ public final class Controller {
   /** Backs off failed rows by this policy instead of the default. */
   public Controller attemptPolicy(AttemptPolicy policy) {
     this.attemptPolicy = policy;
+    repositories.attemptPolicy(policy);
     return this;
   }
 
@@ -123,6 +124,7 @@ public final class Controller {
    */
   public Controller retryFailed(boolean retry) {
     this.retryFailed = retry;
+    repositories.retryFailed(retry);
     return this;
   }
 
@@ -280,22 +282,17 @@ public final class Controller {
       String job = String.join(",", ids);
       // A row split into several jobs is done only when all are: any still running keeps it
       // submitted; any failed fails it (with every reason); all succeeded re-checks it.
-      Map<String, String> failures = new LinkedHashMap<>();
-      FailureKind kind = null;
+      Map<String, Failure> failures = new LinkedHashMap<>();
       boolean active = false;
       Optional<Instant> stopped = Optional.empty();
       for (String id : ids) {
         JobStatus status = statuses.getOrDefault(id, JobStatus.unknown());
         switch (status.state()) {
           case ACTIVE -> active = true;
-          case FAILED -> {
-            failures.put(id, "job " + id + " failed: " + status.reason().orElse("no reason given"));
-            kind = kind == null ? status.kind() : kind.worst(status.kind());
-          }
-          case UNKNOWN -> {
-            failures.put(id, "job " + id + " is unknown to the executor (expired, or its run died)");
-            kind = kind == null ? FailureKind.TRANSIENT : kind;
-          }
+          case FAILED -> failures.put(id, new Failure(status.kind(),
+              "job " + id + " failed: " + status.reason().orElse("no reason given")));
+          case UNKNOWN -> failures.put(id, Failure.transientFailure(
+              "job " + id + " is unknown to the executor (expired, or its run died)"));
           case SUCCEEDED -> {
             if (status.stoppedAt().isPresent() && (stopped.isEmpty() || status.stoppedAt().get().isAfter(stopped.get()))) {
               stopped = status.stoppedAt();
@@ -312,8 +309,8 @@ public final class Controller {
         reconcileRepository(row, token, failures, stopped, dryRun, outcomes, toCheck, adopt);
         continue;
       }
-      Optional<Failure> failure = failures.isEmpty() ? Optional.empty()
-          : Optional.of(new Failure(kind, String.join("; ", failures.values())));
+      Optional<Failure> failure = failures.values().stream()
+          .reduce((a, b) -> new Failure(a.kind().worst(b.kind()), a.message() + "; " + b.message()));
       if (failure.isEmpty()) {
         adopt.add(row.key());
       }
@@ -323,15 +320,13 @@ public final class Controller {
   }
 
   /** A repository row's jobs ended: failed tags are recorded, succeeded ones adopted and checked again. */
-  private void reconcileRepository(MirrorRow row, String token, Map<String, String> failures, Optional<Instant> stopped,
+  private void reconcileRepository(MirrorRow row, String token, Map<String, Failure> failures, Optional<Instant> stopped,
       boolean dryRun, Map<String, RowOutcome> outcomes, List<MirrorRow> toCheck, Set<String> adopt) {
     if (!failures.isEmpty()) {
-      if (!dryRun) {
-        safely(row.key(), () -> repositories.jobsFailed(row, token, failures));
-      }
-      // Repository rows keep the per-tag failed state (checked again next run); attempts per tag are not counted yet.
-      outcomes.put(row.key(), new RowOutcome(row.key(), Action.FAILED, List.of(), Map.of(),
-          Optional.of(jobIds(row).get(0)), Optional.of(String.join("; ", failures.values()))));
+      RowStatus status = dryRun ? worst(failures.values()) : repositories.jobsFailed(row, token, failures);
+      String reason = String.join("; ", failures.values().stream().map(Failure::message).toList());
+      outcomes.put(row.key(), new RowOutcome(row.key(), action(status), List.of(), Map.of(),
+          Optional.of(jobIds(row).get(0)), Optional.of(reason)));
       return;
     }
     if (!dryRun) {
@@ -606,7 +601,7 @@ public final class Controller {
     return out;
   }
 
-  private static RowStatus worst(Collection<Failure> failures) {
+  static RowStatus worst(Collection<Failure> failures) {
     RowStatus worst = RowStatus.IN_SYNC;
     for (Failure f : failures) {
       worst = worst.worst(RowStatus.of(f.kind()));

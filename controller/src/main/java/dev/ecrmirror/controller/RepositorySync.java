@@ -3,6 +3,7 @@ package dev.ecrmirror.controller;
 import static dev.ecrmirror.controller.table.Attributes.*;
 
 import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.ref.Pin;
 import dev.ecrmirror.controller.RowOutcome.Action;
 import dev.ecrmirror.controller.drift.RepositoryCheck;
@@ -54,6 +55,8 @@ final class RepositorySync {
   private final Clock clock;
   private final Semaphore jobPermits;
   private final Claims claims;
+  private AttemptPolicy attemptPolicy = AttemptPolicy.defaults();
+  private boolean retryFailed;
 
   RepositorySync(MirrorTable table, TagStateTable tags, JobRunner runner, Clock clock, Semaphore jobPermits,
       Claims claims) {
@@ -65,23 +68,33 @@ final class RepositorySync {
     this.claims = claims;
   }
 
+  void attemptPolicy(AttemptPolicy policy) {
+    this.attemptPolicy = policy;
+  }
+
+  void retryFailed(boolean retry) {
+    this.retryFailed = retry;
+  }
+
   RowOutcome act(RepositoryCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
     MirrorRow row = check.row();
     String key = row.key();
     Instant now = clock.instant();
     if (check.failed()) {
       String error = check.error().get();
+      RowStatus status = RowStatus.of(check.kind());
       if (!dryRun) {
-        table.updateUnlessSubmitted(key, new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, error)
+        table.updateUnlessSubmitted(key, new StatusUpdate().status(status).set(LAST_ERROR, error)
             .set(CHECKED_AT, now));
       }
-      return RowOutcome.of(key, Action.FAILED, error);
+      return RowOutcome.of(key, Controller.action(status), error);
     }
     Map<String, TagState> next = new LinkedHashMap<>();
     for (TagCheck t : check.tags()) {
-      next.put(t.tag(), checked(row, t, check.previous().get(t.tag()), adopted));
+      next.put(t.tag(), checked(row, t, check.previous().get(t.tag()), adopted, now));
     }
-    List<TagCheck> drifted = check.drifted();
+    // Only tags left drifted get a job: one waiting for its next attempt, or failed for good at this digest, does not.
+    List<TagCheck> drifted = check.drifted().stream().filter(t -> next.get(t.tag()).status() == RowStatus.DRIFT).toList();
     List<Destination> destinations = row.destinations().stream()
         .filter(d -> drifted.stream().anyMatch(t -> t.drifted().contains(d))).toList();
     List<String> driftedKeys = destinations.stream().map(Destination::key).toList();
@@ -110,8 +123,7 @@ final class RepositorySync {
       jobs = MirrorJob.repository(row, destinations, pins).stream().map(j -> j.claimedBy(token)).toList();
     } catch (JobException e) {
       taken.get().close();
-      drifted.forEach(t -> next.put(t.tag(), next.get(t.tag()).withStatus(RowStatus.FAILED, Optional.of(e.getMessage()),
-          Optional.empty())));
+      drifted.forEach(t -> next.put(t.tag(), failedAttempt(next.get(t.tag()), Failure.transientFailure(e.getMessage()), now)));
       return finish(row, check, next, List.of(), now, Action.FAILED, driftedKeys, why, Optional.of(token));
     }
     List<String> submitted = new ArrayList<>();
@@ -128,8 +140,8 @@ final class RepositorySync {
           record(job, runner.run(job), next, row, submitted, ran);
         } catch (JobException e) {
           LOG.warn("{}: {}", key, e.getMessage());
-          job.pins().forEach(p -> next.put(p.tag(), next.get(p.tag()).withStatus(RowStatus.FAILED,
-              Optional.of(e.getMessage()), Optional.empty())));
+          job.pins().forEach(p -> next.put(p.tag(), failedAttempt(next.get(p.tag()),
+              Failure.transientFailure(e.getMessage()), clock.instant())));
         } finally {
           jobPermits.release();
         }
@@ -158,15 +170,19 @@ final class RepositorySync {
           Map<String, String> written = c.written().getOrDefault(p.tag(), Map.of());
           at.putAll(written);
           Optional<Failure> failure = Optional.ofNullable(c.errors().get(p.tag()));
-          Optional<String> error = failure.map(Failure::message);
           Map<String, String> mirrored = new HashMap<>(before.mirroredDigests());
           mirrored.keySet().retainAll(row.destinations().stream().map(Destination::key).toList());
           mirrored.putAll(written);
-          next.put(p.tag(), new TagState(p.tag(), failure.map(f -> RowStatus.of(f.kind())).orElse(RowStatus.MIRRORED),
-              Optional.of(p.digest().toString()), at, error, Optional.empty(),
-              error.isPresent() ? before.mirroredSourceDigest() : Optional.of(p.digest().toString()),
-              error.isPresent() ? before.mirroredDigests() : mirrored,
-              error.isPresent() ? before.mirroredPlatforms() : Optional.of(row.platformsKey()), before.changedAt()));
+          TagState copied = new TagState(p.tag(), RowStatus.MIRRORED,
+              Optional.of(p.digest().toString()), at, Optional.empty(), Optional.empty(),
+              failure.isPresent() ? before.mirroredSourceDigest() : Optional.of(p.digest().toString()),
+              failure.isPresent() ? before.mirroredDigests() : mirrored,
+              failure.isPresent() ? before.mirroredPlatforms() : Optional.of(row.platformsKey()), before.changedAt(),
+              before.attempts(), before.nextAttemptAt());
+          next.put(p.tag(), failure.map(f -> failedAttempt(copied, f, clock.instant()))
+              .orElse(new TagState(copied.tag(), RowStatus.MIRRORED, copied.sourceDigest(), at, Optional.empty(),
+                  Optional.empty(), copied.mirroredSourceDigest(), copied.mirroredDigests(), copied.mirroredPlatforms(),
+                  copied.changedAt())));
         }
       }
       case JobOutcome.Finished f -> throw new IllegalStateException("a repository job came back as a single-image copy");
@@ -211,7 +227,7 @@ final class RepositorySync {
       table.updateUnlessSubmitted(key, update);
     }
     LOG.debug("{}: {} tag item(s) written", key, written);
-    Action reported = summary.failed() > 0 ? Action.FAILED : action;
+    Action reported = summary.failed() > 0 ? Controller.action(TagSummary.worst(next.values())).worst(action) : action;
     String detail = summary + failures(summary);
     Optional<String> job = jobIds.isEmpty() ? Optional.empty() : Optional.of(String.join(",", jobIds));
     return new RowOutcome(key, reported, drifted, why, job, Optional.of(detail));
@@ -232,36 +248,77 @@ final class RepositorySync {
   }
 
   /**
-   * Reconciliation found some of a repository row's jobs failed: the tags those jobs carried fail
-   * with their job's reason, and the row fails with the summary recomputed.
+   * Reconciliation found some of a repository row's jobs failed: each tag those jobs carried has a
+   * failed attempt of its job's kind, and the row takes the worst status of its tags, with the
+   * summary recomputed. Returns that status.
    */
-  void jobsFailed(MirrorRow row, String token, Map<String, String> failures) {
+  RowStatus jobsFailed(MirrorRow row, String token, Map<String, Failure> failures) {
     String key = row.key();
+    Instant now = clock.instant();
     Map<String, TagState> stored = tags.read(key);
     Map<String, TagState> next = new LinkedHashMap<>(stored);
     for (TagState t : stored.values()) {
-      Optional<String> reason = t.jobId().map(failures::get);
-      if (t.status() == RowStatus.SUBMITTED && reason.isPresent()) {
-        next.put(t.tag(), t.withStatus(RowStatus.FAILED, reason, t.jobId()));
+      Optional<Failure> failure = t.jobId().map(failures::get);
+      if (t.status() == RowStatus.SUBMITTED && failure.isPresent()) {
+        next.put(t.tag(), failedAttempt(t, failure.get(), now));
       }
     }
-    writeChanges(key, stored, next, clock.instant());
-    StatusUpdate update = new StatusUpdate().status(RowStatus.FAILED).set(LAST_ERROR, String.join("; ", failures.values()));
+    writeChanges(key, stored, next, now);
+    RowStatus status = TagSummary.worst(next.values());
+    StatusUpdate update = new StatusUpdate().status(status)
+        .set(LAST_ERROR, String.join("; ", failures.values().stream().map(Failure::message).toList()));
     TagSummary.of(next.values()).applyTo(update);
     table.updateIfClaimed(key, token, update);
+    return status;
   }
 
-  /** A tag's state from its check alone (before any job). */
-  private static TagState checked(MirrorRow row, TagCheck t, TagState previous, boolean adopted) {
+  /**
+   * A tag after a failed attempt: counted (a spent rate budget is not), with the status its kind
+   * calls for (transient past the policy's attempts is failed) and, when retrying, the next attempt's time.
+   */
+  private TagState failedAttempt(TagState tag, Failure failure, Instant now) {
+    int attempts = failure.kind() == FailureKind.RATE_LIMITED ? tag.attempts() : tag.attempts() + 1;
+    RowStatus status = RowStatus.of(failure.kind());
+    String reason = failure.message();
+    if (status == RowStatus.RETRYING && attemptPolicy.exhausted(attempts)) {
+      status = RowStatus.FAILED;
+      reason = "gave up after " + attempts + " attempts: " + reason;
+    }
+    Optional<Instant> next = status == RowStatus.RETRYING ? Optional.of(attemptPolicy.nextAttempt(attempts, now))
+        : Optional.empty();
+    return tag.withAttempt(status, reason, attempts, next);
+  }
+
+  /**
+   * A tag's state from its check (before any job): a drifted tag whose job just reported success
+   * while a destination still holds what it held before is a failed attempt; one waiting for its
+   * next attempt, or failed for good at this source digest, stays as it is (and gets no job).
+   */
+  private TagState checked(MirrorRow row, TagCheck t, TagState previous, boolean adopted, Instant now) {
     Optional<String> mirroredSource = previous == null ? Optional.empty() : previous.mirroredSourceDigest();
     Map<String, String> mirroredDigests = previous == null ? Map.of() : previous.mirroredDigests();
     Optional<String> mirroredPlatforms = previous == null ? Optional.empty() : previous.mirroredPlatforms();
     Optional<String> source = t.sourceDigest().map(Object::toString);
+    boolean sameDigest = previous != null && source.isPresent() && previous.sourceDigest().equals(source);
+    int attempts = sameDigest ? previous.attempts() : 0;
+    Optional<Instant> nextAttempt = sameDigest ? previous.nextAttemptAt() : Optional.empty();
     RowStatus status;
-    if (t.error().isPresent()) {
-      status = RowStatus.FAILED;
+    Optional<String> error = t.error();
+    if (!t.drifted().isEmpty() && sameDigest && adopted && previous.status() == RowStatus.SUBMITTED
+        && unmoved(previous, t)) {
+      TagState base = new TagState(t.tag(), RowStatus.DRIFT, source, t.destinationDigests(), Optional.empty(),
+          Optional.empty(), mirroredSource, mirroredDigests, mirroredPlatforms, previous.changedAt(), attempts, nextAttempt);
+      return failedAttempt(base, Failure.transientFailure("job " + previous.jobId().orElse("(unknown)")
+          + " reported success, but " + String.join(", ", t.drifted().stream().map(Destination::key).toList())
+          + " still lack " + t.tag() + "@" + source.get()), now);
+    } else if (!t.drifted().isEmpty() && sameDigest && attempts > 0 && !retryFailed && waiting(previous, now)) {
+      status = previous.status();
+      error = previous.lastError();
     } else if (!t.drifted().isEmpty()) {
+      // Drifted healthy destinations get their job even when another destination of the tag could not be checked.
       status = RowStatus.DRIFT;
+    } else if (t.error().isPresent()) {
+      status = RowStatus.of(t.kind());
     } else if (previous != null && adopted && previous.status() == RowStatus.SUBMITTED
         && previous.sourceDigest().equals(source)) {
       // The job that carried this tag succeeded: what the destinations hold now is what it wrote.
@@ -274,8 +331,25 @@ final class RepositorySync {
     } else {
       status = RowStatus.IN_SYNC;
     }
-    return new TagState(t.tag(), status, source, t.destinationDigests(), t.error(), Optional.empty(), mirroredSource,
-        mirroredDigests, mirroredPlatforms, previous == null ? Optional.empty() : previous.changedAt());
+    boolean keepsAttempts = status != RowStatus.IN_SYNC && status != RowStatus.MIRRORED;
+    return new TagState(t.tag(), status, source, t.destinationDigests(), error, Optional.empty(), mirroredSource,
+        mirroredDigests, mirroredPlatforms, previous == null ? Optional.empty() : previous.changedAt(),
+        keepsAttempts ? attempts : 0, keepsAttempts ? nextAttempt : Optional.empty());
+  }
+
+  /** True when every drifted destination of the tag holds what it held before the job. */
+  private static boolean unmoved(TagState previous, TagCheck t) {
+    return t.drifted().stream().allMatch(d -> java.util.Objects.equals(previous.destinationDigests().get(d.key()),
+        t.destinationDigests().get(d.key())));
+  }
+
+  /** True when a failed tag waits: for good (failed, conflict) or for its next attempt (retrying). */
+  private static boolean waiting(TagState previous, Instant now) {
+    return switch (previous.status()) {
+      case FAILED, CONFLICT -> true;
+      case RETRYING -> previous.nextAttemptAt().filter(now::isBefore).isPresent();
+      default -> false;
+    };
   }
 
   /** For each drifted destination: how many tags it lacks or holds at another digest, naming a few. */

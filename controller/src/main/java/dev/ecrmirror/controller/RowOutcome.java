@@ -76,6 +76,22 @@ public record RowOutcome(String key, Action action, List<String> drifted, Map<St
 
     private final String label;
 
+    /** The graver of two actions, by the status each stands for (anything else counts as mild). */
+    public Action worst(Action other) {
+      return ordinal(this) >= ordinal(other) ? this : other;
+    }
+
+    private static int ordinal(Action a) {
+      return switch (a) {
+        case DEFERRED -> 1;
+        case RETRYING -> 2;
+        case FAILED -> 3;
+        case CONFLICT -> 4;
+        case INVALID -> 5;
+        default -> 0;
+      };
+    }
+
     Action(String label) {
       this.label = label;
     }

@@ -2,6 +2,7 @@ package dev.ecrmirror.controller.drift;
 
 import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.FailureKind;
+import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.tags.TagLister;
@@ -100,7 +101,7 @@ public final class DriftChecker {
 
   /** A repository row after listing and selection, before digests. */
   private record Prepared(TagLister.Listing listing, List<String> selected, Map<String, TagState> previous,
-      Optional<String> error) {}
+      Optional<String> error, FailureKind kind) {}
 
   private Map<String, Prepared> prepare(List<MirrorRow> rows, Function<MirrorRow, Map<String, TagState>> previous) {
     Map<String, Future<Prepared>> pending = new LinkedHashMap<>();
@@ -121,10 +122,10 @@ public final class DriftChecker {
         try {
           out.put(e.getKey(), e.getValue().get());
         } catch (ExecutionException ex) {
-          out.put(e.getKey(), failedPrep("check failed: " + ex.getCause().getMessage()));
+          out.put(e.getKey(), failedPrep("check failed: " + ex.getCause().getMessage(), Failures.kind(ex.getCause())));
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
-          out.put(e.getKey(), failedPrep("not checked (interrupted)"));
+          out.put(e.getKey(), failedPrep("not checked (interrupted)", FailureKind.TRANSIENT));
         }
       }
       return out;
@@ -137,26 +138,27 @@ public final class DriftChecker {
       listing = tags.list(row.source());
     } catch (RuntimeException e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      return failedPrep(why.contains(row.source().name()) ? why : "list tags of " + row.source().name() + ": " + why);
+      return failedPrep(why.contains(row.source().name()) ? why : "list tags of " + row.source().name() + ": " + why,
+          Failures.kind(e));
     }
     Map<String, TagState> stored;
     try {
       stored = previous.apply(row);
     } catch (RuntimeException e) {
-      return failedPrep(e.getMessage());
+      return failedPrep(e.getMessage(), Failures.kind(e));
     }
     List<String> selected = row.rules().orElseThrow().select(listing.tags());
-    return new Prepared(listing, selected, stored, Optional.empty());
+    return new Prepared(listing, selected, stored, Optional.empty(), FailureKind.TRANSIENT);
   }
 
-  private static Prepared failedPrep(String error) {
-    return new Prepared(new TagLister.Listing(List.of(), Map.of(), 0), List.of(), Map.of(), Optional.of(error));
+  private static Prepared failedPrep(String error, FailureKind kind) {
+    return new Prepared(new TagLister.Listing(List.of(), Map.of(), 0), List.of(), Map.of(), Optional.of(error), kind);
   }
 
   private static RepositoryCheck judgeRepository(MirrorRow row, Prepared p, Map<ImageReference, Lookup> lookups,
       boolean adopt) {
     if (p.error().isPresent()) {
-      return new RepositoryCheck(row, p.error(), 0, List.of(), p.previous());
+      return new RepositoryCheck(row, p.error(), 0, List.of(), p.previous(), p.kind());
     }
     List<TagCheck> checks = new ArrayList<>(p.selected().size());
     for (String tag : p.selected()) {
@@ -177,31 +179,37 @@ public final class DriftChecker {
         case Lookup.Found f -> sourceDigest = f.digest();
         case Lookup.Missing m -> {
           return new TagCheck(tag, Optional.empty(), Map.of(), List.of(), Map.of(),
-              Optional.of("source " + source + " not found (removed since the listing?)"));
+              Optional.of("source " + source + " not found (removed since the listing?)"), FailureKind.PERMANENT);
         }
         case Lookup.Failed f -> {
-          return new TagCheck(tag, Optional.empty(), Map.of(), List.of(), Map.of(), Optional.of("source: " + f.error()));
+          return new TagCheck(tag, Optional.empty(), Map.of(), List.of(), Map.of(), Optional.of("source: " + f.error()),
+              f.failure().kind());
         }
       }
     }
     Map<String, String> found = new HashMap<>();
     List<String> errors = new ArrayList<>();
+    Set<String> unchecked = new java.util.HashSet<>();
+    FailureKind kind = FailureKind.TRANSIENT;
     for (Destination d : row.destinations()) {
       switch (lookups.getOrDefault(d.target().withTag(tag), new Lookup.Failed("not checked (interrupted)"))) {
         case Lookup.Found f -> found.put(d.key(), f.digest().toString());
         case Lookup.Missing m -> { }
-        case Lookup.Failed f -> errors.add("destination " + d.key() + ": " + f.error());
+        case Lookup.Failed f -> {
+          errors.add("destination " + d.key() + ": " + f.error());
+          unchecked.add(d.key());
+          kind = errors.size() == 1 ? f.failure().kind() : kind.worst(f.failure().kind());
+        }
       }
-    }
-    if (!errors.isEmpty()) {
-      return new TagCheck(tag, Optional.of(sourceDigest), found, List.of(), Map.of(), Optional.of(String.join("; ", errors)));
     }
     Mirrored mirrored = previous == null ? Mirrored.NONE
         : new Mirrored(previous.mirroredSourceDigest(), previous.mirroredPlatforms(), previous.mirroredDigests());
     boolean adoptNow = adopt && previous != null && previous.status() == RowStatus.SUBMITTED
         && previous.sourceDigest().filter(sourceDigest.toString()::equals).isPresent();
-    Judgement j = judgeDestinations(row, sourceDigest, found, mirrored, adoptNow);
-    return new TagCheck(tag, Optional.of(sourceDigest), found, j.drifted(), j.why(), Optional.empty());
+    // A destination that cannot be checked is left out; the healthy ones are judged (and copied) all the same.
+    Judgement j = judgeDestinations(row, sourceDigest, found, mirrored, adoptNow, unchecked);
+    return new TagCheck(tag, Optional.of(sourceDigest), found, j.drifted(), j.why(),
+        errors.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", errors)), kind);
   }
 
   static RowCheck judge(MirrorRow row, Map<ImageReference, Lookup> lookups, boolean adopt) {

@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.drift;
 
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.MirrorRow;
@@ -18,15 +19,15 @@ import java.util.Optional;
  * @param listed how many tags the source repository lists
  * @param tags the selected tags, in selection order
  * @param previous the tag states stored before this check, by tag (selected or not)
- * @param cause the exception behind {@code error}, when there was one ({@code Failures.kind} reads it)
+ * @param kind what {@code error} means for the next attempt (transient when there is none)
  */
 public record RepositoryCheck(MirrorRow row, Optional<String> error, int listed, List<TagCheck> tags,
-    Map<String, TagState> previous, Optional<Throwable> cause) implements Check {
+    Map<String, TagState> previous, FailureKind kind) implements Check {
 
-  /** A check with no exception behind its error (or no error). */
+  /** A check whose error, if any, is transient. */
   public RepositoryCheck(MirrorRow row, Optional<String> error, int listed, List<TagCheck> tags,
       Map<String, TagState> previous) {
-    this(row, error, listed, tags, previous, Optional.empty());
+    this(row, error, listed, tags, previous, FailureKind.TRANSIENT);
   }
 
   public RepositoryCheck {
@@ -38,9 +39,12 @@ public record RepositoryCheck(MirrorRow row, Optional<String> error, int listed,
     return error.isPresent();
   }
 
-  /** The tags some destination lacks (and whose check did not fail). */
+  /**
+   * The tags some destination lacks. A tag whose source could not be checked has none; one with a
+   * destination that could not be checked still lists the healthy destinations that lack it.
+   */
   public List<TagCheck> drifted() {
-    return tags.stream().filter(t -> t.error().isEmpty() && !t.drifted().isEmpty()).toList();
+    return tags.stream().filter(t -> !t.drifted().isEmpty()).toList();
   }
 
   /**
@@ -52,14 +56,14 @@ public record RepositoryCheck(MirrorRow row, Optional<String> error, int listed,
    * @param drifted the destinations that lack it or hold another digest, in row order
    * @param why for each drifted destination key, why
    * @param error why the tag could not be checked
-   * @param cause the exception behind {@code error}, when there was one ({@code Failures.kind} reads it)
+   * @param kind what {@code error} means for the next attempt (transient when there is none)
    */
   public record TagCheck(String tag, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
-      List<Destination> drifted, Map<String, String> why, Optional<String> error, Optional<Throwable> cause) {
-    /** A tag check with no exception behind its error (or no error). */
+      List<Destination> drifted, Map<String, String> why, Optional<String> error, FailureKind kind) {
+    /** A tag check whose error, if any, is transient. */
     public TagCheck(String tag, Optional<Digest> sourceDigest, Map<String, String> destinationDigests,
         List<Destination> drifted, Map<String, String> why, Optional<String> error) {
-      this(tag, sourceDigest, destinationDigests, drifted, why, error, Optional.empty());
+      this(tag, sourceDigest, destinationDigests, drifted, why, error, FailureKind.TRANSIENT);
     }
 
     public TagCheck {

@@ -25,10 +25,21 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param mirroredDigests what that copy left at each destination (differs from the source with Platforms)
  * @param mirroredPlatforms the row's platform selection at that copy, normalized
  * @param changedAt when the item last changed; not part of {@link #sameAs}
+ * @param attempts failed copies of the tag in a row at its source digest
+ * @param nextAttemptAt when a {@code retrying} tag's next copy is due
  */
 public record TagState(String tag, RowStatus status, Optional<String> sourceDigest, Map<String, String> destinationDigests,
     Optional<String> lastError, Optional<String> jobId, Optional<String> mirroredSourceDigest,
-    Map<String, String> mirroredDigests, Optional<String> mirroredPlatforms, Optional<Instant> changedAt) {
+    Map<String, String> mirroredDigests, Optional<String> mirroredPlatforms, Optional<Instant> changedAt, int attempts,
+    Optional<Instant> nextAttemptAt) {
+
+  /** A tag state without failed attempts. */
+  public TagState(String tag, RowStatus status, Optional<String> sourceDigest, Map<String, String> destinationDigests,
+      Optional<String> lastError, Optional<String> jobId, Optional<String> mirroredSourceDigest,
+      Map<String, String> mirroredDigests, Optional<String> mirroredPlatforms, Optional<Instant> changedAt) {
+    this(tag, status, sourceDigest, destinationDigests, lastError, jobId, mirroredSourceDigest, mirroredDigests,
+        mirroredPlatforms, changedAt, 0, Optional.empty());
+  }
 
   public TagState {
     destinationDigests = Map.copyOf(destinationDigests);
@@ -40,17 +51,24 @@ public record TagState(String tag, RowStatus status, Optional<String> sourceDige
     return other != null && tag.equals(other.tag) && status == other.status && sourceDigest.equals(other.sourceDigest)
         && destinationDigests.equals(other.destinationDigests) && lastError.equals(other.lastError)
         && jobId.equals(other.jobId) && mirroredSourceDigest.equals(other.mirroredSourceDigest)
-        && mirroredDigests.equals(other.mirroredDigests) && mirroredPlatforms.equals(other.mirroredPlatforms);
+        && mirroredDigests.equals(other.mirroredDigests) && mirroredPlatforms.equals(other.mirroredPlatforms)
+        && attempts == other.attempts && nextAttemptAt.equals(other.nextAttemptAt);
   }
 
   public TagState withStatus(RowStatus newStatus, Optional<String> error, Optional<String> job) {
     return new TagState(tag, newStatus, sourceDigest, destinationDigests, error, job, mirroredSourceDigest,
-        mirroredDigests, mirroredPlatforms, changedAt);
+        mirroredDigests, mirroredPlatforms, changedAt, attempts, nextAttemptAt);
+  }
+
+  /** The same tag after a failed attempt: its status, why, the count and when the next is due. */
+  public TagState withAttempt(RowStatus newStatus, String error, int count, Optional<Instant> next) {
+    return new TagState(tag, newStatus, sourceDigest, destinationDigests, Optional.of(error), Optional.empty(),
+        mirroredSourceDigest, mirroredDigests, mirroredPlatforms, changedAt, count, next);
   }
 
   public TagState withChangedAt(Instant at) {
     return new TagState(tag, status, sourceDigest, destinationDigests, lastError, jobId, mirroredSourceDigest,
-        mirroredDigests, mirroredPlatforms, Optional.of(at));
+        mirroredDigests, mirroredPlatforms, Optional.of(at), attempts, nextAttemptAt);
   }
 
   /** The item stored for this tag of the row {@code key}. */
@@ -69,6 +87,10 @@ public record TagState(String tag, RowStatus status, Optional<String> sourceDige
     }
     mirroredPlatforms.ifPresent(p -> item.put(MIRRORED_PLATFORMS, AttributeValue.fromS(p)));
     changedAt.ifPresent(t -> item.put(CHANGED_AT, AttributeValue.fromS(t.toString())));
+    if (attempts > 0) {
+      item.put(ATTEMPTS, AttributeValue.fromN(Integer.toString(attempts)));
+    }
+    nextAttemptAt.ifPresent(t -> item.put(NEXT_ATTEMPT_AT, AttributeValue.fromS(t.toString())));
     return item;
   }
 
@@ -78,7 +100,7 @@ public record TagState(String tag, RowStatus status, Optional<String> sourceDige
         string(item, STATUS).flatMap(RowStatus::ofLabel).orElse(RowStatus.DRIFT),
         string(item, SOURCE_DIGEST), stringMap(item, DESTINATION_DIGESTS), string(item, LAST_ERROR), string(item, JOB_ID),
         string(item, MIRRORED_SOURCE_DIGEST), stringMap(item, MIRRORED_DIGESTS), string(item, MIRRORED_PLATFORMS),
-        instant(item, CHANGED_AT));
+        instant(item, CHANGED_AT), (int) ItemReaders.number(item, ATTEMPTS), instant(item, NEXT_ATTEMPT_AT));
   }
 
   private static AttributeValue map(Map<String, String> values) {

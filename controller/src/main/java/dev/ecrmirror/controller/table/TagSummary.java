@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * @param selected tags the rules selected
  * @param inSync tags every destination holds ({@code in sync} or {@code mirrored})
  * @param drifted tags some destination lacks ({@code drift} or {@code submitted})
- * @param failed tags whose check or copy failed
+ * @param failed tags whose check or copy failed ({@code retrying}, {@code failed}, {@code conflict},
+ *     {@code deferred} or {@code invalid})
  * @param failedTags some failed tags and why, in tag order
  * @param omitted failed tags {@code failedTags} leaves out
  */
@@ -41,10 +42,11 @@ public record TagSummary(int selected, int inSync, int drifted, int failed, Map<
       switch (t.status()) {
         case IN_SYNC, MIRRORED -> inSync++;
         case DRIFT, SUBMITTED -> drifted++;
-        case FAILED, INVALID -> failed++;
+        case NEW -> { }
+        case RETRYING, FAILED, CONFLICT, DEFERRED, INVALID -> failed++;
       }
     }
-    List<TagState> failures = tags.stream().filter(t -> t.status() == RowStatus.FAILED || t.status() == RowStatus.INVALID)
+    List<TagState> failures = tags.stream().filter(t -> failing(t.status()))
         .sorted(Comparator.comparing(TagState::tag)).toList();
     Map<String, String> named = new LinkedHashMap<>();
     for (TagState t : failures.subList(0, Math.min(MAX_FAILED, failures.size()))) {
@@ -60,6 +62,13 @@ public record TagSummary(int selected, int inSync, int drifted, int failed, Map<
       worst = worst.worst(t.status());
     }
     return worst;
+  }
+
+  private static boolean failing(RowStatus s) {
+    return switch (s) {
+      case RETRYING, FAILED, CONFLICT, DEFERRED, INVALID -> true;
+      default -> false;
+    };
   }
 
   static String cut(String reason) {
