@@ -18,7 +18,7 @@ import dev.ecrmirror.controller.table.TagStateTable;
 import dev.ecrmirror.controller.testing.BatchStub;
 import dev.ecrmirror.controller.testing.EcrStub;
 import dev.ecrmirror.controller.testing.LocalDynamo;
-import java.time.Clock;
+import dev.ecrmirror.controller.testing.MutableClock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -97,7 +97,7 @@ class RepositoryRowsIT {
   Controller controller() {
     DriftChecker checker = new DriftChecker(new DigestResolver(registry, Optional.of(new EcrDigests(clients::ecr)), 8));
     return new Controller(table, tags, checker, new BatchJobRunner(clients.batch(), "mirror-queue", "worker-def",
-        RetryPolicy.defaults().withBase(Duration.ofMillis(10))), Clock.systemUTC(), 2, 4);
+        RetryPolicy.defaults().withBase(Duration.ofMillis(10))), clock, 2, 4);
   }
 
   void put(String source, String destination, Map<String, AttributeValue> extra) {
@@ -116,6 +116,9 @@ class RepositoryRowsIT {
         .expressionAttributeNames(Map.of("#s", "Source")).expressionAttributeValues(Map.of(":s", AttributeValue.fromS(key))))
         .items().stream().collect(Collectors.toMap(i -> i.get("Tag").s(), i -> i));
   }
+
+  /** The controllers' clock: a failed tag's next attempt comes when the test moves it. */
+  final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T00:00:00Z"));
 
   Map<String, RowOutcome> sync() {
     return controller().sync(Controller.ALL, false).stream().collect(Collectors.toMap(RowOutcome::key, o -> o));
@@ -155,15 +158,19 @@ class RepositoryRowsIT {
     assertThat(sync().get(key).action()).isEqualTo(RowOutcome.Action.JOB_ACTIVE);
     batch.setState(job.jobId(), "FAILED", "Essential container in task exited");
     RowOutcome failed = sync().get(key);
-    assertThat(failed.action()).isEqualTo(RowOutcome.Action.FAILED);
-    assertThat(row(key).get("MirrorStatus").s()).isEqualTo("failed");
+    // No exit code to say otherwise: a transient failure, each tag retried after its backoff.
+    assertThat(failed.action()).isEqualTo(RowOutcome.Action.RETRYING);
+    assertThat(row(key).get("MirrorStatus").s()).isEqualTo("retrying");
     assertThat(row(key).get("TagsFailed").n()).isEqualTo("2");
     assertThat(row(key).get("FailedTags").m()).containsOnlyKeys("1.1.0", "latest");
     assertThat(row(key).get("FailedTags").m().get("latest").s()).contains("Essential container in task exited");
-    assertThat(tagItems(key).get("1.1.0").get("MirrorStatus").s()).isEqualTo("failed");
+    assertThat(tagItems(key).get("1.1.0").get("MirrorStatus").s()).isEqualTo("retrying");
     assertThat(batch.submitted()).hasSize(1);
+    sync();
+    assertThat(batch.submitted()).as("not before the tags' next attempt").hasSize(1);
 
-    // The next run retries with a new job; this one copies the tags and succeeds.
+    // Once the backoff passed, a run retries with a new job; this one copies the tags and succeeds.
+    clock.advance(Duration.ofMinutes(6));
     sync();
     assertThat(batch.submitted()).hasSize(2);
     BatchStub.Submitted retry = batch.submitted().get(1);
@@ -203,9 +210,10 @@ class RepositoryRowsIT {
 
     batch.setState("job-b", "FAILED", "out of memory");
     RowOutcome failed = sync().get(key);
-    assertThat(failed.action()).isEqualTo(RowOutcome.Action.FAILED);
+    assertThat(failed.action()).isEqualTo(RowOutcome.Action.RETRYING);
     assertThat(failed.detail()).hasValueSatisfying(d -> assertThat(d).contains("job-b", "out of memory").doesNotContain("job-a"));
-    assertThat(tagItems(key).get("latest").get("MirrorStatus").s()).isEqualTo("failed");
+    assertThat(tagItems(key).get("latest").get("MirrorStatus").s()).isEqualTo("retrying");
+    assertThat(tagItems(key).get("latest").get("Attempts").n()).isEqualTo("1");
     assertThat(tagItems(key).get("1.1.0").get("MirrorStatus").s()).isEqualTo("submitted");
     assertThat(row(key).get("FailedTags").m()).containsOnlyKeys("latest");
     assertThat(batch.submitted()).isEmpty();
@@ -226,7 +234,7 @@ class RepositoryRowsIT {
 
     Map<String, RowOutcome> outcomes = sync();
 
-    assertThat(outcomes.get("127.0.0.1:1/gone").action()).isEqualTo(RowOutcome.Action.FAILED);
+    assertThat(outcomes.get("127.0.0.1:1/gone").action()).as("an unreachable source may come back").isEqualTo(RowOutcome.Action.RETRYING);
     assertThat(row("127.0.0.1:1/gone").get("LastError").s()).contains("127.0.0.1:1").doesNotContain("\n");
     assertThat(outcomes.get(src + "/tool#ecr").action()).isEqualTo(RowOutcome.Action.SUBMITTED);
     assertThat(ecr.calls()).filteredOn(c -> c.repository().equals("mirror/tool")).extracting(EcrStub.Call::imageIds)

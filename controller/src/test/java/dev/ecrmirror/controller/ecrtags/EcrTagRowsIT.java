@@ -95,6 +95,7 @@ class EcrTagRowsIT {
     String edgeKey = "docker.io/library/nginx#ecr:" + REGISTRY + "/edge/nginx";
     assertThat(item(mirrorKey)).isEqualTo(Map.of(
         "Source", AttributeValue.fromS(mirrorKey),
+        "SourceRepository", AttributeValue.fromS("docker.io/library/nginx"),
         "Destination", AttributeValue.fromS(REGISTRY + "/mirror/nginx"),
         "Constraint", AttributeValue.fromS("-ge 1.25"),
         "ExcludePrereleases", AttributeValue.fromS("alpine,perl"),
