@@ -384,7 +384,8 @@ public final class Controller {
       RowStatus status = checkErrors.isEmpty() ? (adopted ? RowStatus.MIRRORED : RowStatus.IN_SYNC)
           : worst(check.destinationErrors().values());
       if (!dryRun) {
-        StatusUpdate update = observed.status(status).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT);
+        StatusUpdate update = observed.status(status).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT)
+            .set(LAST_ERROR, summary(checkErrors));
         errors(update, checkErrors);
         if (adopted) {
           update.set(MIRRORED_AT, ended.get().stoppedAt().orElse(now)).set(MIRRORED_DIGESTS, check.destinationDigests())
@@ -504,7 +505,7 @@ public final class Controller {
     failures.addAll(check.destinationErrors().values());
     if (f.ok()) {
       RowStatus status = failures.isEmpty() ? RowStatus.MIRRORED : worst(failures);
-      update.status(status).remove(LAST_ERROR).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT);
+      update.status(status).set(LAST_ERROR, summary(destinationErrors)).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT);
       errors(update, destinationErrors);
       claim.write(update);
       return new RowOutcome(row.key(), failures.isEmpty() ? Action.MIRRORED : action(status), drifted, check.why(),
@@ -593,6 +594,15 @@ public final class Controller {
     } else {
       update.set(DESTINATION_ERRORS, destinationErrors);
     }
+  }
+
+  /** The row's one-line {@code LastError} for failed destinations (null, removing it, when none failed). */
+  private static String summary(Map<String, String> destinationErrors) {
+    if (destinationErrors.isEmpty()) {
+      return null;
+    }
+    Map.Entry<String, String> first = destinationErrors.entrySet().iterator().next();
+    return destinationErrors.size() + " destination(s) failed (see DestinationErrors): " + first.getValue();
   }
 
   private static Map<String, String> messages(Map<String, Failure> failures) {

@@ -299,6 +299,14 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
       s.mirroredAt().ifPresent(v -> o.put(Attributes.MIRRORED_AT, v.toString()));
       s.jobId().ifPresent(v -> o.put(Attributes.JOB_ID, v));
       s.lastError().ifPresent(v -> o.put(Attributes.LAST_ERROR, v));
+      if (!s.destinationErrors().isEmpty()) {
+        ObjectNode errors = o.putObject(Attributes.DESTINATION_ERRORS);
+        s.destinationErrors().forEach(errors::put);
+      }
+      if (s.attempts() > 0) {
+        o.put(Attributes.ATTEMPTS, s.attempts());
+      }
+      s.nextAttemptAt().ifPresent(v -> o.put(Attributes.NEXT_ATTEMPT_AT, v.toString()));
       if (row instanceof MirrorRow m && m.isRepository()) {
         ObjectNode rules = o.putObject("Rules");
         for (String attribute : Attributes.RULES) {
