@@ -1,8 +1,12 @@
 package dev.ecrmirror.controller;
 
+import dev.ecrmirror.common.Failure;
+import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.retry.RetryPolicy;
+import dev.ecrmirror.controller.table.RowStatus;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * When a row whose job failed transiently is tried again: the shared {@link RetryPolicy}'s
@@ -32,5 +36,31 @@ public record AttemptPolicy(RetryPolicy backoff, int maxAttempts) {
   /** True when this many failed attempts end the trying. */
   public boolean exhausted(int attempts) {
     return attempts >= maxAttempts;
+  }
+
+  /**
+   * What a failed attempt leaves a row (or a tag) in.
+   *
+   * @param status the status its kind calls for; a transient failure past the attempts is failed
+   * @param count failed attempts so far
+   * @param reason why, for {@code LastError}
+   * @param next when a retrying one is tried again
+   */
+  public record Attempt(RowStatus status, int count, String reason, Optional<Instant> next) {}
+
+  /**
+   * The attempt after {@code before} failed ones that failed with {@code failure} at {@code now}. A
+   * spent rate budget is not the row's fault: it waits for the next run without counting.
+   */
+  public Attempt failed(int before, Failure failure, Instant now) {
+    int count = failure.kind() == FailureKind.RATE_LIMITED ? before : before + 1;
+    RowStatus status = RowStatus.of(failure.kind());
+    String reason = failure.message();
+    if (status == RowStatus.RETRYING && exhausted(count)) {
+      status = RowStatus.FAILED;
+      reason = "gave up after " + count + " attempts: " + reason;
+    }
+    return new Attempt(status, count, reason,
+        status == RowStatus.RETRYING ? Optional.of(nextAttempt(count, now)) : Optional.empty());
   }
 }

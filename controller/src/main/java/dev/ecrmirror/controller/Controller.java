@@ -3,7 +3,6 @@ package dev.ecrmirror.controller;
 import static dev.ecrmirror.controller.table.Attributes.*;
 
 import dev.ecrmirror.common.Failure;
-import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.controller.RowOutcome.Action;
 import dev.ecrmirror.controller.drift.Check;
@@ -11,16 +10,12 @@ import dev.ecrmirror.controller.drift.DriftChecker;
 import dev.ecrmirror.controller.drift.RepositoryCheck;
 import dev.ecrmirror.controller.drift.RowCheck;
 import dev.ecrmirror.controller.jobs.JobException;
-import dev.ecrmirror.controller.jobs.JobOutcome;
 import dev.ecrmirror.controller.jobs.JobRunner;
 import dev.ecrmirror.controller.jobs.JobStatus;
-import dev.ecrmirror.controller.jobs.MirrorJob;
-import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.InvalidRow;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.table.MirrorTable.Takeover;
-import dev.ecrmirror.controller.table.RowState;
 import dev.ecrmirror.controller.table.ParsedRow;
 import dev.ecrmirror.controller.table.RowStatus;
 import dev.ecrmirror.controller.table.StatusUpdate;
@@ -30,13 +25,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -73,9 +66,7 @@ public final class Controller {
   private final Semaphore jobPermits;
   private final Duration claimGrace;
   private final RepositorySync repositories;
-  private final Claims claims;
-  private AttemptPolicy attemptPolicy = AttemptPolicy.defaults();
-  private boolean retryFailed;
+  private final ImageSync images;
   private Consumer<MirrorRow> rowObserver = row -> { };
   /** Status writes in flight at once; independent of how many jobs may run. */
   private static final int WRITERS = 16;
@@ -107,14 +98,15 @@ public final class Controller {
     this.scanSegments = scanSegments;
     this.parallelJobs = parallelJobs;
     this.jobPermits = new Semaphore(Math.max(1, parallelJobs));
-    this.claims = new Claims(table, clock, claimGrace, claimGrace.dividedBy(3));
+    Claims claims = new Claims(table, clock, claimGrace, claimGrace.dividedBy(3));
     this.repositories = new RepositorySync(table, tags, runner, clock, jobPermits, claims);
+    this.images = new ImageSync(table, runner, clock, jobPermits, claims);
   }
 
   /** Backs off failed rows by this policy instead of the default. */
   public Controller attemptPolicy(AttemptPolicy policy) {
-    this.attemptPolicy = policy;
     repositories.attemptPolicy(policy);
+    images.attemptPolicy(policy);
     return this;
   }
 
@@ -123,8 +115,8 @@ public final class Controller {
    * ({@code sync --retry-failed}).
    */
   public Controller retryFailed(boolean retry) {
-    this.retryFailed = retry;
     repositories.retryFailed(retry);
+    images.retryFailed(retry);
     return this;
   }
 
@@ -180,7 +172,7 @@ public final class Controller {
         boolean adopted = adopt.contains(check.row().key());
         Prior prior = priors.getOrDefault(check.row().key(), Prior.NONE);
         pending.add(pool.submit(() -> switch (check) {
-          case RowCheck c -> act(c, prior, dryRun, heartbeats);
+          case RowCheck c -> images.act(c, prior, dryRun, heartbeats);
           case RepositoryCheck c -> repositories.act(c, adopted, dryRun, heartbeats);
         }));
       }
@@ -323,9 +315,9 @@ public final class Controller {
   private void reconcileRepository(MirrorRow row, String token, Map<String, Failure> failures, Optional<Instant> stopped,
       boolean dryRun, Map<String, RowOutcome> outcomes, List<MirrorRow> toCheck, Set<String> adopt) {
     if (!failures.isEmpty()) {
-      RowStatus status = dryRun ? worst(failures.values()) : repositories.jobsFailed(row, token, failures);
+      RowStatus status = dryRun ? ImageSync.worst(failures.values()) : repositories.jobsFailed(row, token, failures);
       String reason = String.join("; ", failures.values().stream().map(Failure::message).toList());
-      outcomes.put(row.key(), new RowOutcome(row.key(), action(status), List.of(), Map.of(),
+      outcomes.put(row.key(), new RowOutcome(row.key(), Action.of(status), List.of(), Map.of(),
           Optional.of(jobIds(row).get(0)), Optional.of(reason)));
       return;
     }
@@ -348,290 +340,6 @@ public final class Controller {
       }
     });
     return ids;
-  }
-
-  /**
-   * Acts on one checked single-image row: records what its ended job did, then either records it in
-   * sync, holds it back (its next attempt is not due, or it failed for good at this digest), or
-   * claims it and runs one job for its drifted destinations. Destinations that could not be checked
-   * do not hold back the others; they are named in {@code DestinationErrors}.
-   */
-  private RowOutcome act(RowCheck check, Prior prior, boolean dryRun, ScheduledExecutorService heartbeats) {
-    MirrorRow row = check.row();
-    String key = row.key();
-    RowState state = row.state();
-    Instant now = clock.instant();
-    Writer writer = new Writer(key, prior, state.claimToken());
-    if (check.failed()) {
-      Failure failure = check.failure().get();
-      RowStatus status = RowStatus.of(failure.kind());
-      if (!dryRun) {
-        writer.write(new StatusUpdate().status(status).set(LAST_ERROR, failure.message()).set(CHECKED_AT, now)
-            .remove(DESTINATION_ERRORS));
-      }
-      return RowOutcome.of(key, action(status), failure.message());
-    }
-    String sourceDigest = check.sourceDigest().orElseThrow().toString();
-    Map<String, String> checkErrors = messages(check.destinationErrors());
-    List<String> drifted = check.drifted().stream().map(Destination::key).toList();
-    Optional<JobEnd> ended = prior.ended();
-    boolean sameDigest = state.claimedDigest().filter(sourceDigest::equals).isPresent();
-    StatusUpdate observed = new StatusUpdate().set(SOURCE_DIGEST, sourceDigest)
-        .set(DESTINATION_DIGESTS, check.destinationDigests()).set(CHECKED_AT, now);
-
-    if (drifted.isEmpty()) {
-      boolean adopted = ended.filter(JobEnd::succeeded).isPresent() && sameDigest;
-      RowStatus status = checkErrors.isEmpty() ? (adopted ? RowStatus.MIRRORED : RowStatus.IN_SYNC)
-          : worst(check.destinationErrors().values());
-      if (!dryRun) {
-        StatusUpdate update = observed.status(status).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT)
-            .set(LAST_ERROR, summary(checkErrors));
-        errors(update, checkErrors);
-        if (adopted) {
-          update.set(MIRRORED_AT, ended.get().stoppedAt().orElse(now)).set(MIRRORED_DIGESTS, check.destinationDigests())
-              .set(MIRRORED_SOURCE_DIGEST, sourceDigest).set(MIRRORED_PLATFORMS, row.platformsKey());
-        }
-        writer.write(update);
-      }
-      Action action = !checkErrors.isEmpty() ? action(status) : adopted ? Action.MIRRORED : Action.IN_SYNC;
-      return RowOutcome.of(key, action, checkErrors.isEmpty() ? null : String.join("; ", checkErrors.values()))
-          .withDestinationErrors(checkErrors);
-    }
-
-    // The job that just ended, judged by what the destinations hold now: one that "succeeded" while
-    // a destination still holds what it held before is a failed attempt, not a success.
-    Optional<Failure> attemptFailed = ended.flatMap(JobEnd::failure);
-    if (ended.filter(JobEnd::succeeded).isPresent() && sameDigest) {
-      List<String> unmoved = new ArrayList<>();
-      for (String d : drifted) {
-        if (Objects.equals(state.destinationDigests().get(d), check.destinationDigests().get(d))) {
-          unmoved.add(d);
-        }
-      }
-      if (!unmoved.isEmpty()) {
-        attemptFailed = Optional.of(Failure.transientFailure("job " + ended.get().jobIds() + " reported success, but "
-            + String.join(", ", unmoved) + " still lack" + (unmoved.size() == 1 ? "s" : "") + " " + sourceDigest
-            + " (check the worker job definition's command and the destinations it was given)"));
-      }
-    }
-    if (attemptFailed.isPresent() && sameDigest) {
-      Failure failure = attemptFailed.get();
-      Map<String, String> destinationErrors = new LinkedHashMap<>();
-      drifted.forEach(d -> destinationErrors.put(d, failure.message()));
-      destinationErrors.putAll(checkErrors);
-      RowStatus status = recordAttempt(writer, observed, state, failure, destinationErrors, now, dryRun);
-      return new RowOutcome(key, action(status), drifted, check.why(), ended.map(JobEnd::jobIds),
-          Optional.of(failure.message()), destinationErrors);
-    }
-
-    // Held back: a failed row waits for its source to move (or a user's retry); a retrying one for its next attempt.
-    Optional<String> held = sameDigest && state.attempts() > 0 && !retryFailed && prior.takeover() == Takeover.NONE
-        ? heldBack(state, now) : Optional.empty();
-    if (held.isPresent()) {
-      if (!dryRun) {
-        StatusUpdate update = observed;
-        errors(update, checkErrors);
-        writer.write(update);
-      }
-      RowStatus status = state.status().orElse(RowStatus.RETRYING);
-      return new RowOutcome(key, action(status), drifted, check.why(), Optional.empty(), held, checkErrors);
-    }
-    if (dryRun) {
-      return new RowOutcome(key, Action.WOULD_SUBMIT, drifted, check.why(), Optional.empty(), Optional.empty(), checkErrors);
-    }
-    StatusUpdate claimUpdate = observed.set(CLAIMED_DIGEST, sourceDigest).remove(LAST_ERROR)
-        .set(ATTEMPTS, sameDigest ? state.attempts() : 0).remove(NEXT_ATTEMPT_AT);
-    errors(claimUpdate, checkErrors);
-    Optional<Claims.Claim> taken = claims.take(key, state.claimToken(), prior.takeover(), claimUpdate);
-    if (taken.isEmpty()) {
-      return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, drifted, check.why(), Optional.empty(),
-          Optional.of("another controller claimed this drift first"), checkErrors);
-    }
-    MirrorJob job = new MirrorJob(row, check.sourceDigest().get(), check.drifted()).claimedBy(taken.get().token());
-    JobOutcome outcome;
-    try (Claims.Claim claim = taken.get().heartbeat(heartbeats)) {
-      jobPermits.acquireUninterruptibly();
-      try {
-        // Started only while the claim is still ours: a controller that took it over would start the same job.
-        if (!claim.held()) {
-          return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, drifted, check.why(), Optional.empty(),
-              Optional.of("lost the claim before starting the job; another controller took it over"), checkErrors);
-        }
-        outcome = runner.run(job);
-      } catch (JobException e) {
-        Failure failure = Failure.transientFailure(Failures.describe(e));
-        Map<String, String> destinationErrors = new LinkedHashMap<>(checkErrors);
-        drifted.forEach(d -> destinationErrors.put(d, failure.message()));
-        RowStatus status = recordAttempt(claim::write, new StatusUpdate(), state.attempts(sameDigest), failure,
-            destinationErrors, now);
-        return new RowOutcome(key, action(status), drifted, check.why(), Optional.empty(), Optional.of(failure.message()),
-            destinationErrors);
-      } finally {
-        jobPermits.release();
-      }
-      return switch (outcome) {
-        case JobOutcome.Submitted s -> {
-          if (!claim.write(new StatusUpdate().set(JOB_ID, s.jobId()))) {
-            LOG.error("{}: job {} was submitted, but the claim was taken over meanwhile; the job's name carries the"
-                + " claim, so the controller that took it over finds the job instead of starting another", key, s.jobId());
-          }
-          yield new RowOutcome(key, Action.SUBMITTED, drifted, check.why(), Optional.of(s.jobId()), Optional.empty(),
-              checkErrors);
-        }
-        case JobOutcome.CopiedTags c -> throw new IllegalStateException("a single-image job came back as a repository copy");
-        case JobOutcome.Finished f -> finished(row, check, f, claim, state.attempts(sameDigest), checkErrors, drifted);
-      };
-    }
-  }
-
-  /** Records an in-process copy: each destination it wrote, and each it did not with why. */
-  private RowOutcome finished(MirrorRow row, RowCheck check, JobOutcome.Finished f, Claims.Claim claim, int attempts,
-      Map<String, String> checkErrors, List<String> drifted) {
-    Instant now = clock.instant();
-    Map<String, String> current = new HashMap<>(check.destinationDigests());
-    current.putAll(f.destinationDigests());
-    Map<String, String> mirrored = new HashMap<>(row.state().mirroredDigests());
-    mirrored.keySet().retainAll(row.destinations().stream().map(Destination::key).toList());
-    mirrored.putAll(f.destinationDigests());
-    StatusUpdate update = new StatusUpdate().set(JOB_ID, f.jobId()).set(DESTINATION_DIGESTS, current);
-    if (!f.destinationDigests().isEmpty()) {
-      // What was written is recorded even when another destination failed.
-      update.set(MIRRORED_AT, now).set(MIRRORED_SOURCE_DIGEST, f.sourceDigest()).set(MIRRORED_DIGESTS, mirrored)
-          .set(MIRRORED_PLATFORMS, row.platformsKey());
-    }
-    Map<String, String> destinationErrors = new LinkedHashMap<>(checkErrors);
-    f.failures().forEach((d, failure) -> destinationErrors.put(d, failure.message()));
-    List<Failure> failures = new ArrayList<>(f.failures().values());
-    failures.addAll(check.destinationErrors().values());
-    if (f.ok()) {
-      RowStatus status = failures.isEmpty() ? RowStatus.MIRRORED : worst(failures);
-      update.status(status).set(LAST_ERROR, summary(destinationErrors)).remove(ATTEMPTS).remove(NEXT_ATTEMPT_AT);
-      errors(update, destinationErrors);
-      claim.write(update);
-      return new RowOutcome(row.key(), failures.isEmpty() ? Action.MIRRORED : action(status), drifted, check.why(),
-          Optional.of(f.jobId()), Optional.empty(), destinationErrors);
-    }
-    Failure worst = f.failures().values().stream().reduce((a, b) -> a.kind().worst(b.kind()) == a.kind() ? a : b).orElseThrow();
-    RowStatus status = recordAttempt(claim::write, update, attempts, worst, destinationErrors, now);
-    return new RowOutcome(row.key(), action(status), drifted, check.why(), Optional.of(f.jobId()),
-        Optional.of(worst.message()), destinationErrors);
-  }
-
-  /** Where a row's writes go: conditional on the claim read with it when its job ended, else unless it is submitted. */
-  private final class Writer {
-    private final String key;
-    private final Prior prior;
-    private final Optional<String> token;
-
-    Writer(String key, Prior prior, Optional<String> token) {
-      this.key = key;
-      this.prior = prior;
-      this.token = token;
-    }
-
-    boolean write(StatusUpdate update) {
-      try {
-        return prior.takeover() == Takeover.NONE ? table.updateUnlessSubmitted(key, update)
-            : table.updateIfClaimed(key, token.orElse(""), update);
-      } catch (TableException e) {
-        LOG.warn("{}: {}", key, e.getMessage());
-        return false;
-      }
-    }
-  }
-
-  private RowStatus recordAttempt(Writer writer, StatusUpdate update, RowState state, Failure failure,
-      Map<String, String> destinationErrors, Instant now, boolean dryRun) {
-    if (dryRun) {
-      return RowStatus.of(failure.kind());
-    }
-    return recordAttempt(writer::write, update, state.attempts(), failure, destinationErrors, now);
-  }
-
-  /**
-   * Writes a failed attempt: its count, the status its kind calls for (a transient failure past the
-   * policy's attempts fails for good), the next attempt's time when one is due, and why.
-   */
-  private RowStatus recordAttempt(Predicate<StatusUpdate> write, StatusUpdate update, int attemptsBefore, Failure failure,
-      Map<String, String> destinationErrors, Instant now) {
-    // A spent rate budget is not the row's fault: it waits for the next run without counting.
-    int attempts = failure.kind() == FailureKind.RATE_LIMITED ? attemptsBefore : attemptsBefore + 1;
-    RowStatus status = RowStatus.of(failure.kind());
-    String reason = failure.message();
-    if (status == RowStatus.RETRYING && attemptPolicy.exhausted(attempts)) {
-      status = RowStatus.FAILED;
-      reason = "gave up after " + attempts + " attempts: " + reason;
-    }
-    update.status(status).set(ATTEMPTS, attempts).set(LAST_ERROR, reason);
-    if (status == RowStatus.RETRYING) {
-      update.set(NEXT_ATTEMPT_AT, attemptPolicy.nextAttempt(attempts, now));
-    } else {
-      update.remove(NEXT_ATTEMPT_AT);
-    }
-    errors(update, destinationErrors);
-    write.test(update);
-    return status;
-  }
-
-  /** Why a drifted row gets no job in this run, if it gets none. */
-  private static Optional<String> heldBack(RowState state, Instant now) {
-    RowStatus status = state.status().orElse(RowStatus.NEW);
-    if (status == RowStatus.FAILED || status == RowStatus.CONFLICT) {
-      return Optional.of(status + " at this source digest after " + state.attempts() + " attempt(s): "
-          + state.lastError().orElse("no reason recorded")
-          + "; tried again when the source moves, or after `table retry` / `sync --retry-failed`");
-    }
-    if (status == RowStatus.RETRYING && state.nextAttemptAt().filter(now::isBefore).isPresent()) {
-      return Optional.of("attempt " + (state.attempts() + 1) + " due at " + state.nextAttemptAt().get() + "; last: "
-          + state.lastError().orElse("no reason recorded"));
-    }
-    return Optional.empty();
-  }
-
-  private static void errors(StatusUpdate update, Map<String, String> destinationErrors) {
-    if (destinationErrors.isEmpty()) {
-      update.remove(DESTINATION_ERRORS);
-    } else {
-      update.set(DESTINATION_ERRORS, destinationErrors);
-    }
-  }
-
-  /** The row's one-line {@code LastError} for failed destinations (null, removing it, when none failed). */
-  private static String summary(Map<String, String> destinationErrors) {
-    if (destinationErrors.isEmpty()) {
-      return null;
-    }
-    Map.Entry<String, String> first = destinationErrors.entrySet().iterator().next();
-    return destinationErrors.size() + " destination(s) failed (see DestinationErrors): " + first.getValue();
-  }
-
-  private static Map<String, String> messages(Map<String, Failure> failures) {
-    Map<String, String> out = new LinkedHashMap<>();
-    failures.forEach((k, v) -> out.put(k, v.message()));
-    return out;
-  }
-
-  static RowStatus worst(Collection<Failure> failures) {
-    RowStatus worst = RowStatus.IN_SYNC;
-    for (Failure f : failures) {
-      worst = worst.worst(RowStatus.of(f.kind()));
-    }
-    return worst;
-  }
-
-  /** The action a sync reports for a row left in this status. */
-  static Action action(RowStatus status) {
-    return switch (status) {
-      case RETRYING -> Action.RETRYING;
-      case FAILED -> Action.FAILED;
-      case CONFLICT -> Action.CONFLICT;
-      case DEFERRED -> Action.DEFERRED;
-      case INVALID -> Action.INVALID;
-      case MIRRORED -> Action.MIRRORED;
-      case SUBMITTED -> Action.SUBMITTED;
-      case DRIFT -> Action.WOULD_SUBMIT;
-      case NEW, IN_SYNC -> Action.IN_SYNC;
-    };
   }
 
   private void safely(String key, Runnable write) {

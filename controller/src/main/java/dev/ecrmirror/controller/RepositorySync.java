@@ -3,7 +3,6 @@ package dev.ecrmirror.controller;
 import static dev.ecrmirror.controller.table.Attributes.*;
 
 import dev.ecrmirror.common.Failure;
-import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.ref.Pin;
 import dev.ecrmirror.controller.RowOutcome.Action;
 import dev.ecrmirror.controller.drift.RepositoryCheck;
@@ -87,7 +86,7 @@ final class RepositorySync {
         table.updateUnlessSubmitted(key, new StatusUpdate().status(status).set(LAST_ERROR, error)
             .set(CHECKED_AT, now));
       }
-      return RowOutcome.of(key, Controller.action(status), error);
+      return RowOutcome.of(key, Action.of(status), error);
     }
     Map<String, TagState> next = new LinkedHashMap<>();
     for (TagCheck t : check.tags()) {
@@ -227,7 +226,7 @@ final class RepositorySync {
       table.updateUnlessSubmitted(key, update);
     }
     LOG.debug("{}: {} tag item(s) written", key, written);
-    Action reported = summary.failed() > 0 ? Controller.action(TagSummary.worst(next.values())).worst(action) : action;
+    Action reported = summary.failed() > 0 ? Action.of(TagSummary.worst(next.values())).worst(action) : action;
     String detail = summary + failures(summary);
     Optional<String> job = jobIds.isEmpty() ? Optional.empty() : Optional.of(String.join(",", jobIds));
     return new RowOutcome(key, reported, drifted, why, job, Optional.of(detail));
@@ -277,16 +276,8 @@ final class RepositorySync {
    * calls for (transient past the policy's attempts is failed) and, when retrying, the next attempt's time.
    */
   private TagState failedAttempt(TagState tag, Failure failure, Instant now) {
-    int attempts = failure.kind() == FailureKind.RATE_LIMITED ? tag.attempts() : tag.attempts() + 1;
-    RowStatus status = RowStatus.of(failure.kind());
-    String reason = failure.message();
-    if (status == RowStatus.RETRYING && attemptPolicy.exhausted(attempts)) {
-      status = RowStatus.FAILED;
-      reason = "gave up after " + attempts + " attempts: " + reason;
-    }
-    Optional<Instant> next = status == RowStatus.RETRYING ? Optional.of(attemptPolicy.nextAttempt(attempts, now))
-        : Optional.empty();
-    return tag.withAttempt(status, reason, attempts, next);
+    AttemptPolicy.Attempt attempt = attemptPolicy.failed(tag.attempts(), failure, now);
+    return tag.withAttempt(attempt.status(), attempt.reason(), attempt.count(), attempt.next());
   }
 
   /**

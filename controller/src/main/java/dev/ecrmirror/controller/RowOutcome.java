@@ -1,6 +1,7 @@
 package dev.ecrmirror.controller;
 
 import dev.ecrmirror.controller.table.RowState;
+import dev.ecrmirror.controller.table.RowStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -75,6 +76,21 @@ public record RowOutcome(String key, Action action, List<String> drifted, Map<St
     INVALID("invalid");
 
     private final String label;
+
+    /** The action a sync reports for a row left in this status. */
+    public static Action of(RowStatus status) {
+      return switch (status) {
+        case RETRYING -> RETRYING;
+        case FAILED -> FAILED;
+        case CONFLICT -> CONFLICT;
+        case DEFERRED -> DEFERRED;
+        case INVALID -> INVALID;
+        case MIRRORED -> MIRRORED;
+        case SUBMITTED -> SUBMITTED;
+        case DRIFT -> WOULD_SUBMIT;
+        case NEW, IN_SYNC -> IN_SYNC;
+      };
+    }
 
     /** The graver of two actions, by the status each stands for (anything else counts as mild). */
     public Action worst(Action other) {
