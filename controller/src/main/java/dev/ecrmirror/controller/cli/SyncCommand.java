@@ -280,7 +280,11 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
           : o.drifted().stream().map(d -> d + ": " + o.why().get(d)).collect(Collectors.joining("; "));
       String detail = dryRun ? (why.isEmpty() ? o.detail().orElse("") : why)
           : o.jobId().map(j -> "job " + j).orElse("") + o.detail().map(d -> (o.jobId().isPresent() ? "; " : "") + d).orElse("");
-      table.add(o.key(), o.action().toString(), drifted, detail);
+      // A destination that failed while the others went on is named, whatever else the row says.
+      String failedDestinations = o.destinationErrors().entrySet().stream().filter(e -> !detail.contains(e.getValue()))
+          .map(e -> "failed " + e.getKey() + ": " + e.getValue()).collect(Collectors.joining("; "));
+      table.add(o.key(), o.action().toString(), drifted,
+          failedDestinations.isEmpty() ? detail : detail.isEmpty() ? failedDestinations : detail + "; " + failedDestinations);
     }
     if (table.size() > 0) {
       table.print(out);
