@@ -142,13 +142,22 @@ class SlackIT {
   @Test
   void errorsOnlyAndEverythingSucceededPostsNothing() throws Exception {
     assertThat(run("table", "put", src + "/app:1", dst + "/ok:1").exitCode()).isZero();
-    Cli.Run first = sync("--slack-errors-only");
+    Cli.Run first = sync("--slack-errors-only", "--metrics", "emf");
     assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
     assertThat(first.out()).contains("1 mirrored");
     assertThat(posts).isEmpty();
+    // The run's metrics: one EMF line on stdout, among the report's lines.
+    List<String> emf = first.out().lines().filter(l -> l.startsWith("{\"_aws\"")).toList();
+    assertThat(emf).hasSize(1);
+    var metrics = new ObjectMapper().readTree(emf.getFirst());
+    assertThat(metrics.path("Mode").asText()).isEqualTo("sync");
+    assertThat(metrics.path("RowsChecked").asLong()).isEqualTo(1);
+    assertThat(metrics.path("RowsMirrored").asLong()).isEqualTo(1);
+    assertThat(metrics.path("RowsFailed").asLong()).isZero();
 
     Cli.Run quiet = sync();
     assertThat(quiet.exitCode()).isZero();
+    assertThat(quiet.out()).as("no EMF unless asked").doesNotContain("_aws");
     assertThat(posts).as("in sync and nothing changed: nothing to report").isEmpty();
   }
 
