@@ -3,6 +3,7 @@ package dev.ecrmirror.cdk;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
@@ -11,12 +12,14 @@ import software.amazon.awscdk.services.batch.EcsFargateContainerDefinition;
 import software.amazon.awscdk.services.batch.EcsJobDefinition;
 import software.amazon.awscdk.services.batch.IJobDefinition;
 import software.amazon.awscdk.services.batch.IJobQueue;
+import software.amazon.awscdk.services.batch.Secret;
 import software.amazon.awscdk.services.dynamodb.ITable;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
@@ -39,6 +42,12 @@ public final class ControllerJob extends Construct {
   public static final String ENV_EVENTS_QUEUE_URL = "ECR_MIRROR_EVENTS_QUEUE_URL";
   /** The tag-state table name (per-tag digests of repository rows). */
   public static final String ENV_TAG_TABLE = "ECR_MIRROR_TAG_TABLE";
+  /** The EventBridge bus the controller puts its events on. */
+  public static final String ENV_EVENT_BUS = "ECR_MIRROR_EVENT_BUS";
+  /** {@code emf}: the controller prints its metrics in the Embedded Metric Format. */
+  public static final String ENV_METRICS = "ECR_MIRROR_METRICS";
+  /** The Slack incoming webhook URL, from a secret. */
+  public static final String ENV_SLACK_WEBHOOK = "ECR_MIRROR_SLACK_WEBHOOK";
 
   static final double VCPUS = 0.5;
   static final int MEMORY_MIB = 1024;
@@ -60,6 +69,7 @@ public final class ControllerJob extends Construct {
    * @param mirrorQueue the job queue worker jobs go to
    * @param worker the worker job definition to submit
    * @param fromEcrTags whether the scheduled sync first derives rows from ECR repository tags
+   * @param slackWebhook a secret holding a Slack incoming webhook URL, if the controller posts to Slack
    */
   public record Props(
       JobPlatform platform,
@@ -69,7 +79,8 @@ public final class ControllerJob extends Construct {
       IQueue eventsQueue,
       IJobQueue mirrorQueue,
       WorkerJob worker,
-      boolean fromEcrTags) {}
+      boolean fromEcrTags,
+      Optional<ISecret> slackWebhook) {}
 
   public ControllerJob(Construct scope, String id, Props props) {
     super(scope, id);
@@ -86,6 +97,8 @@ public final class ControllerJob extends Construct {
     environment.put(ENV_JOB_DEFINITION, props.worker().jobDefinition().getJobDefinitionArn());
     environment.put(ENV_EVENTS_QUEUE_URL, props.eventsQueue().getQueueUrl());
     environment.put(ENV_TAG_TABLE, props.tagTable().getTableName());
+    environment.put(ENV_EVENT_BUS, "default");
+    environment.put(ENV_METRICS, "emf");
 
     var logging =
         LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logGroup).streamPrefix("controller").build());
@@ -116,7 +129,7 @@ public final class ControllerJob extends Construct {
             .memory(Size.mebibytes(MEMORY_MIB))
             .command(command)
             .environment(environment)
-            .secrets(platform.secrets())
+            .secrets(secrets(props))
             .jobRole(jobRole)
             .executionRole(executionRole)
             .logging(logging)
@@ -131,6 +144,13 @@ public final class ControllerJob extends Construct {
         .timeout(TIMEOUT)
         .propagateTags(true)
         .build();
+  }
+
+  /** The registry credentials, and the Slack webhook when there is one. */
+  private static Map<String, Secret> secrets(Props props) {
+    Map<String, Secret> secrets = new HashMap<>(props.platform().secrets());
+    props.slackWebhook().ifPresent(s -> secrets.put(ENV_SLACK_WEBHOOK, Secret.fromSecretsManager(s)));
+    return secrets;
   }
 
   private void grantJobPermissions(Props props) {
@@ -156,6 +176,15 @@ public final class ControllerJob extends Construct {
             .resources(List.of(props.platform().ecrRepositoryArns()))
             .build());
     jobRole.addToPolicy(JobPlatform.ecrLogin());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("PutMirrorEvents")
+            .actions(List.of("events:PutEvents"))
+            .resources(
+                List.of(
+                    "arn:" + Aws.PARTITION + ":events:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+                        + ":event-bus/default"))
+            .build());
     if (props.fromEcrTags()) {
       // sync --from-ecr-tags lists this region's repositories and reads their resource tags.
       // Listing every repository is authorized against repository/*, so no name prefix applies.

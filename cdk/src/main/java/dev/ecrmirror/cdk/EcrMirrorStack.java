@@ -2,6 +2,7 @@ package dev.ecrmirror.cdk;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awscdk.Aws;
@@ -11,6 +12,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.Secret;
 import software.constructs.Construct;
 
 /**
@@ -85,7 +87,12 @@ public final class EcrMirrorStack extends Stack {
                 events.queue(),
                 compute.mirrorQueue(),
                 worker,
-                config.fromEcrTags()));
+                config.fromEcrTags(),
+                config.alerts()
+                    .slackWebhookSecretArn()
+                    .map(
+                        arn ->
+                            Secret.fromSecretCompleteArn(this, "SlackWebhookSecret", arn))));
     new Triggers(
         this,
         "Triggers",
@@ -97,6 +104,24 @@ public final class EcrMirrorStack extends Stack {
             events.queue(),
             events.deadLetterQueue(),
             config.eventsExcludePrefix()));
+
+    Optional<Notifications> notifications =
+        config.alerts().topic()
+            ? Optional.of(new Notifications(this, "Notifications", config.alerts().email()))
+            : Optional.empty();
+    new Alarms(
+        this,
+        "Alarms",
+        new Alarms.Props(
+            table.table(),
+            events.deadLetterQueue(),
+            List.of(compute.controlQueue(), compute.mirrorQueue()),
+            config.schedulePeriod(),
+            config.schedule().isPresent(),
+            config.alerts().failedRuns(),
+            notifications.map(Notifications::topic)));
+    notifications.ifPresent(
+        n -> output("NotifyTopicArn", "SNS topic of alarms and of rows that fail or recover", n.topic().getTopicArn()));
 
     output("MirrorTableName", "The mirror table: one row per source image", table.table().getTableName());
     output(

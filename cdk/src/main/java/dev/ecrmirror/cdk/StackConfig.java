@@ -33,6 +33,7 @@ import software.constructs.Node;
  *     images live in this account's ECR)
  * @param eventsExcludePrefix repository name prefix whose pushes the ECR push rule ignores (the
  *     mirror destinations, e.g. {@code mirror/}); empty means every push starts an events run
+ * @param alerts where the controller reports (Slack, an SNS topic) and when the alarms fire
  */
 public record StackConfig(
     String imagePrefix,
@@ -51,7 +52,21 @@ public record StackConfig(
     String ecrRepositoryPrefix,
     boolean fromEcrTags,
     boolean createImageRepositories,
-    Optional<String> eventsExcludePrefix) {
+    Optional<String> eventsExcludePrefix,
+    Alerts alerts) {
+
+  /**
+   * How the deployed mirror tells someone that something failed.
+   *
+   * @param slackWebhookSecretArn a Secrets Manager secret holding a Slack incoming webhook URL (plain
+   *     text), injected into the controller jobs; empty means no Slack
+   * @param topic whether to create an SNS topic fed by the alarms and by the ecr-mirror events of
+   *     rows that fail or recover
+   * @param email an address the topic mails (implies the topic)
+   * @param failedRuns scheduled runs in a row with failed rows before the failed-rows alarm fires
+   */
+  public record Alerts(
+      Optional<String> slackWebhookSecretArn, boolean topic, Optional<String> email, int failedRuns) {}
 
   /** The repository path of both images when context {@code imagePrefix} is not set. */
   public static final String DEFAULT_REPOSITORY_PATH = "ecr-mirror";
@@ -92,7 +107,8 @@ public record StackConfig(
         ctx.string("ecrRepositoryPrefix").orElse(""),
         ctx.bool("fromEcrTags").orElse(false),
         ctx.bool("createImageRepositories").orElse(true),
-        ctx.string("eventsExcludePrefix").map(StackConfig::repositoryPrefix));
+        ctx.string("eventsExcludePrefix").map(StackConfig::repositoryPrefix),
+        alerts(ctx));
   }
 
   /**
@@ -170,6 +186,50 @@ public record StackConfig(
               + " letters, digits, '.', '_', '-', '/'), e.g. mirror/, got: " + prefix);
     }
     return prefix;
+  }
+
+  private static Alerts alerts(Context ctx) {
+    Optional<String> secret = ctx.string("slackWebhookSecretArn");
+    secret.ifPresent(
+        arn -> {
+          if (!arn.matches("arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\\d{12}:secret:.+")) {
+            throw new IllegalArgumentException(
+                "context slackWebhookSecretArn must be a Secrets Manager secret ARN"
+                    + " (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx), got: " + arn);
+          }
+        });
+    Optional<String> email = ctx.string("notifyEmail");
+    email.ifPresent(
+        address -> {
+          if (!address.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new IllegalArgumentException(
+                "context notifyEmail must be an email address, got: " + address);
+          }
+        });
+    return new Alerts(
+        secret,
+        ctx.bool("notifyTopic").orElse(false) || email.isPresent(),
+        email,
+        ctx.integer("alarmFailedRuns", 1, 24).orElse(2));
+  }
+
+  /**
+   * How often the scheduled controller runs: a {@code rate(...)} expression's period, else (a cron
+   * expression, or no schedule) an hour.
+   */
+  public java.time.Duration schedulePeriod() {
+    var rate =
+        Pattern.compile("rate\\((\\d+) (minute|minutes|hour|hours|day|days)\\)")
+            .matcher(schedule.orElse(""));
+    if (!rate.matches()) {
+      return java.time.Duration.ofHours(1);
+    }
+    long n = Long.parseLong(rate.group(1));
+    return switch (rate.group(2)) {
+      case "minute", "minutes" -> java.time.Duration.ofMinutes(n);
+      case "hour", "hours" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    };
   }
 
   private static Optional<String> schedule(String expression) {

@@ -22,6 +22,10 @@ class CdkNagTest {
         Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", "subnet-0aaaaaaaaaaaaaaaa"),
         Map.of("ecrRepositoryPrefix", "mirror/", "spot", "false", "schedule", "none"),
         Map.of("fromEcrTags", "true"),
+        Map.of(
+            "notifyEmail", "ops@example.com",
+            "slackWebhookSecretArn",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-mirror/slack-AbCdEf"),
         Map.of("fromEcrTags", "true", "ecrRepositoryPrefix", "mirror/"),
         Map.of("privateSubnets", "true"),
         Map.of(

@@ -266,4 +266,42 @@ class ControllerJobTest {
         .flatExtracting(Stacks::actions)
         .doesNotContain("ecr:DescribeRepositories", "ecr:ListTagsForResource");
   }
+
+  @Test
+  void putsItsEventsOnTheDefaultBusAndPrintsEmfMetrics() {
+    for (List<String> command : List.of(List.of("sync"), List.of("sync", "--events"))) {
+      for (Object env : List.of(env("ECR_MIRROR_EVENT_BUS", "default"), env("ECR_MIRROR_METRICS", "emf"))) {
+        template.hasResourceProperties(
+            "AWS::Batch::JobDefinition",
+            Map.of("ContainerProperties", Match.objectLike(Map.of("Command", command, "Environment", env))));
+      }
+    }
+    var putEvents =
+        Stacks.statements(template, "ControllerJobRole").stream()
+            .filter(s -> Stacks.actions(s).contains("events:PutEvents"))
+            .toList();
+    assertThat(putEvents).hasSize(1);
+    assertThat(Stacks.resources(putEvents.getFirst()).toString()).contains(":event-bus/default");
+  }
+
+  @Test
+  void aSlackWebhookSecretIsInjectedIntoBothControllerJobsOnly() {
+    String arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:ecr-mirror/slack-AbCdEf";
+    Template withSlack = Stacks.template(Map.of("slackWebhookSecretArn", arn));
+    for (List<String> command : List.of(List.of("sync"), List.of("sync", "--events"))) {
+      withSlack.hasResourceProperties(
+          "AWS::Batch::JobDefinition",
+          Map.of(
+              "ContainerProperties",
+              Match.objectLike(
+                  Map.of(
+                      "Command", command,
+                      "Secrets",
+                      Match.arrayWith(List.of(Map.of("Name", "ECR_MIRROR_SLACK_WEBHOOK", "ValueFrom", arn)))))));
+    }
+    assertThat(withSlack.findResources("AWS::Batch::JobDefinition").toString().split("ECR_MIRROR_SLACK_WEBHOOK", -1))
+        .as("two controller job definitions, not the worker's")
+        .hasSize(3);
+    assertThat(template.findResources("AWS::Batch::JobDefinition").toString()).doesNotContain("ECR_MIRROR_SLACK_WEBHOOK");
+  }
 }

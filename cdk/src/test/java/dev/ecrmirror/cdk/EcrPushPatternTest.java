@@ -42,7 +42,9 @@ class EcrPushPatternTest {
     var patternRules =
         template.findResources(
             "AWS::Events::Rule",
-            Map.of("Properties", Map.of("EventPattern", Match.anyValue())));
+            Map.of(
+                "Properties",
+                Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("aws.ecr"))))));
     assertThat(patternRules).hasSize(1);
     var properties = (Map<?, ?>) ((Map<?, ?>) patternRules.values().iterator().next()).get("Properties");
     Object pattern = properties.get("EventPattern");

@@ -109,4 +109,28 @@ class StackConfigTest {
         .hasMessage("context routeTableIds is only used with privateSubnets=true");
     assertThat(config(Map.of("privateSubnets", "true")).network()).isEqualTo(NetworkProps.createPrivateVpc());
   }
+
+  @Test
+  void alertsAreOffByDefaultAndAnEmailImpliesTheTopic() {
+    var defaults = config(Map.of()).alerts();
+    assertThat(defaults.slackWebhookSecretArn()).isEmpty();
+    assertThat(defaults.topic()).isFalse();
+    assertThat(defaults.failedRuns()).isEqualTo(2);
+    var email = config(Map.of("notifyEmail", "ops@example.com")).alerts();
+    assertThat(email.topic()).isTrue();
+    assertThat(email.email()).contains("ops@example.com");
+    assertThatThrownBy(() -> config(Map.of("slackWebhookSecretArn", "https://hooks.slack.com/services/T/B/X")))
+        .hasMessage("context slackWebhookSecretArn must be a Secrets Manager secret ARN"
+            + " (arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-xxxxxx), got: https://hooks.slack.com/services/T/B/X");
+    assertThatThrownBy(() -> config(Map.of("notifyEmail", "ops")))
+        .hasMessage("context notifyEmail must be an email address, got: ops");
+  }
+
+  @Test
+  void theSchedulePeriodComesFromARateExpression() {
+    assertThat(config(Map.of()).schedulePeriod()).isEqualTo(java.time.Duration.ofHours(1));
+    assertThat(config(Map.of("schedule", "rate(15 minutes)")).schedulePeriod()).isEqualTo(java.time.Duration.ofMinutes(15));
+    assertThat(config(Map.of("schedule", "rate(1 day)")).schedulePeriod()).isEqualTo(java.time.Duration.ofDays(1));
+    assertThat(config(Map.of("schedule", "cron(0 3 * * ? *)")).schedulePeriod()).isEqualTo(java.time.Duration.ofHours(1));
+  }
 }

@@ -18,6 +18,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -27,13 +28,23 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class AwsClients implements AutoCloseable {
   /** Endpoint overrides, for local mode and tests; empty means the service's regional endpoint. */
-  public record Endpoints(Optional<URI> dynamodb, Optional<URI> batch, Optional<URI> sqs, Optional<URI> ecr) {
+  public record Endpoints(Optional<URI> dynamodb, Optional<URI> batch, Optional<URI> sqs, Optional<URI> ecr,
+      Optional<URI> events) {
+    public Endpoints(Optional<URI> dynamodb, Optional<URI> batch, Optional<URI> sqs, Optional<URI> ecr) {
+      this(dynamodb, batch, sqs, ecr, Optional.empty());
+    }
+
     public static Endpoints none() {
       return new Endpoints(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public Endpoints withDynamodb(URI uri) {
-      return new Endpoints(Optional.of(uri), batch, sqs, ecr);
+      return new Endpoints(Optional.of(uri), batch, sqs, ecr, events);
+    }
+
+    /** These overrides, with EventBridge's. */
+    public Endpoints withEvents(Optional<URI> uri) {
+      return new Endpoints(dynamodb, batch, sqs, ecr, uri);
     }
   }
 
@@ -47,6 +58,7 @@ public final class AwsClients implements AutoCloseable {
   private DynamoDbClient dynamo;
   private BatchClient batch;
   private SqsClient sqs;
+  private EventBridgeClient events;
 
   /**
    * @param region the region of the table, queues and Batch; empty to use the SDK's chain
@@ -98,6 +110,14 @@ public final class AwsClients implements AutoCloseable {
       sqs = track(configure(SqsClient.builder(), endpoints.sqs(), region()).build());
     }
     return sqs;
+  }
+
+  /** EventBridge, where the controller puts its events. */
+  public synchronized EventBridgeClient events() {
+    if (events == null) {
+      events = track(configure(EventBridgeClient.builder(), endpoints.events(), region()).build());
+    }
+    return events;
   }
 
   /** The ECR API client of a region (an ECR registry's region is in its host name). */

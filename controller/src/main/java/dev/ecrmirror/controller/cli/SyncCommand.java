@@ -22,6 +22,8 @@ import dev.ecrmirror.controller.jobs.BatchJobRunner;
 import dev.ecrmirror.controller.jobs.JobRunner;
 import dev.ecrmirror.controller.jobs.LocalJobRunner;
 import dev.ecrmirror.controller.local.LocalMode;
+import dev.ecrmirror.controller.notify.RunSummary;
+import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.TableException;
 import dev.ecrmirror.worker.EngineCliOptions;
@@ -29,11 +31,14 @@ import dev.ecrmirror.worker.MirrorEngines;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -126,6 +131,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
           + "opt, upstream-image, upstream-tags. Repeatable.")
   List<String> ecrTagKeys = List.of();
 
+  @Mixin
+  NotifyOptions notify;
+
   /** {@code -v} is {@code --debug} on every command; here it also lists the rows in sync, as {@code --verbose} did. */
   @Mixin
   CommandSpec debug = CommandLineSupport.debugMixin(List.of("--verbose"), "Also lists every row, in sync ones too.");
@@ -164,6 +172,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     if (fromEcrTags && events) {
       throw new UsageException("--from-ecr-tags cannot be combined with --events");
     }
+    notify.validate();
     Predicate<MirrorRow> selector = selector();
     RegistryOptions options;
     try {
@@ -178,15 +187,19 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       err.flush();
     }
     int scanSegments = scan.segments();
+    Instant started = Instant.now();
     try (TableOptions.Session session = where.open(env, services.endpoints())) {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagLister(client, session));
       JobRunner runner = runner(session, client);
+      // Each checked row's destinations, for the events and messages that name them.
+      Map<String, List<String>> destinations = new ConcurrentHashMap<>();
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
           scanSegments, jobs).retryFailed(retryFailed).beforeChecking(row -> {
             registry.roles().source(row.source());
             row.destinations().forEach(d -> registry.roles().destination(d.target()));
+            destinations.put(row.key(), row.destinations().stream().map(Destination::key).toList());
           });
       boolean derivedOk = !fromEcrTags || deriveFromEcrTags(session, keys, err);
       List<RowOutcome> outcomes;
@@ -205,8 +218,25 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
         outcomes = controller.sync(selector, dryRun);
       }
       report(out, outcomes);
+      if (!dryRun) {
+        notify(session, new RunSummary(session.table().name(), events ? "events" : "sync", outcomes, destinations,
+            started, Duration.between(started, Instant.now())), env, out, err);
+      }
       return derivedOk && outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
     }
+  }
+
+  /** Tells the world what the run did (events, Slack, metrics); a channel that fails is one warning line. */
+  private void notify(TableOptions.Session session, RunSummary run, Map<String, String> env, PrintWriter out,
+      PrintWriter err) {
+    Consumer<String> warn = w -> {
+      err.println("warning: " + w);
+      err.flush();
+    };
+    notify.notifications(env, session.clients(), Clock.systemUTC(), warn).send(run, line -> {
+      out.println(line);
+      out.flush();
+    }, warn);
   }
 
   /**

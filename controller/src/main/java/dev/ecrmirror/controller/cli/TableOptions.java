@@ -75,7 +75,7 @@ public final class TableOptions {
   /** Opens the table, with the other services' endpoint overrides: starts DynamoDB Local in local mode. */
   Session open(Map<String, String> env, AwsClients.Endpoints services) {
     AwsClients.Endpoints endpoints = new AwsClients.Endpoints(Optional.ofNullable(dynamodbEndpoint),
-        services.batch(), services.sqs(), services.ecr());
+        services.batch(), services.sqs(), services.ecr(), services.events());
     Optional<Region> r = Optional.ofNullable(region).map(Region::of);
     if (isLocal(env)) {
       if (!LocalMode.available()) {
