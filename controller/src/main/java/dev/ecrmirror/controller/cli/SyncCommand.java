@@ -5,6 +5,7 @@ import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.report.ReportLine;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.retry.RetryPolicy;
@@ -22,6 +23,10 @@ import dev.ecrmirror.controller.jobs.BatchJobRunner;
 import dev.ecrmirror.controller.jobs.JobRunner;
 import dev.ecrmirror.controller.jobs.LocalJobRunner;
 import dev.ecrmirror.controller.local.LocalMode;
+import dev.ecrmirror.controller.report.ReportLines;
+import dev.ecrmirror.controller.report.ReportTarget;
+import dev.ecrmirror.controller.report.ReportWriter;
+import dev.ecrmirror.controller.report.RunRecorder;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.TableException;
 import dev.ecrmirror.worker.EngineCliOptions;
@@ -60,6 +65,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
 
   @Mixin
   ServiceOptions services;
+
+  @Mixin
+  ReportOptions reporting;
 
   final RegistryCliOptions registry = new RegistryCliOptions();
 
@@ -165,6 +173,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       throw new UsageException("--from-ecr-tags cannot be combined with --events");
     }
     Predicate<MirrorRow> selector = selector();
+    Optional<ReportTarget> reportTarget = reporting.target();
+    // What the run saw on its way (checks, local copies), kept only for a report.
+    Optional<RunRecorder> recorder = reportTarget.map(t -> new RunRecorder());
     RegistryOptions options;
     try {
       options = registry.toRegistryOptions(env);
@@ -182,7 +193,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagLister(client, session));
-      JobRunner runner = runner(session, client);
+      recorder.ifPresent(checker::observing);
+      JobRunner runner = runner(session, client, recorder);
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
           scanSegments, jobs).retryFailed(retryFailed).beforeChecking(row -> {
             registry.roles().source(row.source());
@@ -205,7 +217,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
         outcomes = controller.sync(selector, dryRun);
       }
       report(out, outcomes);
-      return derivedOk && outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
+      boolean reported = reportTarget.isEmpty() || writeReport(session, reportTarget.get(), recorder.get(), outcomes, err);
+      return derivedOk && reported && outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
     }
   }
 
@@ -234,7 +247,22 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     return new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty());
   }
 
-  private JobRunner runner(TableOptions.Session session, RegistryClient client) {
+  /**
+   * Writes the run report; false when a file named with --report could not be written (the run then
+   * exits 1). Anything else that goes wrong is one warning line.
+   */
+  private boolean writeReport(TableOptions.Session session, ReportTarget target, RunRecorder recorder,
+      List<RowOutcome> outcomes, PrintWriter err) {
+    String prefix = "controller sync: warning: ";
+    List<ReportLine> lines = new ReportLines(recorder, dryRun, ReportLines.Readback.of(session.table(), session.tags()),
+        w -> err.println(prefix + w)).of(outcomes);
+    Optional<String> failed = ReportWriter.write(target, lines, () -> session.clients().s3(reporting.s3Endpoint()));
+    failed.ifPresent(why -> err.println(prefix + "report not written: " + why));
+    err.flush();
+    return failed.isEmpty() || !reporting.failsRun(spec, target);
+  }
+
+  private JobRunner runner(TableOptions.Session session, RegistryClient client, Optional<RunRecorder> recorder) {
     if (session.local()) {
       MirrorEngines.Settings settings;
       try {
@@ -243,7 +271,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      return new LocalJobRunner(MirrorEngines.build(client, settings, session.clients()::ecr));
+      LocalJobRunner local = new LocalJobRunner(MirrorEngines.build(client, settings, session.clients()::ecr));
+      recorder.ifPresent(local::reporting);
+      return local;
     }
     if (!dryRun && (jobQueue == null || jobQueue.isBlank() || jobDefinition == null || jobDefinition.isBlank())) {
       throw new UsageException("sync needs --job-queue and --job-definition (or $ECR_MIRROR_JOB_QUEUE and "
