@@ -141,8 +141,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
   @Override
   public ExitCodes.Meanings exitCodes() {
     return new ExitCodes.Meanings("no row ended the run retrying, failed, conflict or invalid, and no destination failed",
-        "a row ended retrying, failed, conflict or invalid, a destination failed (the others went on), or the table, queue"
-            + " or Batch could not be used",
+        "a row ended retrying, failed, conflict or invalid, a destination failed (the others went on), the table, queue"
+            + " or Batch could not be used, or the --report FILE could not be written (after the sync)",
         "bad usage: an unknown or invalid option or reference; nothing was checked");
   }
 
