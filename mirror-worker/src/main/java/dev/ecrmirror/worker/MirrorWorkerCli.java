@@ -20,6 +20,7 @@ import dev.ecrmirror.common.registry.RateLimitedException;
 import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
+import dev.ecrmirror.common.report.ReportLine;
 import dev.ecrmirror.common.tags.RuleSpec;
 import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.common.tags.TagRules;
@@ -372,11 +373,16 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
   }
 
   private static String toJson(MirrorReport report) {
-    return json(report).toString();
+    return json(report, false).toString();
   }
 
-  /** One image's result: the document {@code --json} prints for one image, and each tag's in a repository run. */
-  private static ObjectNode json(MirrorReport report) {
+  /**
+   * One image's result: the document {@code --json} prints for one image, and each tag's in a
+   * repository run ({@code tagged}). Each destination entry is a run report line (docs/report.md),
+   * the schema {@code controller sync --report} writes, plus the worker's own {@code status} and
+   * blob counts.
+   */
+  private static ObjectNode json(MirrorReport report, boolean tagged) {
     ObjectNode root = Json.mapper().createObjectNode();
     root.put("source", report.source().toString());
     root.put("digest", report.digest().toString());
@@ -386,24 +392,36 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     root.put("ok", report.allOk());
     ArrayNode dests = root.putArray("destinations");
     for (DestinationResult r : report.destinations()) {
-      ObjectNode d = dests.addObject();
-      d.put("destination", r.destination().toString());
+      ObjectNode d = reportLine(report, r, tagged).into(dests.addObject());
       d.put("status", r.status().name().toLowerCase(Locale.ROOT));
-      d.put("digest", r.digest().map(Object::toString).orElse(null));
       d.put("blobsUploaded", r.blobsUploaded());
       d.put("blobsMounted", r.blobsMounted());
       d.put("blobsPresent", r.blobsPresent());
-      d.put("bytesUploaded", r.bytesUploaded());
-      d.put("seconds", r.elapsed().toMillis() / 1000.0);
-      d.put("error", r.error().orElse(null));
-      d.put("kind", r.failure().map(f -> kindWord(f.kind())).orElse(null));
     }
     return root;
   }
 
+  /** A destination's result as a run report line: a repository run's lines name the repository and the tag. */
+  static ReportLine reportLine(MirrorReport report, DestinationResult r, boolean tagged) {
+    String digest = r.digest().map(Object::toString).orElse(null);
+    ReportLine.Outcome outcome = switch (r.status()) {
+      case COPIED -> ReportLine.Outcome.MIRRORED;
+      case IN_SYNC -> ReportLine.Outcome.IN_SYNC;
+      case WOULD_COPY -> ReportLine.Outcome.DRIFT;
+      case FAILED -> ReportLine.Outcome.of(r.failure().orElseThrow().kind());
+    };
+    // What the destination held before: known when nothing was written (in sync, or a dry run).
+    String before = r.status() == DestinationResult.Status.IN_SYNC || r.status() == DestinationResult.Status.WOULD_COPY
+        ? digest : null;
+    String source = tagged ? report.source().name() : report.source().toString();
+    return new ReportLine(source, tagged ? report.source().tag().orElse(null) : null, r.destination().toString(),
+        report.source().digest().map(Object::toString).orElse(null), before, digest, outcome, r.bytesUploaded(),
+        r.elapsed().toMillis() / 1000.0, r.error().orElse(null), r.failure().map(f -> kindWord(f.kind())).orElse(null));
+  }
+
   /** A failure kind as the report names it: {@code transient}, {@code permanent}, {@code conflict}, {@code rate_limited}. */
   static String kindWord(FailureKind kind) {
-    return kind.name().toLowerCase(Locale.ROOT);
+    return ReportLine.kindWord(kind);
   }
 
   /** The figures of a repository run's summary line. */
@@ -505,7 +523,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     root.put("ok", report.allOk());
     ArrayNode tags = root.putArray("tags");
     for (MirrorReport tag : report.tags()) {
-      tags.add(json(tag));
+      tags.add(json(tag, true));
     }
     return root.toString();
   }

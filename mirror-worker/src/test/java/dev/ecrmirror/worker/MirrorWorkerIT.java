@@ -132,6 +132,36 @@ class MirrorWorkerIT {
   }
 
   @Test
+  void eachJsonDestinationIsALineOfTheRunReportSchema() {
+    Pushed image = new TestImages(src().baseUri(), 12).ociIndex("rep/app", "1", List.of("linux/amd64"), 1, 5_000);
+    String healthy = ref(registries.get(1), "rep/app:1");
+
+    Run first = run("--json", "--retry-times", "0", ref(src(), "rep/app:1"), healthy, "127.0.0.1:1/rep/app:1");
+    Run again = run("--json", ref(src(), "rep/app:1"), healthy);
+
+    assertThat(first.exit()).isEqualTo(1);
+    JsonNode copied = readJson(first.out()).at("/destinations/0");
+    JsonNode dead = readJson(first.out()).at("/destinations/1");
+    for (JsonNode d : List.of(copied, dead)) {
+      assertThat(d.has("source") && d.has("tag") && d.has("sourceDigest") && d.has("digestBefore") && d.has("digest")
+          && d.has("outcome") && d.has("bytesUploaded") && d.has("seconds") && d.has("error") && d.has("kind"))
+          .as("every field of the report schema (docs/report.md): %s", d).isTrue();
+      assertThat(d.get("sourceDigest").asText()).isEqualTo(image.digest().toString());
+    }
+    assertThat(copied.get("destination").asText()).isEqualTo(healthy);
+    assertThat(copied.get("outcome").asText()).isEqualTo("mirrored");
+    assertThat(copied.get("digest").asText()).isEqualTo(image.digest().toString());
+    assertThat(copied.get("bytesUploaded").asLong()).isPositive();
+    assertThat(dead.get("outcome").asText()).isEqualTo("retrying");
+    assertThat(dead.get("kind").asText()).isEqualTo("transient");
+    assertThat(dead.get("error").asText()).contains("127.0.0.1:1");
+    JsonNode inSync = readJson(again.out()).at("/destinations/0");
+    assertThat(inSync.get("outcome").asText()).isEqualTo("in sync");
+    assertThat(inSync.get("digestBefore").asText()).isEqualTo(inSync.get("digest").asText())
+        .isEqualTo(image.digest().toString());
+  }
+
+  @Test
   void platformSelectionRewritesTheIndexAndKeepsItsAttestations() {
     Pushed index = new TestImages(src().baseUri(), 5).ociIndex("plat/app", "1", FOUR_PLATFORMS, 1, 5_000);
 

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.batch.BatchClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -127,6 +128,18 @@ public final class AwsClients implements AutoCloseable {
         return track(configure(EcrClient.builder(), endpoints.ecr(), r).build());
       }
     });
+  }
+
+  /**
+   * An S3 client for the run report: it reaches a bucket in any region (the SDK follows S3's
+   * redirect), and addresses buckets by path at an endpoint override (an emulator has no bucket
+   * host names).
+   */
+  public S3Client s3(Optional<URI> endpoint) {
+    synchronized (this) {
+      return track(configure(S3Client.builder(), endpoint, region())
+          .crossRegionAccessEnabled(true).forcePathStyle(endpoint.isPresent()).build());
+    }
   }
 
   /** The region of the table, queues and Batch. */

@@ -5,6 +5,7 @@ import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.ref.ImageReference;
+import dev.ecrmirror.common.report.ReportLine;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.retry.RetryPolicy;
@@ -24,6 +25,10 @@ import dev.ecrmirror.controller.jobs.LocalJobRunner;
 import dev.ecrmirror.controller.local.LocalMode;
 import dev.ecrmirror.controller.notify.RunSummary;
 import dev.ecrmirror.controller.table.Destination;
+import dev.ecrmirror.controller.report.ReportLines;
+import dev.ecrmirror.controller.report.ReportTarget;
+import dev.ecrmirror.controller.report.ReportWriter;
+import dev.ecrmirror.controller.report.RunRecorder;
 import dev.ecrmirror.controller.table.MirrorRow;
 import dev.ecrmirror.controller.table.TableException;
 import dev.ecrmirror.worker.EngineCliOptions;
@@ -65,6 +70,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
 
   @Mixin
   ServiceOptions services;
+
+  @Mixin
+  ReportOptions reporting;
 
   final RegistryCliOptions registry = new RegistryCliOptions();
 
@@ -141,8 +149,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
   @Override
   public ExitCodes.Meanings exitCodes() {
     return new ExitCodes.Meanings("no row ended the run retrying, failed, conflict or invalid, and no destination failed",
-        "a row ended retrying, failed, conflict or invalid, a destination failed (the others went on), or the table, queue"
-            + " or Batch could not be used",
+        "a row ended retrying, failed, conflict or invalid, a destination failed (the others went on), the table, queue"
+            + " or Batch could not be used, or the --report FILE could not be written (after the sync)",
         "bad usage: an unknown or invalid option or reference; nothing was checked");
   }
 
@@ -174,6 +182,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     }
     notify.validate();
     Predicate<MirrorRow> selector = selector();
+    Optional<ReportTarget> reportTarget = reporting.target();
+    // What the run saw on its way (checks, local copies), kept only for a report.
+    Optional<RunRecorder> recorder = reportTarget.map(t -> new RunRecorder());
     RegistryOptions options;
     try {
       options = registry.toRegistryOptions(env);
@@ -192,7 +203,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       RegistryClient client = new RegistryClient(options);
       Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagLister(client, session));
-      JobRunner runner = runner(session, client);
+      recorder.ifPresent(checker::observing);
+      JobRunner runner = runner(session, client, recorder);
       // Each checked row's destinations, for the events and messages that name them.
       Map<String, List<String>> destinations = new ConcurrentHashMap<>();
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
@@ -222,7 +234,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
         notify(session, new RunSummary(session.table().name(), events ? "events" : "sync", outcomes, destinations,
             started, Duration.between(started, Instant.now())), env, out, err);
       }
-      return derivedOk && outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
+      boolean reported = reportTarget.isEmpty() || writeReport(session, reportTarget.get(), recorder.get(), outcomes, err);
+      return derivedOk && reported && outcomes.stream().allMatch(RowOutcome::ok) ? ControllerCli.OK : ControllerCli.FAILED;
     }
   }
 
@@ -264,7 +277,22 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     return new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty());
   }
 
-  private JobRunner runner(TableOptions.Session session, RegistryClient client) {
+  /**
+   * Writes the run report; false when a file named with --report could not be written (the run then
+   * exits 1). Anything else that goes wrong is one warning line.
+   */
+  private boolean writeReport(TableOptions.Session session, ReportTarget target, RunRecorder recorder,
+      List<RowOutcome> outcomes, PrintWriter err) {
+    String prefix = "controller sync: warning: ";
+    List<ReportLine> lines = new ReportLines(recorder, dryRun, ReportLines.Readback.of(session.table(), session.tags()),
+        w -> err.println(prefix + w)).of(outcomes);
+    Optional<String> failed = ReportWriter.write(target, lines, () -> session.clients().s3(reporting.s3Endpoint()));
+    failed.ifPresent(why -> err.println(prefix + "report not written: " + why));
+    err.flush();
+    return failed.isEmpty() || !reporting.failsRun(spec, target);
+  }
+
+  private JobRunner runner(TableOptions.Session session, RegistryClient client, Optional<RunRecorder> recorder) {
     if (session.local()) {
       MirrorEngines.Settings settings;
       try {
@@ -273,7 +301,9 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      return new LocalJobRunner(MirrorEngines.build(client, settings, session.clients()::ecr));
+      LocalJobRunner local = new LocalJobRunner(MirrorEngines.build(client, settings, session.clients()::ecr));
+      recorder.ifPresent(local::reporting);
+      return local;
     }
     if (!dryRun && (jobQueue == null || jobQueue.isBlank() || jobDefinition == null || jobDefinition.isBlank())) {
       throw new UsageException("sync needs --job-queue and --job-definition (or $ECR_MIRROR_JOB_QUEUE and "

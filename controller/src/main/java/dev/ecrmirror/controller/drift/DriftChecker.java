@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -49,6 +50,7 @@ public final class DriftChecker {
 
   private final DigestResolver resolver;
   private final TagLister tags;
+  private Consumer<Check> observer = check -> { };
 
   /** Lists repository rows' sources with the registry API alone (no ECR listing). */
   public DriftChecker(DigestResolver resolver) {
@@ -58,6 +60,15 @@ public final class DriftChecker {
   public DriftChecker(DigestResolver resolver, TagLister tags) {
     this.resolver = resolver;
     this.tags = tags;
+  }
+
+  /**
+   * Shows every check to {@code observer} once it is made: the run report reads from it what each
+   * destination held before the run, and why it drifted.
+   */
+  public DriftChecker observing(Consumer<Check> observer) {
+    this.observer = observer;
+    return this;
   }
 
   /** Checks the rows; {@code adopt} names rows whose destinations were just written by a job that succeeded. */
@@ -96,6 +107,7 @@ public final class DriftChecker {
       out.add(row.isRepository() ? judgeRepository(row, prepared.get(row.key()), lookups, adopted)
           : judge(row, lookups, adopted));
     }
+    out.forEach(observer);
     return out;
   }
 

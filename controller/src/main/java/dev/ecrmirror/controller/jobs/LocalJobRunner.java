@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -26,9 +27,28 @@ import java.util.UUID;
  */
 public final class LocalJobRunner implements JobRunner {
   private final MirrorEngine engine;
+  private Copies copies = (job, tag, destination, result) -> { };
 
   public LocalJobRunner(MirrorEngine engine) {
     this.engine = engine;
+  }
+
+  /** Hears what each copy did at each destination, as it finishes (from the job threads). */
+  @FunctionalInterface
+  public interface Copies {
+    /**
+     * @param job the job that copied
+     * @param tag the tag, for a repository row's job; empty otherwise
+     * @param destination the destination's key in the row
+     * @param result what the copy did there: bytes, time, and why it failed
+     */
+    void copied(MirrorJob job, Optional<String> tag, String destination, DestinationResult result);
+  }
+
+  /** Tells {@code listener} what each copy did at each destination: the run report's bytes and seconds. */
+  public LocalJobRunner reporting(Copies listener) {
+    this.copies = listener;
+    return this;
   }
 
   @Override
@@ -59,6 +79,7 @@ public final class LocalJobRunner implements JobRunner {
         continue;
       }
       DestinationResult r = results.get(i);
+      copies.copied(job, Optional.empty(), key, r);
       r.failure().ifPresentOrElse(f -> failures.put(key, f), () -> r.digest().ifPresent(d -> digests.put(key, d.toString())));
     }
     String pinned = report.source().digest().map(Object::toString).orElse(job.sourceDigest().toString());
@@ -91,6 +112,7 @@ public final class LocalJobRunner implements JobRunner {
       for (int i = 0; i < results.size() && i < job.destinations().size(); i++) {
         DestinationResult r = results.get(i);
         String key = job.destinations().get(i).key();
+        copies.copied(job, Optional.of(tag), key, r);
         if (r.failure().isPresent()) {
           failures.add(key + ": " + r.failure().get().message());
           worst = worst == null ? r.failure().get().kind() : worst.worst(r.failure().get().kind());

@@ -137,6 +137,22 @@ public final class MirrorTable {
   }
 
   /**
+   * The rows stored under exactly these keys, read consistently with {@code BatchGetItem} (100 keys
+   * a call); keys without a row are left out. The run report reads back with it what a sync wrote.
+   */
+  public List<ParsedRow> get(Collection<String> keys) {
+    if (keys.isEmpty()) {
+      return List.of();
+    }
+    try {
+      // No repositories to query: the index is not asked, so the lookup cannot come back empty.
+      return SourceIndex.rows(dynamo, name, List.of(), keys).orElseThrow().stream().map(RowParser::parse).toList();
+    } catch (SdkException e) {
+      throw fail("read rows back from", e);
+    }
+  }
+
+  /**
    * Writes the user's definition of a row: {@code Destination} (a comma-separated string, the
    * aws-ecr-mirror form), {@code Platforms} and {@code Enabled}. Status attributes and anything else
    * already on the row are kept.
