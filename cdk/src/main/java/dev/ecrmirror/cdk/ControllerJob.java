@@ -48,6 +48,10 @@ public final class ControllerJob extends Construct {
   public static final String ENV_METRICS = "ECR_MIRROR_METRICS";
   /** The Slack incoming webhook URL, from a secret. */
   public static final String ENV_SLACK_WEBHOOK = "ECR_MIRROR_SLACK_WEBHOOK";
+  /** A Slack bot's token, from a secret, when the controller posts to a channel as a bot. */
+  public static final String ENV_SLACK_TOKEN = "ECR_MIRROR_SLACK_TOKEN";
+  /** The channel the bot posts to. */
+  public static final String ENV_SLACK_CHANNEL = "ECR_MIRROR_SLACK_CHANNEL";
 
   static final double VCPUS = 0.5;
   static final int MEMORY_MIB = 1024;
@@ -69,7 +73,9 @@ public final class ControllerJob extends Construct {
    * @param mirrorQueue the job queue worker jobs go to
    * @param worker the worker job definition to submit
    * @param fromEcrTags whether the scheduled sync first derives rows from ECR repository tags
-   * @param slackWebhook a secret holding a Slack incoming webhook URL, if the controller posts to Slack
+   * @param slackWebhook a secret holding a Slack incoming webhook URL (or, with {@code slackChannel}, a
+   *     bot token), if the controller posts to Slack
+   * @param slackChannel the channel a bot posts to; empty for a webhook
    */
   public record Props(
       JobPlatform platform,
@@ -80,7 +86,8 @@ public final class ControllerJob extends Construct {
       IJobQueue mirrorQueue,
       WorkerJob worker,
       boolean fromEcrTags,
-      Optional<ISecret> slackWebhook) {}
+      Optional<ISecret> slackWebhook,
+      Optional<String> slackChannel) {}
 
   public ControllerJob(Construct scope, String id, Props props) {
     super(scope, id);
@@ -98,6 +105,7 @@ public final class ControllerJob extends Construct {
     environment.put(ENV_EVENTS_QUEUE_URL, props.eventsQueue().getQueueUrl());
     environment.put(ENV_TAG_TABLE, props.tagTable().getTableName());
     environment.put(ENV_EVENT_BUS, "default");
+    props.slackChannel().ifPresent(c -> environment.put(ENV_SLACK_CHANNEL, c));
     environment.put(ENV_METRICS, "emf");
 
     var logging =
@@ -149,7 +157,8 @@ public final class ControllerJob extends Construct {
   /** The registry credentials, and the Slack webhook when there is one. */
   private static Map<String, Secret> secrets(Props props) {
     Map<String, Secret> secrets = new HashMap<>(props.platform().secrets());
-    props.slackWebhook().ifPresent(s -> secrets.put(ENV_SLACK_WEBHOOK, Secret.fromSecretsManager(s)));
+    props.slackWebhook().ifPresent(s -> secrets.put(props.slackChannel().isPresent() ? ENV_SLACK_TOKEN
+        : ENV_SLACK_WEBHOOK, Secret.fromSecretsManager(s)));
     return secrets;
   }
 

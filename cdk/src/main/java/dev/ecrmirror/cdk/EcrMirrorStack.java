@@ -92,7 +92,8 @@ public final class EcrMirrorStack extends Stack {
                     .slackWebhookSecretArn()
                     .map(
                         arn ->
-                            Secret.fromSecretCompleteArn(this, "SlackWebhookSecret", arn))));
+                            Secret.fromSecretCompleteArn(this, "SlackWebhookSecret", arn)),
+                config.alerts().slackChannel()));
     new Triggers(
         this,
         "Triggers",

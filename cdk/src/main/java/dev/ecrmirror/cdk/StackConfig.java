@@ -59,14 +59,17 @@ public record StackConfig(
    * How the deployed mirror tells someone that something failed.
    *
    * @param slackWebhookSecretArn a Secrets Manager secret holding a Slack incoming webhook URL (plain
-   *     text), injected into the controller jobs; empty means no Slack
+   *     text), injected into the controller jobs; empty means no Slack. With {@code slackChannel}
+   *     it holds a bot token instead, and the controller posts to that channel
+   * @param slackChannel the channel a bot posts to (context {@code slackChannel}); empty for a webhook
    * @param topic whether to create an SNS topic fed by the alarms and by the ecr-mirror events of
    *     rows that fail or recover
    * @param email an address the topic mails (implies the topic)
    * @param failedRuns scheduled runs in a row with failed rows before the failed-rows alarm fires
    */
   public record Alerts(
-      Optional<String> slackWebhookSecretArn, boolean topic, Optional<String> email, int failedRuns) {}
+      Optional<String> slackWebhookSecretArn, boolean topic, Optional<String> email, int failedRuns,
+      Optional<String> slackChannel) {}
 
   /** The repository path of both images when context {@code imagePrefix} is not set. */
   public static final String DEFAULT_REPOSITORY_PATH = "ecr-mirror";
@@ -210,7 +213,17 @@ public record StackConfig(
         secret,
         ctx.bool("notifyTopic").orElse(false) || email.isPresent(),
         email,
-        ctx.integer("alarmFailedRuns", 1, 24).orElse(2));
+        ctx.integer("alarmFailedRuns", 1, 24).orElse(2),
+        slackChannel(ctx, secret));
+  }
+
+  private static Optional<String> slackChannel(Context ctx, Optional<String> secret) {
+    Optional<String> channel = ctx.string("slackChannel");
+    if (channel.isPresent() && secret.isEmpty()) {
+      throw new IllegalArgumentException(
+          "context slackChannel needs slackWebhookSecretArn: a secret holding the bot's token");
+    }
+    return channel;
   }
 
   /**

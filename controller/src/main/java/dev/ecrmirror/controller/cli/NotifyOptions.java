@@ -31,6 +31,18 @@ final class NotifyOptions {
           + "Default: $ECR_MIRROR_SLACK_WEBHOOK (prefer it: a URL on the command line is visible to other users).")
   String slackWebhook;
 
+  @Option(names = "--slack-channel", paramLabel = "CHANNEL", defaultValue = "${env:ECR_MIRROR_SLACK_CHANNEL}",
+      description = "Post as a bot to this channel (an ID such as C0123456789, or #name) instead of a webhook; the bot's "
+          + "token comes from $ECR_MIRROR_SLACK_TOKEN (it needs chat:write). Default: $ECR_MIRROR_SLACK_CHANNEL.")
+  String slackChannel;
+
+  /** The bot token's variable: a secret, read from the environment only, never an option (it would show in ps). */
+  static final String ENV_SLACK_TOKEN = "ECR_MIRROR_SLACK_TOKEN";
+
+  /** Where the bot posts: Slack's Web API, or a stand-in for tests. */
+  @Option(names = "--slack-api-url", paramLabel = "URL", hidden = true)
+  URI slackApi = SlackWebhook.POST_MESSAGE;
+
   @Option(names = "--slack-errors-only", description = "Post to Slack only when some row is failing, listing only those.")
   boolean slackErrorsOnly;
 
@@ -67,15 +79,24 @@ final class NotifyOptions {
         .map(b -> new MirrorEvents(clients::events, b, clock));
     String webhook = slackWebhook != null ? slackWebhook : env.get(ENV_SLACK_WEBHOOK);
     Optional<Notifications.Slack> slack = Optional.empty();
-    if (webhook != null && !webhook.isBlank()) {
+    SlackMessage message = new SlackMessage(slackHeader, Optional.ofNullable(slackSubject).filter(s -> !s.isBlank()),
+        slackErrorsOnly);
+    if (slackChannel != null && !slackChannel.isBlank()) {
+      String token = env.get(ENV_SLACK_TOKEN);
+      if (token == null || token.isBlank()) {
+        warn.accept("--slack-channel needs a bot token in $" + ENV_SLACK_TOKEN + ": no Slack message is sent");
+      } else {
+        slack = Optional.of(new Notifications.Slack(SlackWebhook.bot(slackApi, token.strip(), slackChannel.strip(),
+            Duration.ofSeconds(slackTimeout)), message));
+      }
+    } else if (webhook != null && !webhook.isBlank()) {
       Optional<String> problem = SlackWebhook.problem(webhook);
       if (problem.isPresent()) {
         warn.accept("the Slack webhook (--slack-webhook or $" + ENV_SLACK_WEBHOOK + ") " + problem.get()
             + ": no Slack message is sent");
       } else {
         slack = Optional.of(new Notifications.Slack(
-            new SlackWebhook(URI.create(webhook.strip()), Duration.ofSeconds(slackTimeout)),
-            new SlackMessage(slackHeader, Optional.ofNullable(slackSubject).filter(s -> !s.isBlank()), slackErrorsOnly)));
+            new SlackWebhook(URI.create(webhook.strip()), Duration.ofSeconds(slackTimeout)), message));
       }
     }
     return new Notifications(events, slack, "emf".equals(metrics));
