@@ -26,10 +26,11 @@ import software.constructs.Construct;
  * The mirror-worker job definition: copies a source image, or pinned tags of a source repository,
  * to its destinations, byte for byte.
  *
- * <p>The command is {@code --pin Ref::pin Ref::source Ref::dest}, so a job is submitted with the
- * parameters {@code source} and {@code dest} (destinations comma-separated), by the controller or
- * by hand, and optionally {@code pin} (comma-separated {@code TAG@sha256:…}), which the
- * controller always sends.
+ * <p>The command is {@code --pin Ref::pin --existing-tags Ref::existing Ref::source Ref::dest}, so a
+ * job is submitted with the parameters {@code source} and {@code dest} (destinations comma-separated),
+ * by the controller or by hand, and optionally {@code pin} (comma-separated {@code TAG@sha256:…}),
+ * which the controller always sends, and {@code existing} ({@code overwrite} by default, {@code keep}
+ * or {@code backup}), which it sends for a row with that {@code ExistingTags}.
  */
 public final class WorkerJob extends Construct {
 
@@ -42,14 +43,17 @@ public final class WorkerJob extends Construct {
   static final String NO_PINS = "none";
 
   /** The container command: every parameter in its place, {@code pin} as an option. */
-  static final List<String> COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
+  static final List<String> COMMAND =
+      List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "Ref::source", "Ref::dest");
 
   /**
    * Placeholders that fail fast as invalid references when a job is submitted without {@code source}
-   * or {@code dest}; {@code pin} may be left out (an ad hoc copy of what the source holds now).
+   * or {@code dest}; {@code pin} may be left out (an ad hoc copy of what the source holds now), and
+   * {@code existing} too (destination tags are overwritten, as before the parameter existed).
    */
   static final Map<String, String> DEFAULT_PARAMETERS =
-      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS);
+      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS,
+          "existing", "overwrite");
 
   /** Attempts per job: the first run plus retries of infrastructure failures. */
   static final int ATTEMPTS = 3;

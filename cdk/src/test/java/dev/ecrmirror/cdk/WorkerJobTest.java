@@ -9,7 +9,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class WorkerJobTest {
 
-  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
+  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "Ref::source", "Ref::dest");
 
   private static Template template;
 
@@ -34,13 +34,15 @@ class WorkerJobTest {
         "AWS::Batch::JobDefinition",
         Map.of(
             "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
-            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue()),
+            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue(),
+                "existing", Match.anyValue()),
             "PlatformCapabilities", List.of("FARGATE")));
   }
 
   @Test
   void aJobSubmittedWithoutPinGetsTheWordTheWorkerReadsAsNoPins() {
-    // An ad hoc submit-job passes only source and dest: Batch then fills Ref::pin from this default.
+    // An ad hoc submit-job passes only source and dest: Batch then fills Ref::pin from this default,
+    // and Ref::existing with overwrite, what a copy did before the ExistingTags policy.
     template.hasResourceProperties(
         "AWS::Batch::JobDefinition",
         Map.of(
@@ -48,6 +50,7 @@ class WorkerJobTest {
             "Parameters",
             Map.of(
                 "pin", "none",
+                "existing", "overwrite",
                 "source", "MISSING_SOURCE_PARAMETER",
                 "dest", "MISSING_DEST_PARAMETER")));
   }

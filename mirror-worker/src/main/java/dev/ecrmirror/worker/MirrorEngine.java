@@ -104,6 +104,8 @@ public final class MirrorEngine {
     long bytes;
     /** The first failure here, or null while it is fine. */
     volatile Failure failure;
+    /** The other digest the destination tag holds before the copy, if any (for --existing-tags backup). */
+    Optional<Digest> holds = Optional.empty();
 
     /** {@code ref} names what to push: a tag, or a digest when the destination takes none. */
     Target(ImageReference ref) {
@@ -244,14 +246,21 @@ public final class MirrorEngine {
       Map<Target, DestinationResult> done = new LinkedHashMap<>();
       for (Target t : targets) {
         Optional<Digest> at = current.get(t);
+        Digest wanted = finalDigest;
+        Optional<Failure> refused = at.flatMap(held -> request.existingTags().refusal(t.ref, held, wanted));
         if (t.failure != null) {
           done.put(t, failed(t));
         } else if (at.isPresent() && at.get().equals(finalDigest)) {
           done.put(t, new DestinationResult(t.ref, Status.IN_SYNC, at, 0, 0, 0, 0, t.elapsed(), Optional.empty()));
+        } else if (refused.isPresent()) {
+          // --existing-tags keep: the tag is left as it is (a dry run says so the same way).
+          t.fail(refused.get());
+          done.put(t, failed(t));
         } else if (request.dryRun()) {
           done.put(t, new DestinationResult(t.ref, Status.WOULD_COPY, Optional.of(finalDigest), 0, 0, 0, 0,
               t.elapsed(), Optional.empty()));
         } else {
+          t.holds = at;
           work.add(t);
         }
       }
@@ -529,6 +538,13 @@ public final class MirrorEngine {
             });
             pushed.add(child.digest());
           }
+        }
+        if (t.holds.isPresent() && t.ref.tag().isPresent() && request.existingTags().backsUp()) {
+          // Right before the tag moves, once all it will point at is in place: a failed backup leaves the tag alone.
+          pool.call(() -> {
+            request.existingTags().backUp(client, t.ref, t.holds.get());
+            return null;
+          });
         }
         pool.call(() -> {
           client.putManifest(t.ref, t.ref.manifestReference(), tree.top());

@@ -3,6 +3,7 @@ package dev.ecrmirror.worker;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One mirror run: copy {@code source} to every destination.
@@ -11,11 +12,19 @@ import java.util.List;
  * @param destinations where to copy it; a destination without tag or digest takes the source's tag
  * @param platforms the platforms to keep from an index; empty copies every entry unchanged
  * @param dryRun when true, only report what would be copied
+ * @param existingTags what to do with a destination tag that holds another digest
  */
 public record MirrorRequest(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
-    boolean dryRun) {
+    boolean dryRun, ExistingTagPolicy existingTags) {
+
+  /** A request that overwrites destination tags holding another digest. */
+  public MirrorRequest(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
+      boolean dryRun) {
+    this(source, destinations, platforms, dryRun, ExistingTagPolicy.overwrite());
+  }
 
   public MirrorRequest {
+    Objects.requireNonNull(existingTags, "existingTags");
     destinations = List.copyOf(destinations);
     platforms = List.copyOf(platforms);
     if (destinations.isEmpty()) {

@@ -12,6 +12,7 @@ import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.RegistryCliOptions;
 import dev.ecrmirror.common.manifest.Platform;
+import dev.ecrmirror.common.ref.DestinationPrefix;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
@@ -25,6 +26,7 @@ import dev.ecrmirror.common.tags.RuleSpec;
 import dev.ecrmirror.common.tags.TagLister;
 import dev.ecrmirror.common.tags.TagRules;
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,13 +75,13 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
                 + "digest gone, or a copy that cannot be made as asked; trying again will not help until something changes "
                 + "(not 3: the JVM exits 3 when it runs out of memory, which the controller treats as transient)",
             FailureKind.CONFLICT.exitCode(), "a conflict: a destination tag holds another digest and the registry "
-                + "forbids overwriting it (an immutable ECR repository)",
+                + "forbids overwriting it (an immutable ECR repository), or --existing-tags keep does",
             FailureKind.RATE_LIMITED.exitCode(), "rate limited: a registry's pull budget ran out; try again on a later run"));
   }
 
   /** What the arguments ask for: one image, or tags of a repository (listed by rules, or pinned). */
   private record Plan(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
-      Optional<TagRules> rules, List<Pin> pins) {
+      Optional<TagRules> rules, List<Pin> pins, ExistingTagPolicy existingTags) {
 
     boolean repository() {
       return rules.isPresent() || (!pins.isEmpty() && source.isBare());
@@ -115,7 +117,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
             progress, out, err);
       }
       MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
-          options.dryRun()), progress);
+          options.dryRun(), plan.existingTags()), progress);
       return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
     } catch (RegistryException | RateLimitedException e) {
       CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
@@ -131,7 +133,8 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     List<ImageReference> dests = new ArrayList<>();
     List<String> given = new ArrayList<>();
     for (String one : ArgumentLists.splitAll("DEST", options.destinations())) {
-      dests.add(parse("destination", one));
+      // A prefix DEST ('…/mirror/') becomes a plain repository here; nothing after this sees a prefix.
+      dests.add(parse("destination", DestinationPrefix.resolve(one, src, options.policy().prefixKeepsRegistry())));
       given.add(one);
     }
     if (dests.isEmpty()) {
@@ -163,7 +166,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     } else if (!pins.isEmpty()) {
       src = pinnedSource(src, pins);
     }
-    return new Plan(src, dests, selected, rules, pins);
+    return new Plan(src, dests, selected, rules, pins, options.policy().existingTags(Clock.systemUTC()));
   }
 
   /** A tagged source takes one pin, for its own tag; the copy is then pinned to that pin's digest. */
@@ -230,7 +233,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     RepositoryReport report = pins.isEmpty()
         ? new RepositoryReport(plan.source(), List.of(), 0)
         : engine.mirror(new RepositoryRequest(plan.source(), plan.destinations(), pins, plan.platforms(),
-            options.dryRun()), progress);
+            options.dryRun(), plan.existingTags()), progress);
     return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
   }
 

@@ -4,6 +4,7 @@ import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.Pin;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One run over many tags of one source repository: each pinned tag is copied, at its pinned digest,
@@ -14,11 +15,19 @@ import java.util.List;
  * @param pins the tags to copy, each with the digest to copy for it
  * @param platforms the platforms to keep from an index; empty copies every entry unchanged
  * @param dryRun when true, only report what would be copied
+ * @param existingTags what to do with a destination tag that holds another digest
  */
 public record RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
-    List<Platform> platforms, boolean dryRun) {
+    List<Platform> platforms, boolean dryRun, ExistingTagPolicy existingTags) {
+
+  /** A request that overwrites destination tags holding another digest. */
+  public RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
+      List<Platform> platforms, boolean dryRun) {
+    this(source, destinations, pins, platforms, dryRun, ExistingTagPolicy.overwrite());
+  }
 
   public RepositoryRequest {
+    Objects.requireNonNull(existingTags, "existingTags");
     destinations = List.copyOf(destinations);
     pins = List.copyOf(pins);
     platforms = List.copyOf(platforms);

@@ -190,6 +190,9 @@ final class RepositoryRun {
         } else if (slot.holds.isPresent() && slot.holds.get().equals(tag.finalDigest())) {
           slot.result = new DestinationResult(slot.ref, Status.IN_SYNC, slot.holds, 0, 0, 0, 0, slot.elapsed(),
               Optional.empty());
+        } else if (refusal(slot).isPresent()) {
+          // --existing-tags keep: the tag is left as it is (a dry run says so the same way).
+          slot.fail(refusal(slot).get());
         } else if (request.dryRun()) {
           // What it holds now (empty: it lacks the tag); the report's digest is what it would get.
           slot.result = new DestinationResult(slot.ref, Status.WOULD_COPY, slot.holds, 0, 0, 0, 0, slot.elapsed(),
@@ -220,6 +223,11 @@ final class RepositoryRun {
           tag.sourceBytes.get()));
     }
     return new RepositoryReport(request.source(), reports, fanout.sourceBytesRead());
+  }
+
+  /** Under --existing-tags keep, why the slot's tag (holding another digest) must not be written. */
+  private Optional<Failure> refusal(Slot slot) {
+    return slot.holds.flatMap(held -> request.existingTags().refusal(slot.ref, held, slot.tag.finalDigest()));
   }
 
   private static DestinationResult failed(Slot slot) {
@@ -578,6 +586,10 @@ final class RepositoryRun {
           pool.run(() -> client.putManifest(repo.ref, child.digest().toString(), child));
           repo.presentManifests.add(child.digest());
         }
+      }
+      if (slot.holds.isPresent() && request.existingTags().backsUp()) {
+        // Right before the tag moves, once all it will point at is in place: a failed backup leaves the tag alone.
+        pool.run(() -> request.existingTags().backUp(client, slot.ref, slot.holds.get()));
       }
       pool.run(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
     } catch (RuntimeException e) {

@@ -70,6 +70,8 @@ final class WorkerOptions {
 
   private final EngineCliOptions engine = new EngineCliOptions();
 
+  private final DestinationPolicyOptions policy = new DestinationPolicyOptions();
+
   private final RegistryCliOptions registry = new RegistryCliOptions();
 
   private final TagRuleOptions rules = new TagRuleOptions();
@@ -86,6 +88,7 @@ final class WorkerOptions {
         .addOption(dryRun)
         .addOption(json)
         .addMixin("engine", engine.mixin())
+        .addMixin("policy", policy.mixin())
         .addOption(progressMode)
         .addOption(progressInterval)
         .addMixin("registry", registry.mixin())
@@ -119,6 +122,11 @@ final class WorkerOptions {
             "  # the three newest nginx releases from 1.25 on, every platform:",
             "  java -jar mirror-worker.jar --constraint '>= 1.25' --max-results 3 \\",
             "      nginx 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/nginx",
+            "  # a digest-pinned source to a tag of your own; a prefix DEST ('/') takes the",
+            "  # source's path (here mirror/docker.io/library/busybox); never move a tag:",
+            "  java -jar mirror-worker.jar --existing-tags keep busybox@sha256:… \\",
+            "      123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/busybox:1.32.0-v1,\\",
+            "      123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/",
             "  # what a job does: exactly these tags at these digests:",
             "  java -jar mirror-worker.jar --pin 1.27.3@sha256:…,1.27.4@sha256:… \\",
             "      nginx 123456789012.dkr.ecr.eu-west-1.amazonaws.com/mirror/nginx",
@@ -170,6 +178,10 @@ final class WorkerOptions {
 
   EngineCliOptions engine() {
     return engine;
+  }
+
+  DestinationPolicyOptions policy() {
+    return policy;
   }
 
   String progressMode() {

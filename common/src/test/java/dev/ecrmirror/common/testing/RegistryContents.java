@@ -42,6 +42,21 @@ public final class RegistryContents {
     return Optional.of(new Served(r.body(), r.headers().firstValue("Content-Type").orElse("")));
   }
 
+  /** The repository's tags as the registry lists them (one page; test repositories are small), empty on 404. */
+  public static List<String> tags(URI base, String repo) {
+    HttpResponse<byte[]> r = get(base.resolve("/v2/" + repo + "/tags/list"), "application/json");
+    if (r.statusCode() == 404) {
+      return List.of();
+    }
+    try {
+      List<String> out = new ArrayList<>();
+      JSON.readTree(r.body()).path("tags").forEach(t -> out.add(t.asText()));
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("tags of " + repo + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The sha256 of a blob's bytes as the registry serves them, or empty on 404. */
   public static Optional<Digest> blobDigest(URI base, String repo, Digest digest) {
     HttpResponse<byte[]> r = get(base.resolve("/v2/" + repo + "/blobs/" + digest), "*/*");

@@ -3,11 +3,13 @@ package dev.ecrmirror.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.ExistingTags;
 import dev.ecrmirror.common.cli.ArgumentLists;
 import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
 import dev.ecrmirror.common.cli.TagRuleOptions;
 import dev.ecrmirror.common.manifest.Platform;
+import dev.ecrmirror.common.ref.DestinationPrefix;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.tags.RuleSpec;
@@ -100,6 +102,16 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Option(names = "--disabled", description = "Write the row with Enabled=false (kept, never synced).")
     boolean disabled;
 
+    @Option(names = "--existing-tags", paramLabel = "overwrite|keep|backup",
+        description = "A destination tag holding another digest: overwrite it (default); keep it (the row ends "
+            + "conflict, nothing written); backup: tag the old digest TAG-backup-TIME first. Stored as ExistingTags.")
+    String existingTags;
+
+    @Option(names = "--prefix-keeps-registry", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "A DEST ending in '/' is a prefix: the repository is the prefix, the source's registry and its "
+            + "path (default); --no-prefix-keeps-registry drops the registry. Stored as PrefixKeepsRegistry=false.")
+    boolean prefixKeepsRegistry = true;
+
     @Override
     public ExitCodes.Meanings exitCodes() {
       return new ExitCodes.Meanings("written", "the table could not be written",
@@ -121,11 +133,13 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
             + ", but tag rules mirror a whole repository: drop the " + (src.digest().isPresent() ? "digest" : "tag")
             + ", or the rules");
       }
+      Map<String, AttributeValue> policy = policyAttributes();
       List<String> dests = new ArrayList<>();
       for (String d : ArgumentLists.splitAll("DEST", destinations)) {
         Destination destination;
         try {
-          destination = repository ? Destination.ofRepository(d) : Destination.of(d, src);
+          String resolved = DestinationPrefix.resolve(d, src, prefixKeepsRegistry);
+          destination = repository ? Destination.ofRepository(resolved) : Destination.of(resolved, src);
         } catch (InvalidReferenceException e) {
           throw new UsageException("destination: " + e.getMessage());
         }
@@ -149,6 +163,7 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
       Map<String, AttributeValue> ruleAttributes = ruleAttributes(ruleSpec);
       // Checked with the parser the sync uses, so a row put here is never invalid there.
       Map<String, AttributeValue> item = new HashMap<>(ruleAttributes);
+      item.putAll(policy);
       item.put(Attributes.SOURCE, AttributeValue.fromS(key));
       item.put(Attributes.DESTINATION, AttributeValue.fromS(String.join(",", dests)));
       if (!selected.isEmpty()) {
@@ -158,15 +173,38 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
         throw new UsageException(invalid.reason());
       }
       try (TableOptions.Session session = where.open(ControllerCli.env())) {
-        session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty(), ruleAttributes);
+        Map<String, AttributeValue> written = new LinkedHashMap<>(ruleAttributes);
+        written.putAll(policy);
+        session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty(), written);
         PrintWriter out = spec.commandLine().getOut();
         out.println("put " + key + " -> " + String.join(", ", dests)
             + (ruleAttributes.isEmpty() ? "" : " (rules " + describe(ruleAttributes) + ")")
+            + (policy.isEmpty() ? "" : " (" + describe(policy) + ")")
             + (selected.isEmpty() ? "" : " (platforms " + String.join(",", selected) + ")")
             + (disabled ? " (disabled)" : "") + " in table " + session.table().name());
         out.flush();
       }
       return ControllerCli.OK;
+    }
+
+    /** The destination-policy attributes to store: only those that differ from the defaults. */
+    private Map<String, AttributeValue> policyAttributes() {
+      Map<String, AttributeValue> out = new LinkedHashMap<>();
+      if (existingTags != null) {
+        ExistingTags policy;
+        try {
+          policy = ExistingTags.parse("--existing-tags", existingTags);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+        if (policy != ExistingTags.OVERWRITE) {
+          out.put(Attributes.EXISTING_TAGS, AttributeValue.fromS(policy.word()));
+        }
+      }
+      if (!prefixKeepsRegistry) {
+        out.put(Attributes.PREFIX_KEEPS_REGISTRY, AttributeValue.fromBool(false));
+      }
+      return out;
     }
 
     /** The rule attributes to store: lists as one comma-joined string, ReleaseOnly a bool, MaxResults a number. */
@@ -291,6 +329,9 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
       o.put(Attributes.STATUS, status);
       if (row instanceof InvalidRow i) {
         o.put("Problem", i.reason());
+      }
+      if (row instanceof MirrorRow m && m.existingTags() != ExistingTags.OVERWRITE) {
+        o.put(Attributes.EXISTING_TAGS, m.existingTags().word());
       }
       s.sourceDigest().ifPresent(v -> o.put(Attributes.SOURCE_DIGEST, v));
       ObjectNode digests = o.putObject(Attributes.DESTINATION_DIGESTS);

@@ -6,12 +6,14 @@ import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.worker.DestinationResult;
+import dev.ecrmirror.worker.ExistingTagPolicy;
 import dev.ecrmirror.worker.MirrorEngine;
 import dev.ecrmirror.worker.MirrorReport;
 import dev.ecrmirror.worker.MirrorRequest;
 import dev.ecrmirror.worker.Progress;
 import dev.ecrmirror.worker.RepositoryReport;
 import dev.ecrmirror.worker.RepositoryRequest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,7 +64,7 @@ public final class LocalJobRunner implements JobRunner {
     List<ImageReference> targets = job.destinations().stream().map(Destination::target).toList();
     MirrorReport report;
     try {
-      report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false));
+      report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false, existingTags(job)));
     } catch (RuntimeException e) {
       Failure failure = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
       Map<String, Failure> failures = new HashMap<>();
@@ -92,8 +94,8 @@ public final class LocalJobRunner implements JobRunner {
     List<ImageReference> targets = job.destinations().stream().map(Destination::target).toList();
     RepositoryReport report;
     try {
-      report = engine.mirror(new RepositoryRequest(job.row().source(), targets, job.pins(), job.row().platforms(), false),
-          new Progress());
+      report = engine.mirror(new RepositoryRequest(job.row().source(), targets, job.pins(), job.row().platforms(), false,
+          existingTags(job)), new Progress());
     } catch (RuntimeException e) {
       Failure why = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
       Map<String, Failure> errors = new HashMap<>();
@@ -129,6 +131,11 @@ public final class LocalJobRunner implements JobRunner {
       errors.put(job.pins().get(t).tag(), Failure.transientFailure("the copy reported nothing for this tag"));
     }
     return new JobOutcome.CopiedTags(jobId, written, errors);
+  }
+
+  /** The row's ExistingTags policy, as the worker takes it from the job's {@code existing} parameter. */
+  private static ExistingTagPolicy existingTags(MirrorJob job) {
+    return ExistingTagPolicy.of(job.row().existingTags(), Clock.systemUTC());
   }
 
   @Override

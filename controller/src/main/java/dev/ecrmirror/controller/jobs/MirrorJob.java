@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.jobs;
 
+import dev.ecrmirror.common.ExistingTags;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.Pin;
@@ -35,6 +36,9 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
    * stays this far below it.
    */
   public static final int PARAMETER_LIMIT = 30 * 1024 - 512;
+
+  /** The job parameter carrying a row's {@code ExistingTags} (the worker's {@code --existing-tags Ref::existing}). */
+  public static final String EXISTING_PARAMETER = "existing";
 
   public MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination> destinations, List<Pin> pins, int part,
       int parts) {
@@ -122,7 +126,10 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     return Pin.join(pins);
   }
 
-  /** The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin}. */
+  /**
+   * The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin} and,
+   * for a row with another {@code ExistingTags} than overwrite, {@code existing}.
+   */
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("source", sourceParameter());
@@ -130,12 +137,16 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (!pins.isEmpty()) {
       p.put("pin", pinParameter());
     }
+    // Only a row that asks for another policy sends it: the job definition's default is overwrite.
+    if (row.existingTags() != ExistingTags.OVERWRITE) {
+      p.put(EXISTING_PARAMETER, row.existingTags().word());
+    }
     return p;
   }
 
   /**
    * The worker command for a row with {@code Platforms} (the job definition's command cannot carry
-   * them): {@code --platform P ... [--pin PINS] SOURCE DESTS}.
+   * them): {@code --platform P ... [--pin PINS] [--existing-tags POLICY] SOURCE DESTS}.
    */
   public List<String> platformCommand() {
     List<String> command = new ArrayList<>();
@@ -146,6 +157,10 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (!pins.isEmpty()) {
       command.add("--pin");
       command.add(pinParameter());
+    }
+    if (row.existingTags() != ExistingTags.OVERWRITE) {
+      command.add("--existing-tags");
+      command.add(row.existingTags().word());
     }
     command.add(sourceParameter());
     command.add(destParameter());

@@ -26,6 +26,13 @@ public final class Attributes {
   /** Every tag-rule attribute, in the order listings show them. */
   public static final java.util.List<String> RULES = java.util.List.of(TAGS, EXCLUDE_TAGS, CONSTRAINT,
       INCLUDE_PRERELEASES, EXCLUDE_PRERELEASES, RELEASE_ONLY, MAX_RESULTS);
+  // Destination policy (user attributes).
+  /** What a copy does to a destination tag holding another digest: {@code overwrite} (default), {@code keep}, {@code backup}. */
+  public static final String EXISTING_TAGS = "ExistingTags";
+  /** Whether a prefix destination (ending in {@code /}) keeps the source's registry in its path (default true). */
+  public static final String PREFIX_KEEPS_REGISTRY = "PrefixKeepsRegistry";
+  /** Every destination-policy attribute {@code table put} writes (and removes when not given). */
+  public static final java.util.List<String> POLICY = java.util.List.of(EXISTING_TAGS, PREFIX_KEEPS_REGISTRY);
   /**
    * On a row that {@code sync --from-ecr-tags} derived from an ECR repository's tags: that
    * repository's ARN. Such rows are rewritten (or deleted) from the repository's tags on every such run.

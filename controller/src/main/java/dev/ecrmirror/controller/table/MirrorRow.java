@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.table;
 
+import dev.ecrmirror.common.ExistingTags;
 import dev.ecrmirror.common.manifest.Platform;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.tags.TagRules;
@@ -36,6 +37,11 @@ public record MirrorRow(String key, ImageReference source, List<Destination> des
    */
   public String sourceParameter() {
     return RowParser.reference(key);
+  }
+
+  /** The row's {@code ExistingTags} policy ({@code overwrite} when absent); {@link RowParser} has checked it. */
+  public ExistingTags existingTags() {
+    return RowParser.existingTags(item);
   }
 
   /** The platform selection as one normalized string ({@code linux/amd64,linux/arm64}), empty for all. */

@@ -162,9 +162,10 @@ public final class MirrorTable {
   }
 
   /**
-   * As {@link #putDefinition(String, List, List, Optional)}, with the row's tag rules: the rule
-   * attributes given are set, every other rule attribute is removed (an empty map makes the row a
-   * single-image row again).
+   * As {@link #putDefinition(String, List, List, Optional)}, with the row's tag rules and destination
+   * policy ({@code ExistingTags}, {@code PrefixKeepsRegistry}): the rule and policy attributes given
+   * are set, every other one is removed (an empty map makes the row a single-image row with the default
+   * policy again).
    */
   public void putDefinition(String source, List<String> destinations, List<String> platforms, Optional<Boolean> enabled,
       Map<String, AttributeValue> rules) {
@@ -173,6 +174,7 @@ public final class MirrorTable {
     List<String> sets = new ArrayList<>(List.of("#d = :d"));
     List<String> removes = new ArrayList<>();
     setRules(rules, names, values, sets, removes);
+    setAttributes(POLICY, "q", rules, names, values, sets, removes);
     setSourceRepository(source, names, values, sets);
     if (platforms.isEmpty()) {
       removes.add("#p");
@@ -197,15 +199,21 @@ public final class MirrorTable {
   /** Adds to an update the rule attributes {@code rules} sets, and removes every other rule attribute. */
   private static void setRules(Map<String, AttributeValue> rules, Map<String, String> names,
       Map<String, AttributeValue> values, List<String> sets, List<String> removes) {
-    for (int i = 0; i < RULES.size(); i++) {
-      String alias = "#r" + i;
-      names.put(alias, RULES.get(i));
-      AttributeValue value = rules.get(RULES.get(i));
+    setAttributes(RULES, "r", rules, names, values, sets, removes);
+  }
+
+  /** Adds to an update each of {@code attributes} that {@code given} sets, and removes the others (aliases {@code #Xi}, {@code :Xi}). */
+  private static void setAttributes(List<String> attributes, String alias, Map<String, AttributeValue> given,
+      Map<String, String> names, Map<String, AttributeValue> values, List<String> sets, List<String> removes) {
+    for (int i = 0; i < attributes.size(); i++) {
+      String name = "#" + alias + i;
+      names.put(name, attributes.get(i));
+      AttributeValue value = given.get(attributes.get(i));
       if (value == null) {
-        removes.add(alias);
+        removes.add(name);
       } else {
-        values.put(":r" + i, value);
-        sets.add(alias + " = :r" + i);
+        values.put(":" + alias + i, value);
+        sets.add(name + " = :" + alias + i);
       }
     }
   }

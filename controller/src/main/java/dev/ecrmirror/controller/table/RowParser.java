@@ -5,7 +5,9 @@ import static dev.ecrmirror.controller.table.ItemReaders.instant;
 import static dev.ecrmirror.controller.table.ItemReaders.string;
 import static dev.ecrmirror.controller.table.ItemReaders.stringMap;
 
+import dev.ecrmirror.common.ExistingTags;
 import dev.ecrmirror.common.manifest.Platform;
+import dev.ecrmirror.common.ref.DestinationPrefix;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.tags.RuleSpec;
@@ -59,10 +61,15 @@ public final class RowParser {
       if (written.isEmpty()) {
         throw new RowException("Destination is missing or empty");
       }
+      existingTags(item);
+      boolean keepRegistry = bool(PREFIX_KEEPS_REGISTRY, item.get(PREFIX_KEEPS_REGISTRY), true);
       Map<String, Destination> destinations = new LinkedHashMap<>();
-      for (String d : written) {
+      for (String asWritten : written) {
         Destination destination;
+        String d = asWritten;
         try {
+          // A prefix ('…/mirror/') becomes the repository it names for this source: jobs get a plain reference.
+          d = DestinationPrefix.resolve(asWritten, source, keepRegistry);
           destination = rules.isPresent() ? Destination.ofRepository(d) : Destination.of(d, source);
         } catch (InvalidReferenceException e) {
           throw new RowException("Destination: " + e.getMessage());
@@ -88,6 +95,25 @@ public final class RowParser {
       return new MirrorRow(key, source, List.copyOf(destinations.values()), platforms, rules, enabled, state, item);
     } catch (RowException e) {
       return new InvalidRow(key, e.getMessage(), state, item);
+    }
+  }
+
+  /**
+   * The row's {@code ExistingTags} policy, {@code overwrite} when absent; throws {@link RowException}
+   * for anything but one of the policy words as a string.
+   */
+  static ExistingTags existingTags(Map<String, AttributeValue> item) {
+    AttributeValue value = item.get(EXISTING_TAGS);
+    if (value == null || Boolean.TRUE.equals(value.nul())) {
+      return ExistingTags.OVERWRITE;
+    }
+    if (value.s() == null) {
+      throw new RowException(EXISTING_TAGS + " is a " + type(value) + "; expected the string overwrite, keep or backup");
+    }
+    try {
+      return ExistingTags.parse(EXISTING_TAGS, value.s());
+    } catch (IllegalArgumentException e) {
+      throw new RowException(e.getMessage());
     }
   }
 

@@ -46,6 +46,17 @@ class MirrorJobTest {
   }
 
   @Test
+  void aRowKeepingOrBackingUpTagsSaysSoInTheJobAndAnOverwritingRowSendsNothingNew() {
+    MirrorRow keep = row("docker.io/library/redis:7", "r.example/redis", Map.of("ExistingTags", AttributeValue.fromS("keep"),
+        "Platforms", AttributeValue.fromS("linux/amd64")));
+    MirrorJob job = new MirrorJob(keep, A, keep.destinations());
+    assertThat(job.parameters()).containsEntry(MirrorJob.EXISTING_PARAMETER, "keep");
+    assertThat(job.platformCommand()).containsSequence("--existing-tags", "keep");
+    MirrorRow plain = row("docker.io/library/redis:7", "r.example/redis", Map.of());
+    assertThat(new MirrorJob(plain, A, plain.destinations()).parameters()).containsOnlyKeys("source", "dest", "pin");
+  }
+
+  @Test
   void aSourceNamedByDigestHasNoPin() {
     MirrorRow row = row("docker.io/library/redis@" + A, "r.example/redis", Map.of());
     MirrorJob job = new MirrorJob(row, A, row.destinations());
