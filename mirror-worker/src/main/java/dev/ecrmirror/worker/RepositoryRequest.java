@@ -14,9 +14,16 @@ import java.util.List;
  * @param pins the tags to copy, each with the digest to copy for it
  * @param platforms the platforms to keep from an index; empty copies every entry unchanged
  * @param dryRun when true, only report what would be copied
+ * @param referrers which signatures, SBOMs and attestations go with each tag's image
  */
 public record RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
-    List<Platform> platforms, boolean dryRun) {
+    List<Platform> platforms, boolean dryRun, ReferrerPolicy referrers) {
+
+  /** A request that copies every referrer with the images: the default. */
+  public RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
+      List<Platform> platforms, boolean dryRun) {
+    this(source, destinations, pins, platforms, dryRun, ReferrerPolicy.ALL);
+  }
 
   public RepositoryRequest {
     destinations = List.copyOf(destinations);

@@ -74,6 +74,8 @@ final class WorkerOptions {
 
   private final TagRuleOptions rules = new TagRuleOptions();
 
+  private final ReferrerCliOptions referrers = new ReferrerCliOptions();
+
   /** The {@code mirror-worker} command, running {@code command} once these options are parsed. */
   CommandSpec commandSpec(Callable<Integer> command) {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name("mirror-worker").version("mirror-worker 0.1.0")
@@ -86,6 +88,7 @@ final class WorkerOptions {
         .addOption(dryRun)
         .addOption(json)
         .addMixin("engine", engine.mixin())
+        .addMixin("referrers", referrers.mixin())
         .addOption(progressMode)
         .addOption(progressInterval)
         .addMixin("registry", registry.mixin())
@@ -166,6 +169,10 @@ final class WorkerOptions {
 
   boolean json() {
     return json.getValue();
+  }
+
+  ReferrerCliOptions referrers() {
+    return referrers;
   }
 
   EngineCliOptions engine() {
