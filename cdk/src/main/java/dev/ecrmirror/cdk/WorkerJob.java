@@ -26,10 +26,11 @@ import software.constructs.Construct;
  * The mirror-worker job definition: copies a source image, or pinned tags of a source repository,
  * to its destinations, byte for byte.
  *
- * <p>The command is {@code --pin Ref::pin Ref::source Ref::dest}, so a job is submitted with the
- * parameters {@code source} and {@code dest} (destinations comma-separated), by the controller or
- * by hand, and optionally {@code pin} (comma-separated {@code TAG@sha256:…}), which the
- * controller always sends.
+ * <p>The command is {@code --pin Ref::pin --referrers Ref::referrers Ref::source Ref::dest}, so a
+ * job is submitted with the parameters {@code source} and {@code dest} (destinations
+ * comma-separated), by the controller or by hand, and optionally {@code pin} (comma-separated
+ * {@code TAG@sha256:…}), which the controller always sends, and {@code referrers} ({@code true}
+ * by default; {@code false} copies the image without its signatures, SBOMs and attestations).
  */
 public final class WorkerJob extends Construct {
 
@@ -42,14 +43,15 @@ public final class WorkerJob extends Construct {
   static final String NO_PINS = "none";
 
   /** The container command: every parameter in its place, {@code pin} as an option. */
-  static final List<String> COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
+  static final List<String> COMMAND =
+      List.of("--pin", "Ref::pin", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest");
 
   /**
    * Placeholders that fail fast as invalid references when a job is submitted without {@code source}
    * or {@code dest}; {@code pin} may be left out (an ad hoc copy of what the source holds now).
    */
   static final Map<String, String> DEFAULT_PARAMETERS =
-      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS);
+      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS, "referrers", "true");
 
   /** Attempts per job: the first run plus retries of infrastructure failures. */
   static final int ATTEMPTS = 3;
@@ -121,6 +123,8 @@ public final class WorkerJob extends Construct {
                     "ecr:BatchGetImage",
                     "ecr:GetDownloadUrlForLayer",
                     "ecr:DescribeImages",
+                    // tags/list, where referrer tags (sha256-<hex>.sig, ...) are found
+                    "ecr:ListImages",
                     "ecr:InitiateLayerUpload",
                     "ecr:UploadLayerPart",
                     "ecr:CompleteLayerUpload",

@@ -9,7 +9,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class WorkerJobTest {
 
-  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
+  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest");
 
   private static Template template;
 
@@ -34,7 +34,8 @@ class WorkerJobTest {
         "AWS::Batch::JobDefinition",
         Map.of(
             "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
-            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue()),
+            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue(),
+                "referrers", "true"),
             "PlatformCapabilities", List.of("FARGATE")));
   }
 
@@ -48,6 +49,7 @@ class WorkerJobTest {
             "Parameters",
             Map.of(
                 "pin", "none",
+                "referrers", "true",
                 "source", "MISSING_SOURCE_PARAMETER",
                 "dest", "MISSING_DEST_PARAMETER")));
   }
@@ -182,6 +184,7 @@ class WorkerJobTest {
                                 "ecr:BatchGetImage",
                                 "ecr:GetDownloadUrlForLayer",
                                 "ecr:DescribeImages",
+                                "ecr:ListImages",
                                 "ecr:InitiateLayerUpload",
                                 "ecr:UploadLayerPart",
                                 "ecr:CompleteLayerUpload",

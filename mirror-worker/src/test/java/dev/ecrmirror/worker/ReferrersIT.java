@@ -33,7 +33,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReferrersIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SPDX = "application/spdx+json";
-  private static final String SIMPLESIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
 
   @RegisterExtension
   static LocalRegistries registries = new LocalRegistries(2);
@@ -54,27 +53,11 @@ class ReferrersIT {
     Pushed index = images.ociIndex(repo, "1.0", List.of("linux/amd64", "linux/arm64"), 1, 4_000);
     Digest platform = Digest.parse(readJson(RegistryContents.manifest(src().baseUri(), repo, "1.0").orElseThrow().bytes())
         .path("manifests").path(0).path("digest").asText());
-    Pushed signature = cosignSignature(images, repo, index.digest());
-    Pushed platformSignature = cosignSignature(images, repo, platform);
+    Pushed signature = images.cosignSignature(repo, index.digest());
+    Pushed platformSignature = images.cosignSignature(repo, platform);
     Pushed sbom = sbom(images, repo, index);
     Pushed schema = schemaIndex ? images.manifest(repo, tag(index.digest()), indexOf(sbom), MediaTypes.OCI_INDEX) : null;
     return new Signed(index, platform, signature, platformSignature, sbom, schema);
-  }
-
-  /** What {@code cosign sign} pushes: an OCI image manifest whose one layer is the signed payload, the signature in its annotations. */
-  private static Pushed cosignSignature(TestImages images, String repo, Digest subject) {
-    byte[] payload = ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + repo + "\"},\"image\":{\"docker-manifest-digest\":\""
-        + subject + "\"},\"type\":\"cosign container image signature\"},\"optional\":null}").getBytes(StandardCharsets.UTF_8);
-    Pushed layer = images.blob(repo, payload, SIMPLESIGNING);
-    Pushed config = images.blob(repo, ("{\"architecture\":\"\",\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
-        + layer.digest() + "\"]},\"config\":{}}").getBytes(StandardCharsets.UTF_8), MediaTypes.OCI_CONFIG);
-    ObjectNode m = JSON.createObjectNode().put("schemaVersion", 2).put("mediaType", MediaTypes.OCI_MANIFEST);
-    m.set("config", descriptor(config));
-    ObjectNode l = descriptor(layer);
-    l.putObject("annotations").put("dev.cosignproject.cosign/signature", "MEUCIQDx" + subject.hex().substring(0, 16) + "==")
-        .put("dev.sigstore.cosign/bundle", "{\"SignedEntryTimestamp\":\"MEQC\"}");
-    m.putArray("layers").add(l);
-    return images.manifest(repo, tag(subject) + ".sig", bytes(m), MediaTypes.OCI_MANIFEST);
   }
 
   /** An SPDX SBOM as an OCI 1.1 artifact referring to {@code subject}; pushed by digest only. */
@@ -225,6 +208,32 @@ class ReferrersIT {
       MirrorWorkerIT.Run again = MirrorWorkerIT.run("--referrers-only", from, to);
       assertThat(again.exit()).as(again.err()).isZero();
       assertThat(dest.seen(manifestPut().or(blobPut()))).as("pushes after the first run").hasSize(puts);
+    }
+  }
+
+  @Test
+  void pinnedTagsOfARepositoryBringTheirSignaturesAndASecondRunPushesNothing() throws IOException {
+    TestImages images = new TestImages(src().baseUri(), 8);
+    Pushed one = images.image("repo/app", "linux", "amd64", "", true, 1, 2_000);
+    images.tag("repo/app", "1.0", one);
+    Pushed two = images.ociIndex("repo/app", "2.0", List.of("linux/amd64", "linux/arm64"), 1, 2_000);
+    images.cosignSignature("repo/app", one.digest());
+    images.cosignSignature("repo/app", two.digest());
+    try (FaultProxy dest = FaultProxy.start(dst().baseUri())) {
+      String[] args = {"--pin", "1.0@" + one.digest() + ",2.0@" + two.digest(), src().host() + "/repo/app",
+          dest.host() + "/repo/mirror"};
+
+      MirrorWorkerIT.Run run = MirrorWorkerIT.run(args);
+
+      assertThat(run.exit()).as(run.err()).isZero();
+      for (Pushed p : List.of(one, two)) {
+        assertThat(RegistryContents.differences(src().baseUri(), "repo/app", dst().baseUri(), "repo/mirror",
+            tag(p.digest()) + ".sig")).isEmpty();
+      }
+      assertThat(run.out().lines().filter(l -> l.startsWith("referrer"))).hasSize(2);
+      int puts = dest.seen(manifestPut().or(blobPut())).size();
+      assertThat(MirrorWorkerIT.run(args).exit()).isZero();
+      assertThat(dest.seen(manifestPut().or(blobPut()))).hasSize(puts);
     }
   }
 

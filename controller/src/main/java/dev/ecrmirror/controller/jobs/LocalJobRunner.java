@@ -10,6 +10,7 @@ import dev.ecrmirror.worker.MirrorEngine;
 import dev.ecrmirror.worker.MirrorReport;
 import dev.ecrmirror.worker.MirrorRequest;
 import dev.ecrmirror.worker.Progress;
+import dev.ecrmirror.worker.ReferrerPolicy;
 import dev.ecrmirror.worker.RepositoryReport;
 import dev.ecrmirror.worker.RepositoryRequest;
 import java.util.ArrayList;
@@ -42,7 +43,7 @@ public final class LocalJobRunner implements JobRunner {
     List<ImageReference> targets = job.destinations().stream().map(Destination::target).toList();
     MirrorReport report;
     try {
-      report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false));
+      report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false, referrers(job)));
     } catch (RuntimeException e) {
       Failure failure = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
       Map<String, Failure> failures = new HashMap<>();
@@ -71,8 +72,8 @@ public final class LocalJobRunner implements JobRunner {
     List<ImageReference> targets = job.destinations().stream().map(Destination::target).toList();
     RepositoryReport report;
     try {
-      report = engine.mirror(new RepositoryRequest(job.row().source(), targets, job.pins(), job.row().platforms(), false),
-          new Progress());
+      report = engine.mirror(new RepositoryRequest(job.row().source(), targets, job.pins(), job.row().platforms(), false,
+          referrers(job)), new Progress());
     } catch (RuntimeException e) {
       Failure why = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
       Map<String, Failure> errors = new HashMap<>();
@@ -107,6 +108,11 @@ public final class LocalJobRunner implements JobRunner {
       errors.put(job.pins().get(t).tag(), Failure.transientFailure("the copy reported nothing for this tag"));
     }
     return new JobOutcome.CopiedTags(jobId, written, errors);
+  }
+
+  /** Every referrer, unless the row says {@code Referrers=false}: what the job's {@code referrers} parameter says on Batch. */
+  private static ReferrerPolicy referrers(MirrorJob job) {
+    return job.row().referrers() ? ReferrerPolicy.ALL : ReferrerPolicy.NONE;
   }
 
   @Override

@@ -122,7 +122,10 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     return Pin.join(pins);
   }
 
-  /** The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin}. */
+  /**
+   * The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin},
+   * and {@code referrers=false} for a row with {@code Referrers=false} (the job definition's default is true).
+   */
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("source", sourceParameter());
@@ -130,12 +133,15 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (!pins.isEmpty()) {
       p.put("pin", pinParameter());
     }
+    if (!row.referrers()) {
+      p.put("referrers", "false");
+    }
     return p;
   }
 
   /**
    * The worker command for a row with {@code Platforms} (the job definition's command cannot carry
-   * them): {@code --platform P ... [--pin PINS] SOURCE DESTS}.
+   * them): {@code --platform P ... [--pin PINS] [--no-referrers] SOURCE DESTS}.
    */
   public List<String> platformCommand() {
     List<String> command = new ArrayList<>();
@@ -146,6 +152,9 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (!pins.isEmpty()) {
       command.add("--pin");
       command.add(pinParameter());
+    }
+    if (!row.referrers()) {
+      command.add("--no-referrers");
     }
     command.add(sourceParameter());
     command.add(destParameter());
