@@ -26,11 +26,13 @@ import software.constructs.Construct;
  * The mirror-worker job definition: copies a source image, or pinned tags of a source repository,
  * to its destinations, byte for byte.
  *
- * <p>The command is {@code --pin Ref::pin --existing-tags Ref::existing Ref::source Ref::dest}, so a
- * job is submitted with the parameters {@code source} and {@code dest} (destinations comma-separated),
- * by the controller or by hand, and optionally {@code pin} (comma-separated {@code TAG@sha256:…}),
- * which the controller always sends, and {@code existing} ({@code overwrite} by default, {@code keep}
- * or {@code backup}), which it sends for a row with that {@code ExistingTags}.
+ * <p>The command is {@code --pin Ref::pin --existing-tags Ref::existing --referrers Ref::referrers
+ * Ref::source Ref::dest}, so a job is submitted with the parameters {@code source} and {@code dest}
+ * (destinations comma-separated), by the controller or by hand, and optionally {@code pin}
+ * (comma-separated {@code TAG@sha256:…}), which the controller always sends, {@code existing}
+ * ({@code overwrite} by default, {@code keep} or {@code backup}), which it sends for a row with that
+ * {@code ExistingTags}, and {@code referrers} ({@code true} by default; {@code false} copies the image
+ * without its signatures, SBOMs and attestations).
  */
 public final class WorkerJob extends Construct {
 
@@ -44,7 +46,7 @@ public final class WorkerJob extends Construct {
 
   /** The container command: every parameter in its place, {@code pin} as an option. */
   static final List<String> COMMAND =
-      List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "Ref::source", "Ref::dest");
+      List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest");
 
   /**
    * Placeholders that fail fast as invalid references when a job is submitted without {@code source}
@@ -53,7 +55,7 @@ public final class WorkerJob extends Construct {
    */
   static final Map<String, String> DEFAULT_PARAMETERS =
       Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS,
-          "existing", "overwrite");
+          "existing", "overwrite", "referrers", "true");
 
   /** Attempts per job: the first run plus retries of infrastructure failures. */
   static final int ATTEMPTS = 3;
@@ -125,6 +127,8 @@ public final class WorkerJob extends Construct {
                     "ecr:BatchGetImage",
                     "ecr:GetDownloadUrlForLayer",
                     "ecr:DescribeImages",
+                    // tags/list, where referrer tags (sha256-<hex>.sig, ...) are found
+                    "ecr:ListImages",
                     "ecr:InitiateLayerUpload",
                     "ecr:UploadLayerPart",
                     "ecr:CompleteLayerUpload",

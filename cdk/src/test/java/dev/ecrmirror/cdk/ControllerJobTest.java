@@ -26,7 +26,7 @@ class ControllerJobTest {
                     Map.of(
                         "ContainerProperties",
                         Match.objectLike(
-                            Map.of("Command", List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "Ref::source", "Ref::dest"))))))
+                            Map.of("Command", List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest"))))))
             .keySet()
             .iterator()
             .next();
@@ -210,7 +210,7 @@ class ControllerJobTest {
             "ContainerProperties",
             Match.objectLike(
                 Map.of(
-                    "Command", List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "Ref::source", "Ref::dest"),
+                    "Command", List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest"),
                     "Image", "123456789012.dkr.ecr.us-east-1.amazonaws.com/tools/mirror-worker:1.2.3"))));
   }
 

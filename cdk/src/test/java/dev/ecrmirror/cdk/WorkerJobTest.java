@@ -9,7 +9,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class WorkerJobTest {
 
-  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "Ref::source", "Ref::dest");
+  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest");
 
   private static Template template;
 
@@ -35,7 +35,8 @@ class WorkerJobTest {
         Map.of(
             "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
             "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue(),
-                "existing", Match.anyValue()),
+                "existing", Match.anyValue(),
+                "referrers", "true"),
             "PlatformCapabilities", List.of("FARGATE")));
   }
 
@@ -51,6 +52,7 @@ class WorkerJobTest {
             Map.of(
                 "pin", "none",
                 "existing", "overwrite",
+                "referrers", "true",
                 "source", "MISSING_SOURCE_PARAMETER",
                 "dest", "MISSING_DEST_PARAMETER")));
   }
@@ -185,6 +187,7 @@ class WorkerJobTest {
                                 "ecr:BatchGetImage",
                                 "ecr:GetDownloadUrlForLayer",
                                 "ecr:DescribeImages",
+                                "ecr:ListImages",
                                 "ecr:InitiateLayerUpload",
                                 "ecr:UploadLayerPart",
                                 "ecr:CompleteLayerUpload",

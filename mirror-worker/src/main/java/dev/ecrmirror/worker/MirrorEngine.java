@@ -157,7 +157,12 @@ public final class MirrorEngine {
     // but a request still timing out after a failure elsewhere: those are dropped, not waited on.
     ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mirror-", 0).factory());
     try {
-      return new Run(request, threads, progress).execute();
+      // --referrers-only: the image is only checked (as a dry run would), its referrers then copied.
+      Run run = new Run(request.referrers().only() ? new MirrorRequest(request.source(), request.destinations(),
+          request.platforms(), true, request.existingTags(), request.referrers()) : request, threads, progress);
+      MirrorReport report = run.execute();
+      return ReferrerCopy.after(this, client, request.source(), request.referrers(), request.dryRun(),
+          List.of(new ReferrerCopy.Image(report, Optional.ofNullable(run.loadedTop)))).getFirst();
     } finally {
       threads.shutdownNow();
     }
@@ -171,7 +176,14 @@ public final class MirrorEngine {
     // Platform threads, as for one image (see above).
     ExecutorService threads = Executors.newCachedThreadPool(Thread.ofPlatform().daemon().name("mirror-", 0).factory());
     try {
-      return new RepositoryRun(client, request, threads, jobs, retries, destinationSetup, readTimeout, progress).execute();
+      RepositoryRequest images = request.referrers().only() ? new RepositoryRequest(request.source(),
+          request.destinations(), request.pins(), request.platforms(), true, request.existingTags(), request.referrers()) : request;
+      RepositoryRun run = new RepositoryRun(client, images, threads, jobs, retries, destinationSetup, readTimeout, progress);
+      RepositoryReport report = run.execute();
+      List<ReferrerCopy.Image> tags = report.tags().stream()
+          .map(t -> new ReferrerCopy.Image(t, run.loadedTop(t.source().digest().orElseThrow()))).toList();
+      return new RepositoryReport(report.source(), ReferrerCopy.after(this, client, request.source(), request.referrers(),
+          request.dryRun(), tags), report.sourceBytesRead());
     } finally {
       threads.shutdownNow();
     }
@@ -207,6 +219,8 @@ public final class MirrorEngine {
     private final BlobFanout fanout;
     private final BlobCopier copier;
     private final Progress progress;
+    /** The top manifest written (or to write), once read: the subjects of the image's referrers. */
+    Manifest loadedTop;
 
     Run(MirrorRequest request, ExecutorService threads, Progress progress) {
       this.request = request;
@@ -280,6 +294,7 @@ public final class MirrorEngine {
       for (Target t : targets) {
         results.add(done.get(t));
       }
+      loadedTop = tree == null ? null : tree.top();
       return new MirrorReport(pinned, finalDigest, mediaType, tree != null && tree.rewritten(), results,
           fanout.sourceBytesRead());
     }

@@ -13,18 +13,32 @@ import java.util.Objects;
  * @param platforms the platforms to keep from an index; empty copies every entry unchanged
  * @param dryRun when true, only report what would be copied
  * @param existingTags what to do with a destination tag that holds another digest
+ * @param referrers which signatures, SBOMs and attestations go with the image
  */
 public record MirrorRequest(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
-    boolean dryRun, ExistingTagPolicy existingTags) {
+    boolean dryRun, ExistingTagPolicy existingTags, ReferrerPolicy referrers) {
 
-  /** A request that overwrites destination tags holding another digest. */
+  /** A request that overwrites destination tags holding another digest and copies every referrer: the defaults. */
   public MirrorRequest(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
       boolean dryRun) {
-    this(source, destinations, platforms, dryRun, ExistingTagPolicy.overwrite());
+    this(source, destinations, platforms, dryRun, ExistingTagPolicy.overwrite(), ReferrerPolicy.ALL);
+  }
+
+  /** A request with this existing-tag policy, copying every referrer. */
+  public MirrorRequest(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
+      boolean dryRun, ExistingTagPolicy existingTags) {
+    this(source, destinations, platforms, dryRun, existingTags, ReferrerPolicy.ALL);
+  }
+
+  /** A request with this referrer policy, overwriting destination tags. */
+  public MirrorRequest(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
+      boolean dryRun, ReferrerPolicy referrers) {
+    this(source, destinations, platforms, dryRun, ExistingTagPolicy.overwrite(), referrers);
   }
 
   public MirrorRequest {
     Objects.requireNonNull(existingTags, "existingTags");
+    Objects.requireNonNull(referrers, "referrers");
     destinations = List.copyOf(destinations);
     platforms = List.copyOf(platforms);
     if (destinations.isEmpty()) {

@@ -81,7 +81,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
 
   /** What the arguments ask for: one image, or tags of a repository (listed by rules, or pinned). */
   private record Plan(ImageReference source, List<ImageReference> destinations, List<Platform> platforms,
-      Optional<TagRules> rules, List<Pin> pins, ExistingTagPolicy existingTags) {
+      Optional<TagRules> rules, List<Pin> pins, ExistingTagPolicy existingTags, ReferrerPolicy referrers) {
 
     boolean repository() {
       return rules.isPresent() || (!pins.isEmpty() && source.isBare());
@@ -117,7 +117,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
             progress, out, err);
       }
       MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
-          options.dryRun(), plan.existingTags()), progress);
+          options.dryRun(), plan.existingTags(), plan.referrers()), progress);
       return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
     } catch (RegistryException | RateLimitedException e) {
       CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
@@ -166,7 +166,8 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     } else if (!pins.isEmpty()) {
       src = pinnedSource(src, pins);
     }
-    return new Plan(src, dests, selected, rules, pins, options.policy().existingTags(Clock.systemUTC()));
+    return new Plan(src, dests, selected, rules, pins, options.policy().existingTags(Clock.systemUTC()),
+        options.referrers().policy());
   }
 
   /** A tagged source takes one pin, for its own tag; the copy is then pinned to that pin's digest. */
@@ -233,7 +234,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     RepositoryReport report = pins.isEmpty()
         ? new RepositoryReport(plan.source(), List.of(), 0)
         : engine.mirror(new RepositoryRequest(plan.source(), plan.destinations(), pins, plan.platforms(),
-            options.dryRun(), plan.existingTags()), progress);
+            options.dryRun(), plan.existingTags(), plan.referrers()), progress);
     return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
   }
 
@@ -349,6 +350,17 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       }
       out.println(line);
     }
+    printReferrers(report, out);
+  }
+
+  /** One line per referrer this run pushed ({@code referrer    REF sha256:… (TYPE)}); those already there print nothing. */
+  private static void printReferrers(MirrorReport report, PrintWriter out) {
+    for (MirrorReport.Referrer r : report.referrers()) {
+      if (r.pushed()) {
+        out.println(String.format("%-11s %s %s%s", "referrer", r.destination(), r.digest(),
+            r.artifactType().isEmpty() ? "" : " (" + r.artifactType() + ")"));
+      }
+    }
   }
 
   /** A text line's first columns, {@code copied      REF}: the status padded so destinations line up. */
@@ -400,6 +412,12 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       d.put("blobsUploaded", r.blobsUploaded());
       d.put("blobsMounted", r.blobsMounted());
       d.put("blobsPresent", r.blobsPresent());
+    }
+    ArrayNode referrers = root.putArray("referrers");
+    for (MirrorReport.Referrer r : report.referrers()) {
+      referrers.addObject().put("destination", r.destination().toString()).put("subject", r.subject().toString())
+          .put("digest", r.digest().toString()).put("artifactType", r.artifactType().isEmpty() ? null : r.artifactType())
+          .put("status", r.pushed() ? "copied" : "in_sync");
     }
     return root;
   }
@@ -503,6 +521,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
         }
         out.println(line);
       }
+      printReferrers(tag, out);
     }
     out.println(Summary.of(report).line(dryRun));
   }

@@ -16,18 +16,32 @@ import java.util.Objects;
  * @param platforms the platforms to keep from an index; empty copies every entry unchanged
  * @param dryRun when true, only report what would be copied
  * @param existingTags what to do with a destination tag that holds another digest
+ * @param referrers which signatures, SBOMs and attestations go with each tag's image
  */
 public record RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
-    List<Platform> platforms, boolean dryRun, ExistingTagPolicy existingTags) {
+    List<Platform> platforms, boolean dryRun, ExistingTagPolicy existingTags, ReferrerPolicy referrers) {
 
-  /** A request that overwrites destination tags holding another digest. */
+  /** A request that overwrites destination tags holding another digest and copies every referrer: the defaults. */
   public RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
       List<Platform> platforms, boolean dryRun) {
-    this(source, destinations, pins, platforms, dryRun, ExistingTagPolicy.overwrite());
+    this(source, destinations, pins, platforms, dryRun, ExistingTagPolicy.overwrite(), ReferrerPolicy.ALL);
+  }
+
+  /** A request with this existing-tag policy, copying every referrer. */
+  public RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
+      List<Platform> platforms, boolean dryRun, ExistingTagPolicy existingTags) {
+    this(source, destinations, pins, platforms, dryRun, existingTags, ReferrerPolicy.ALL);
+  }
+
+  /** A request with this referrer policy, overwriting destination tags. */
+  public RepositoryRequest(ImageReference source, List<ImageReference> destinations, List<Pin> pins,
+      List<Platform> platforms, boolean dryRun, ReferrerPolicy referrers) {
+    this(source, destinations, pins, platforms, dryRun, ExistingTagPolicy.overwrite(), referrers);
   }
 
   public RepositoryRequest {
     Objects.requireNonNull(existingTags, "existingTags");
+    Objects.requireNonNull(referrers, "referrers");
     destinations = List.copyOf(destinations);
     pins = List.copyOf(pins);
     platforms = List.copyOf(platforms);

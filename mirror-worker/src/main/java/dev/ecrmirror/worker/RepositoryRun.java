@@ -60,6 +60,7 @@ final class RepositoryRun {
   private final Map<Digest, Failure> manifestErrors = new HashMap<>();
   private final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
   private final Map<Digest, List<Digest>> blobsByImage = new HashMap<>();
+  private final List<Tag> tags = new ArrayList<>();
 
   /** One pinned tag and, once loaded, its tree. */
   private static final class Tag {
@@ -147,7 +148,6 @@ final class RepositoryRun {
 
   RepositoryReport execute() {
     List<Repo> repos = request.destinations().stream().map(Repo::new).toList();
-    List<Tag> tags = new ArrayList<>();
     for (Pin pin : request.pins()) {
       Tag tag = new Tag(pin, request.source().withTag(pin.tag()).withDigest(pin.digest()));
       for (Repo repo : repos) {
@@ -228,6 +228,11 @@ final class RepositoryRun {
   /** Under --existing-tags keep, why the slot's tag (holding another digest) must not be written. */
   private Optional<Failure> refusal(Slot slot) {
     return slot.holds.flatMap(held -> request.existingTags().refusal(slot.ref, held, slot.tag.finalDigest()));
+  }
+
+  /** The top manifest of the tag pinned to {@code pinned}, once read (rewritten with --platform), for its referrers. */
+  Optional<Manifest> loadedTop(Digest pinned) {
+    return tags.stream().filter(t -> t.pin.digest().equals(pinned) && t.top != null).map(t -> t.top).findFirst();
   }
 
   private static DestinationResult failed(Slot slot) {

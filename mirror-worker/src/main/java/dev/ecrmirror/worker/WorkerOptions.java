@@ -76,6 +76,8 @@ final class WorkerOptions {
 
   private final TagRuleOptions rules = new TagRuleOptions();
 
+  private final ReferrerCliOptions referrers = new ReferrerCliOptions();
+
   /** The {@code mirror-worker} command, running {@code command} once these options are parsed. */
   CommandSpec commandSpec(Callable<Integer> command) {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name("mirror-worker").version("mirror-worker 0.1.0")
@@ -89,6 +91,7 @@ final class WorkerOptions {
         .addOption(json)
         .addMixin("engine", engine.mixin())
         .addMixin("policy", policy.mixin())
+        .addMixin("referrers", referrers.mixin())
         .addOption(progressMode)
         .addOption(progressInterval)
         .addMixin("registry", registry.mixin())
@@ -174,6 +177,10 @@ final class WorkerOptions {
 
   boolean json() {
     return json.getValue();
+  }
+
+  ReferrerCliOptions referrers() {
+    return referrers;
   }
 
   EngineCliOptions engine() {

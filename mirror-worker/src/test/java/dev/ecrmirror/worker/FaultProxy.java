@@ -28,7 +28,8 @@ import java.util.function.Predicate;
  * An HTTP/1.1 reverse proxy on loopback between the worker and a registry, which injects faults
  * on the requests a rule selects: error statuses, 429 with {@code Retry-After}, a connection reset
  * or a truncated body in the middle of a blob, a redirect of blob downloads to another host, or
- * ECR's refusal to overwrite a tag of an immutable repository.
+ * ECR's refusal to overwrite a tag of an immutable repository. It can also answer some requests
+ * itself, for an API the registry behind lacks (docker-registry 2.8 has no referrers API).
  * Every connection serves one request ({@code Connection: close}) so faults never leak between requests.
  */
 final class FaultProxy implements AutoCloseable {
@@ -53,6 +54,11 @@ final class FaultProxy implements AutoCloseable {
   record Seen(String method, String path, Map<String, String> headers, String fault, long atNanos) {}
 
   private record Rule(Predicate<Seen> selects, Fault fault, AtomicInteger remaining) {}
+
+  /** An answer the proxy gives itself, with status 200: its body, or null to pass the request on. */
+  private record Answer(Predicate<Seen> selects, String contentType, java.util.function.Function<Seen, byte[]> body) {}
+
+  private final List<Answer> answers = new CopyOnWriteArrayList<>();
 
   private final ServerSocket server;
   private final URI upstream;
@@ -79,6 +85,15 @@ final class FaultProxy implements AutoCloseable {
   /** Applies {@code fault} to the next {@code times} requests {@code selects} picks. */
   FaultProxy inject(Predicate<Seen> selects, Fault fault, int times) {
     rules.add(new Rule(selects, fault, new AtomicInteger(times)));
+    return this;
+  }
+
+  /**
+   * Answers the requests {@code selects} picks itself, 200 with {@code body}'s bytes of {@code contentType}
+   * (a null body passes the request on); they are recorded like the others.
+   */
+  FaultProxy answer(Predicate<Seen> selects, String contentType, java.util.function.Function<Seen, byte[]> body) {
+    answers.add(new Answer(selects, contentType, body));
     return this;
   }
 
@@ -147,6 +162,18 @@ final class FaultProxy implements AutoCloseable {
         seen.add(request);
         writeHead(out, "401 Unauthorized", Map.of("WWW-Authenticate", "Basic realm=\"fault-proxy\"", "Content-Length", "0"));
         return;
+      }
+      for (Answer answer : answers) {
+        byte[] bytes = answer.selects().test(request) ? answer.body().apply(request) : null;
+        if (bytes != null) {
+          seen.add(request);
+          writeHead(out, "200 OK", Map.of("Content-Type", answer.contentType(), "Content-Length", String.valueOf(bytes.length)));
+          if (!request.method().equals("HEAD")) {
+            out.write(bytes);
+          }
+          out.flush();
+          return;
+        }
       }
       Fault fault = pick(request);
       seen.add(new Seen(request.method(), request.path(), headers, fault == null ? null : fault.name(), request.atNanos()));

@@ -213,6 +213,47 @@ public final class RegistryClient {
     return new TagList(tags, requests);
   }
 
+  /**
+   * The descriptors of the manifests that refer to {@code subject} (their {@code subject} field names
+   * it), from the OCI referrers API ({@code GET /v2/NAME/referrers/DIGEST}), following {@code Link}
+   * pages; empty when the registry does not serve that API (a registry that does answers 200 with an
+   * index, empty or not, for any digest). Each descriptor is as the registry wrote it ({@code
+   * artifactType}, annotations). Not a manifest pull.
+   *
+   * @see <a href="https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-referrers">Listing referrers</a>
+   */
+  public Optional<List<JsonNode>> referrers(ImageReference repo, Digest subject) {
+    String action = "list referrers of " + repo.name() + "@" + subject;
+    List<JsonNode> out = new ArrayList<>();
+    URI next = base(repo).resolve("/v2/" + repo.repository() + "/referrers/" + subject);
+    Set<URI> seen = new HashSet<>();
+    while (next != null) {
+      if (!seen.add(next)) {
+        throw new RegistryException(action, 200, "PAGINATION_INVALID", "the registry's Link header loops back to " + next);
+      }
+      URI page = next;
+      Response response = send(action, repo, pull(repo), true,
+          () -> Request.of("GET", page, Map.of("Accept", MediaTypes.OCI_INDEX), MANIFEST_TIMEOUT));
+      // A registry without the API answers its unknown route with 404 (docker-registry 2.8), or 400/405.
+      if (out.isEmpty() && seen.size() == 1
+          && (response.status() == 404 || response.status() == 405 || response.status() == 400)) {
+        response.discard();
+        return Optional.empty();
+      }
+      expect(action, response, 200);
+      byte[] bytes = read(action, response, MAX_MANIFEST_BYTES);
+      try {
+        for (JsonNode d : Json.readTree(bytes).path("manifests")) {
+          out.add(d);
+        }
+      } catch (IOException e) {
+        throw new RegistryException(action, 200, "", "the registry's referrers index is not JSON: " + e.getMessage(), e);
+      }
+      next = response.header("Link").flatMap(RegistryClient::nextLink).map(page::resolve).orElse(null);
+    }
+    return Optional.of(out);
+  }
+
   /** The target of {@code rel="next"} in a {@code Link} header, if any. */
   static Optional<String> nextLink(String header) {
     for (String link : header.split(",(?=\\s*<)")) {

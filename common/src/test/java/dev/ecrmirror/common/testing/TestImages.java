@@ -120,6 +120,29 @@ public final class TestImages {
   }
 
   /**
+   * What {@code cosign sign} pushes for {@code subject}: an OCI image manifest whose one layer is
+   * the signed simple-signing payload, the signature and bundle in that layer's annotations, tagged
+   * {@code sha256-<hex>.sig}.
+   */
+  public Pushed cosignSignature(String repo, Digest subject) {
+    byte[] payload = ("{\"critical\":{\"identity\":{\"docker-reference\":\"" + repo + "\"},\"image\":{"
+        + "\"docker-manifest-digest\":\"" + subject + "\"},\"type\":\"cosign container image signature\"},"
+        + "\"optional\":null}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Pushed layer = blob(repo, payload, "application/vnd.dev.cosign.simplesigning.v1+json");
+    Pushed config = blob(repo, ("{\"architecture\":\"\",\"os\":\"\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+        + layer.digest() + "\"]},\"config\":{}}").getBytes(java.nio.charset.StandardCharsets.UTF_8), MediaTypes.OCI_CONFIG);
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("schemaVersion", 2);
+    manifest.put("mediaType", MediaTypes.OCI_MANIFEST);
+    manifest.set("config", descriptor(config));
+    ObjectNode l = descriptor(layer);
+    l.putObject("annotations").put("dev.cosignproject.cosign/signature", "MEUCIQDx" + subject.hex().substring(0, 16) + "==")
+        .put("dev.sigstore.cosign/bundle", "{\"SignedEntryTimestamp\":\"MEQC\"}");
+    manifest.putArray("layers").add(l);
+    return manifest(repo, subject.algorithm() + "-" + subject.hex() + ".sig", write(manifest), MediaTypes.OCI_MANIFEST);
+  }
+
+  /**
    * A multi-platform OCI index with {@code platforms} ("os/arch[/variant]") images, an attestation
    * entry per image (platform unknown/unknown, as BuildKit writes them), an artifact entry, and
    * index annotations; tagged {@code tag}. Indented with tabs so any re-serialization shows.

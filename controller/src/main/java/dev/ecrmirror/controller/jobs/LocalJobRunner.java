@@ -11,6 +11,7 @@ import dev.ecrmirror.worker.MirrorEngine;
 import dev.ecrmirror.worker.MirrorReport;
 import dev.ecrmirror.worker.MirrorRequest;
 import dev.ecrmirror.worker.Progress;
+import dev.ecrmirror.worker.ReferrerPolicy;
 import dev.ecrmirror.worker.RepositoryReport;
 import dev.ecrmirror.worker.RepositoryRequest;
 import java.time.Clock;
@@ -64,7 +65,8 @@ public final class LocalJobRunner implements JobRunner {
     List<ImageReference> targets = job.destinations().stream().map(Destination::target).toList();
     MirrorReport report;
     try {
-      report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false, existingTags(job)));
+      report = engine.mirror(new MirrorRequest(source, targets, job.row().platforms(), false, existingTags(job),
+          referrers(job)));
     } catch (RuntimeException e) {
       Failure failure = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
       Map<String, Failure> failures = new HashMap<>();
@@ -95,7 +97,7 @@ public final class LocalJobRunner implements JobRunner {
     RepositoryReport report;
     try {
       report = engine.mirror(new RepositoryRequest(job.row().source(), targets, job.pins(), job.row().platforms(), false,
-          existingTags(job)), new Progress());
+          existingTags(job), referrers(job)), new Progress());
     } catch (RuntimeException e) {
       Failure why = new Failure(Failures.kind(e), "copy from " + job.sourceParameter() + " failed: " + Failures.describe(e));
       Map<String, Failure> errors = new HashMap<>();
@@ -136,6 +138,11 @@ public final class LocalJobRunner implements JobRunner {
   /** The row's ExistingTags policy, as the worker takes it from the job's {@code existing} parameter. */
   private static ExistingTagPolicy existingTags(MirrorJob job) {
     return ExistingTagPolicy.of(job.row().existingTags(), Clock.systemUTC());
+  }
+
+  /** Every referrer, unless the row says {@code Referrers=false}: what the job's {@code referrers} parameter says on Batch. */
+  private static ReferrerPolicy referrers(MirrorJob job) {
+    return job.row().referrers() ? ReferrerPolicy.ALL : ReferrerPolicy.NONE;
   }
 
   @Override

@@ -127,8 +127,10 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
   }
 
   /**
-   * The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin} and,
-   * for a row with another {@code ExistingTags} than overwrite, {@code existing}.
+   * The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin},
+   * {@code existing} for a row with another {@code ExistingTags} than overwrite, and
+   * {@code referrers=false} for a row with {@code Referrers=false} (the job definition's defaults are
+   * overwrite and true).
    */
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>();
@@ -141,12 +143,15 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (row.existingTags() != ExistingTags.OVERWRITE) {
       p.put(EXISTING_PARAMETER, row.existingTags().word());
     }
+    if (!row.referrers()) {
+      p.put("referrers", "false");
+    }
     return p;
   }
 
   /**
    * The worker command for a row with {@code Platforms} (the job definition's command cannot carry
-   * them): {@code --platform P ... [--pin PINS] [--existing-tags POLICY] SOURCE DESTS}.
+   * them): {@code --platform P ... [--pin PINS] [--existing-tags POLICY] [--no-referrers] SOURCE DESTS}.
    */
   public List<String> platformCommand() {
     List<String> command = new ArrayList<>();
@@ -161,6 +166,9 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (row.existingTags() != ExistingTags.OVERWRITE) {
       command.add("--existing-tags");
       command.add(row.existingTags().word());
+    }
+    if (!row.referrers()) {
+      command.add("--no-referrers");
     }
     command.add(sourceParameter());
     command.add(destParameter());

@@ -14,6 +14,8 @@ public final class Attributes {
   public static final String DESTINATION = "Destination";
   public static final String PLATFORMS = "Platforms";
   public static final String ENABLED = "Enabled";
+  /** Whether jobs copy the image's signatures, SBOMs and attestations too (default true). */
+  public static final String REFERRERS = "Referrers";
 
   // Tag rules (user attributes): a row carrying any of them is a repository row.
   public static final String TAGS = "Tags";

@@ -44,6 +44,11 @@ public record MirrorRow(String key, ImageReference source, List<Destination> des
     return RowParser.existingTags(item);
   }
 
+  /** Whether the row's jobs copy the image's referrers (signatures, SBOMs): its {@code Referrers} attribute, default true. */
+  public boolean referrers() {
+    return RowParser.referrers(item);
+  }
+
   /** The platform selection as one normalized string ({@code linux/amd64,linux/arm64}), empty for all. */
   public String platformsKey() {
     return platforms.stream().map(Platform::toString).sorted().collect(Collectors.joining(","));

@@ -92,6 +92,7 @@ public final class RowParser {
         }
       }
       boolean enabled = bool(ENABLED, item.get(ENABLED), true);
+      referrers(item); // checked here, so a bad value makes the row invalid rather than its job fail
       return new MirrorRow(key, source, List.copyOf(destinations.values()), platforms, rules, enabled, state, item);
     } catch (RowException e) {
       return new InvalidRow(key, e.getMessage(), state, item);
@@ -115,6 +116,11 @@ public final class RowParser {
     } catch (IllegalArgumentException e) {
       throw new RowException(e.getMessage());
     }
+  }
+
+  /** The row's {@code Referrers} attribute: a boolean or the string true/false, true when absent. */
+  static boolean referrers(Map<String, AttributeValue> item) {
+    return bool(REFERRERS, item.get(REFERRERS), true);
   }
 
   /** The reference part of a {@code Source} key: everything before a {@code #LABEL} suffix. */

@@ -57,6 +57,19 @@ class MirrorJobTest {
   }
 
   @Test
+  void aRowWithReferrersFalseTellsItsJobToCopyTheImageAlone() {
+    MirrorRow row = row("docker.io/library/redis:7", "r.example/redis", Map.of("Referrers", AttributeValue.fromBool(false),
+        "Platforms", AttributeValue.fromS("linux/amd64")));
+    MirrorJob job = new MirrorJob(row, A, row.destinations());
+    assertThat(job.parameters()).containsEntry("referrers", "false");
+    assertThat(job.platformCommand()).containsExactly("--platform", "linux/amd64", "--pin", "7@" + A, "--no-referrers",
+        "docker.io/library/redis:7", "r.example/redis");
+    // The default (true) is the job definition's: nothing to send.
+    MirrorRow plain = row("docker.io/library/redis:7", "r.example/redis", Map.of());
+    assertThat(new MirrorJob(plain, A, plain.destinations()).parameters()).doesNotContainKey("referrers");
+  }
+
+  @Test
   void aSourceNamedByDigestHasNoPin() {
     MirrorRow row = row("docker.io/library/redis@" + A, "r.example/redis", Map.of());
     MirrorJob job = new MirrorJob(row, A, row.destinations());

@@ -80,6 +80,17 @@ class RowParserTest {
   }
 
   @Test
+  void referrersIsTrueUnlessTheRowSaysFalseAndAnythingElseMakesItInvalid() {
+    assertThat(valid(item("alpine", AttributeValue.fromS("r.example/a"))).referrers()).isTrue();
+    assertThat(valid(item("alpine", AttributeValue.fromS("r.example/a"), "Referrers", AttributeValue.fromBool(false)))
+        .referrers()).isFalse();
+    assertThat(valid(item("alpine", AttributeValue.fromS("r.example/a"), "Referrers", AttributeValue.fromS("False")))
+        .referrers()).isFalse();
+    assertThat(invalid(item("alpine", AttributeValue.fromS("r.example/a"), "Referrers", AttributeValue.fromS("signatures"))))
+        .isEqualTo("Referrers is the string 'signatures'; expected true or false");
+  }
+
+  @Test
   void systemAttributesAreRead() {
     MirrorRow row = valid(item("alpine", AttributeValue.fromS("r.example/a"),
         "MirrorStatus", AttributeValue.fromS("submitted"), "JobId", AttributeValue.fromS("j-1"),
