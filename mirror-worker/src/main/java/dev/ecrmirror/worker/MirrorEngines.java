@@ -45,6 +45,11 @@ public final class MirrorEngines {
       }
     }
 
+    /** The same settings with these repository settings. */
+    public Settings withRepositorySettings(RepositorySettings settings) {
+      return new Settings(jobs, retries, readTimeout, createRepositories, settings);
+    }
+
     /** {@code jobs} at once, 3 retries, the default read timeout, missing ECR repositories created. */
     public static Settings defaults(int jobs) {
       return new Settings(jobs, 3, MirrorEngine.DEFAULT_READ_TIMEOUT, true);

@@ -168,12 +168,16 @@ public final class RegistryCliOptions {
    */
   public synchronized EcrClients ecrClients(Map<String, String> env) {
     if (ecrClients == null) {
-      List<String> given = assumeRoles.getValue();
-      AssumeRoles parsed = given != null && !given.isEmpty() ? AssumeRoles.parse("--assume-role", given)
-          : AssumeRoles.parse("$" + AssumeRoles.ENV, List.of(env.getOrDefault(AssumeRoles.ENV, "")));
-      ecrClients = EcrClients.fromEnvironment(env, parsed);
+      ecrClients = EcrClients.fromEnvironment(env, assumeRoles(env));
     }
     return ecrClients;
+  }
+
+  /** {@code --assume-role}, else {@value AssumeRoles#ENV}; throws {@link IllegalArgumentException} naming a malformed one. */
+  public AssumeRoles assumeRoles(Map<String, String> env) {
+    List<String> given = assumeRoles.getValue();
+    return given != null && !given.isEmpty() ? AssumeRoles.parse("--assume-role", given)
+        : AssumeRoles.parse("$" + AssumeRoles.ENV, List.of(env.getOrDefault(AssumeRoles.ENV, "")));
   }
 
   /** The {@code --retry-times} value. */

@@ -180,7 +180,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     int scanSegments = scan.segments();
     try (TableOptions.Session session = where.open(env, services.endpoints())) {
       RegistryClient client = new RegistryClient(options);
-      Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
+      session.clients().assume(registry.assumeRoles(env), env);
+      Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecrFor)) : Optional.empty();
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagLister(client, session));
       JobRunner runner = runner(session, client);
       Controller controller = new Controller(session.table(), session.tags(), checker, runner, Clock.systemUTC(),
@@ -231,7 +232,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
 
   /** How repository rows' source repositories are listed: ECR ones through the ECR API (with digests) unless --no-ecr-api. */
   private TagLister tagLister(RegistryClient client, TableOptions.Session session) {
-    return new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty());
+    return new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecrFor)) : Optional.empty());
   }
 
   private JobRunner runner(TableOptions.Session session, RegistryClient client) {
@@ -243,7 +244,11 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      return new LocalJobRunner(MirrorEngines.build(client, settings, session.clients()::ecr));
+      MirrorEngines.Settings base = settings;
+      // A row's RepositorySettings lie over --repository-settings, as a job's settings parameter over the worker's.
+      return new LocalJobRunner(MirrorEngines.build(client, base, session.clients()::ecrFor),
+          row -> MirrorEngines.build(client, base.withRepositorySettings(row.over(base.repositorySettings())),
+              session.clients()::ecrFor));
     }
     if (!dryRun && (jobQueue == null || jobQueue.isBlank() || jobDefinition == null || jobDefinition.isBlank())) {
       throw new UsageException("sync needs --job-queue and --job-definition (or $ECR_MIRROR_JOB_QUEUE and "

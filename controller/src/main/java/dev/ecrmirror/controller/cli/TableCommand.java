@@ -3,6 +3,8 @@ package dev.ecrmirror.controller.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecrmirror.common.Json;
+import dev.ecrmirror.common.aws.RepositorySettings;
 import dev.ecrmirror.common.cli.ArgumentLists;
 import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
@@ -100,6 +102,13 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Option(names = "--disabled", description = "Write the row with Enabled=false (kept, never synced).")
     boolean disabled;
 
+    @Option(names = "--repository-settings", paramLabel = "JSON",
+        description = "Settings of the ECR repositories the worker creates for this row's destinations, stored as "
+            + "RepositorySettings and laid over the deployment's: the worker's --repository-settings JSON, e.g. "
+            + "'{\"mode\":\"refresh\"}' or '{\"scanOnPush\":true,\"encryption\":\"KMS\",\"kmsKey\":\"arn:aws:kms:…\"}'. "
+            + "none removes them. Default: the row's settings are kept.")
+    String repositorySettings;
+
     @Override
     public ExitCodes.Meanings exitCodes() {
       return new ExitCodes.Meanings("written", "the table could not be written",
@@ -154,16 +163,34 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
       if (!selected.isEmpty()) {
         item.put(Attributes.PLATFORMS, AttributeValue.fromS(String.join(",", selected)));
       }
+      String settingsJson = null;
+      if (repositorySettings != null) {
+        RepositorySettings parsed;
+        try {
+          parsed = RepositorySettings.parse("--repository-settings", repositorySettings);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+        settingsJson = parsed.isEmpty() ? "" : parsed.toJson();
+        if (!settingsJson.isEmpty()) {
+          item.put(Attributes.REPOSITORY_SETTINGS, AttributeValue.fromS(settingsJson));
+        }
+      }
       if (RowParser.parse(item) instanceof InvalidRow invalid) {
         throw new UsageException(invalid.reason());
       }
       try (TableOptions.Session session = where.open(ControllerCli.env())) {
         session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty(), ruleAttributes);
+        if (settingsJson != null) {
+          session.table().putRepositorySettings(key, settingsJson);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("put " + key + " -> " + String.join(", ", dests)
             + (ruleAttributes.isEmpty() ? "" : " (rules " + describe(ruleAttributes) + ")")
             + (selected.isEmpty() ? "" : " (platforms " + String.join(",", selected) + ")")
-            + (disabled ? " (disabled)" : "") + " in table " + session.table().name());
+            + (disabled ? " (disabled)" : "")
+            + (settingsJson == null || settingsJson.isEmpty() ? "" : " (repository settings " + settingsJson + ")")
+            + " in table " + session.table().name());
         out.flush();
       }
       return ControllerCli.OK;
@@ -307,6 +334,13 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
         o.put(Attributes.ATTEMPTS, s.attempts());
       }
       s.nextAttemptAt().ifPresent(v -> o.put(Attributes.NEXT_ATTEMPT_AT, v.toString()));
+      if (row instanceof MirrorRow m && !m.repositorySettings().isEmpty()) {
+        try {
+          o.set(Attributes.REPOSITORY_SETTINGS, Json.readTree(m.repositorySettings().toJson()));
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
       if (row instanceof MirrorRow m && m.isRepository()) {
         ObjectNode rules = o.putObject("Rules");
         for (String attribute : Attributes.RULES) {

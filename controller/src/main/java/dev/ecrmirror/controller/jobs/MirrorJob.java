@@ -122,7 +122,19 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     return Pin.join(pins);
   }
 
-  /** The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin}. */
+  /**
+   * The {@code settings} parameter: the row's {@code RepositorySettings} as compact JSON, which the
+   * worker lays over its deployment defaults; empty when the row has none.
+   */
+  public String settingsParameter() {
+    var settings = row.repositorySettings();
+    return settings.isEmpty() ? "" : settings.toJson();
+  }
+
+  /**
+   * The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin},
+   * and {@code settings} for a row with repository settings.
+   */
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("source", sourceParameter());
@@ -130,12 +142,16 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (!pins.isEmpty()) {
       p.put("pin", pinParameter());
     }
+    String settings = settingsParameter();
+    if (!settings.isEmpty()) {
+      p.put("settings", settings);
+    }
     return p;
   }
 
   /**
    * The worker command for a row with {@code Platforms} (the job definition's command cannot carry
-   * them): {@code --platform P ... [--pin PINS] SOURCE DESTS}.
+   * them): {@code --platform P ... [--pin PINS] [--repository-settings JSON] SOURCE DESTS}.
    */
   public List<String> platformCommand() {
     List<String> command = new ArrayList<>();
@@ -146,6 +162,11 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (!pins.isEmpty()) {
       command.add("--pin");
       command.add(pinParameter());
+    }
+    String settings = settingsParameter();
+    if (!settings.isEmpty()) {
+      command.add("--repository-settings");
+      command.add(settings);
     }
     command.add(sourceParameter());
     command.add(destParameter());

@@ -84,6 +84,13 @@ public final class RowParser {
           throw new RowException("Platforms: " + e.getMessage());
         }
       }
+      try {
+        // Checked now, so a bad value makes the row invalid instead of failing its job.
+        var settings = RowSettings.read(item);
+        destinations.values().forEach(d -> settings.checkFor(d.target()));
+      } catch (IllegalArgumentException e) {
+        throw new RowException(e.getMessage());
+      }
       boolean enabled = bool(ENABLED, item.get(ENABLED), true);
       return new MirrorRow(key, source, List.copyOf(destinations.values()), platforms, rules, enabled, state, item);
     } catch (RowException e) {
