@@ -26,10 +26,11 @@ import software.constructs.Construct;
  * The mirror-worker job definition: copies a source image, or pinned tags of a source repository,
  * to its destinations, byte for byte.
  *
- * <p>The command is {@code --pin Ref::pin Ref::source Ref::dest}, so a job is submitted with the
- * parameters {@code source} and {@code dest} (destinations comma-separated), by the controller or
- * by hand, and optionally {@code pin} (comma-separated {@code TAG@sha256:…}), which the
- * controller always sends.
+ * <p>The command is {@code --pin Ref::pin --repository-settings Ref::settings Ref::source Ref::dest},
+ * so a job is submitted with the parameters {@code source} and {@code dest} (destinations
+ * comma-separated), by the controller or by hand, and optionally {@code pin} (comma-separated
+ * {@code TAG@sha256:…}), which the controller always sends, and {@code settings} (a row's repository
+ * settings, JSON, laid over the context's {@code repositorySettings}).
  */
 public final class WorkerJob extends Construct {
 
@@ -41,15 +42,20 @@ public final class WorkerJob extends Construct {
    */
   static final String NO_PINS = "none";
 
+  /** The worker's {@code --repository-settings} value meaning none beyond its environment's, for the same reason. */
+  static final String NO_SETTINGS = "none";
+
   /** The container command: every parameter in its place, {@code pin} as an option. */
-  static final List<String> COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
+  static final List<String> COMMAND =
+      List.of("--pin", "Ref::pin", "--repository-settings", "Ref::settings", "Ref::source", "Ref::dest");
 
   /**
    * Placeholders that fail fast as invalid references when a job is submitted without {@code source}
    * or {@code dest}; {@code pin} may be left out (an ad hoc copy of what the source holds now).
    */
   static final Map<String, String> DEFAULT_PARAMETERS =
-      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS);
+      Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS,
+          "settings", NO_SETTINGS);
 
   /** Attempts per job: the first run plus retries of infrastructure failures. */
   static final int ATTEMPTS = 3;
@@ -76,8 +82,11 @@ public final class WorkerJob extends Construct {
     var executionRole = JobPlatform.executionRole(this, props.image());
     this.jobRole = JobPlatform.jobRole(this, "ecr-mirror worker: pulls and pushes images, records results");
     grantJobPermissions(platform);
+    DestinationSettings destinations = DestinationSettings.fromContext(getNode());
+    grantRepositorySetup(platform, destinations);
 
     Map<String, String> environment = new HashMap<>(platform.baseEnvironment());
+    environment.putAll(destinations.workerEnvironment());
     var container =
         EcsFargateContainerDefinition.Builder.create(this, "Container")
             .image(props.image().containerImage())
@@ -136,6 +145,41 @@ public final class WorkerJob extends Construct {
             + " ecrRepositoryPrefix is set); ecr:GetAuthorizationToken only accepts resource *.",
         "Resource::*",
         platform.ecrRepositoryFinding());
+  }
+
+  /**
+   * Setting up destination repositories: checking they exist and reading what a dry run compares
+   * ({@code DescribeRepositories}, the lifecycle policy), the lifecycle policy and tags of a repository
+   * it creates, and the creation templates (a registry-level read, resource *) that may create it on
+   * push instead; {@code sts:AssumeRole} on exactly the {@code assumeRoles}; and, when the default
+   * settings name a KMS key, the grants ECR needs to create a repository encrypted with it.
+   */
+  private void grantRepositorySetup(JobPlatform platform, DestinationSettings destinations) {
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("SetUpRepositories")
+            .actions(
+                List.of(
+                    "ecr:DescribeRepositories",
+                    "ecr:GetLifecyclePolicy",
+                    "ecr:PutLifecyclePolicy",
+                    "ecr:ListTagsForResource",
+                    "ecr:TagResource"))
+            .resources(List.of(platform.ecrRepositoryArns()))
+            .build());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadCreationTemplates")
+            .actions(List.of("ecr:DescribeRepositoryCreationTemplates"))
+            .resources(List.of("*"))
+            .build());
+    destinations.grantAssumeRoles(jobRole);
+    destinations.kmsKey().ifPresent(key -> jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("EncryptCreatedRepositories")
+            .actions(List.of("kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"))
+            .resources(List.of(key))
+            .build()));
   }
 
   public IJobDefinition jobDefinition() {

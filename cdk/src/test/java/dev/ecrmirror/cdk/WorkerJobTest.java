@@ -9,7 +9,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class WorkerJobTest {
 
-  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "Ref::source", "Ref::dest");
+  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "--repository-settings", "Ref::settings", "Ref::source", "Ref::dest");
 
   private static Template template;
 
@@ -34,7 +34,8 @@ class WorkerJobTest {
         "AWS::Batch::JobDefinition",
         Map.of(
             "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
-            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue()),
+            "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue(),
+                "settings", Match.anyValue()),
             "PlatformCapabilities", List.of("FARGATE")));
   }
 
@@ -48,6 +49,7 @@ class WorkerJobTest {
             "Parameters",
             Map.of(
                 "pin", "none",
+                "settings", "none",
                 "source", "MISSING_SOURCE_PARAMETER",
                 "dest", "MISSING_DEST_PARAMETER")));
   }
@@ -165,7 +167,7 @@ class WorkerJobTest {
   }
 
   @Test
-  void mayPullAndPushEcrImagesAndNothingElse() {
+  void mayPullAndPushEcrImagesAndSetUpRepositoriesAndNothingElse() {
     template.hasResourceProperties(
         "AWS::IAM::Policy",
         Map.of(
@@ -187,7 +189,19 @@ class WorkerJobTest {
                                 "ecr:CompleteLayerUpload",
                                 "ecr:PutImage",
                                 "ecr:CreateRepository"))),
-                    Match.objectLike(Map.of("Action", "ecr:GetAuthorizationToken", "Resource", "*"))),
+                    Match.objectLike(Map.of("Action", "ecr:GetAuthorizationToken", "Resource", "*")),
+                    Match.objectLike(
+                        Map.of(
+                            "Sid", "SetUpRepositories",
+                            "Action",
+                            List.of(
+                                "ecr:DescribeRepositories",
+                                "ecr:GetLifecyclePolicy",
+                                "ecr:PutLifecyclePolicy",
+                                "ecr:ListTagsForResource",
+                                "ecr:TagResource"))),
+                    Match.objectLike(
+                        Map.of("Action", "ecr:DescribeRepositoryCreationTemplates", "Resource", "*"))),
                 "Version", "2012-10-17")));
   }
 
