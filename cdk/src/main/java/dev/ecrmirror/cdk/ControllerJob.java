@@ -97,8 +97,12 @@ public final class ControllerJob extends Construct {
     this.jobRole =
         JobPlatform.jobRole(this, "ecr-mirror controller: checks drift, submits worker jobs");
     grantJobPermissions(props);
+    // The controller checks digests in other accounts' ECR with the same roles the worker uses.
+    DestinationSettings destinations = DestinationSettings.fromContext(getNode());
+    destinations.grantAssumeRoles(jobRole);
 
     Map<String, String> environment = new HashMap<>(platform.baseEnvironment());
+    environment.putAll(destinations.controllerEnvironment());
     environment.put(ENV_TABLE, props.table().getTableName());
     environment.put(ENV_JOB_QUEUE, props.mirrorQueue().getJobQueueArn());
     environment.put(ENV_JOB_DEFINITION, props.worker().jobDefinition().getJobDefinitionArn());

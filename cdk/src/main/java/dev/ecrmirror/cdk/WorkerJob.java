@@ -27,12 +27,14 @@ import software.constructs.Construct;
  * to its destinations, byte for byte.
  *
  * <p>The command is {@code --pin Ref::pin --existing-tags Ref::existing --referrers Ref::referrers
- * Ref::source Ref::dest}, so a job is submitted with the parameters {@code source} and {@code dest}
- * (destinations comma-separated), by the controller or by hand, and optionally {@code pin}
- * (comma-separated {@code TAG@sha256:…}), which the controller always sends, {@code existing}
- * ({@code overwrite} by default, {@code keep} or {@code backup}), which it sends for a row with that
- * {@code ExistingTags}, and {@code referrers} ({@code true} by default; {@code false} copies the image
- * without its signatures, SBOMs and attestations).
+ * --repository-settings Ref::settings Ref::source Ref::dest}, so a job is submitted with the
+ * parameters {@code source} and {@code dest} (destinations comma-separated), by the controller or by
+ * hand, and optionally {@code pin} (comma-separated {@code TAG@sha256:…}), which the controller always
+ * sends, {@code existing} ({@code overwrite} by default, {@code keep} or {@code backup}), which it
+ * sends for a row with that {@code ExistingTags}, {@code referrers} ({@code true} by default;
+ * {@code false} copies the image without its signatures, SBOMs and attestations), and
+ * {@code settings} (a row's repository settings, JSON, laid over the context's
+ * {@code repositorySettings}).
  */
 public final class WorkerJob extends Construct {
 
@@ -44,9 +46,12 @@ public final class WorkerJob extends Construct {
    */
   static final String NO_PINS = "none";
 
+  /** The worker's {@code --repository-settings} value meaning none beyond its environment's, for the same reason. */
+  static final String NO_SETTINGS = "none";
+
   /** The container command: every parameter in its place, {@code pin} as an option. */
   static final List<String> COMMAND =
-      List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest");
+      List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "--referrers", "Ref::referrers", "--repository-settings", "Ref::settings", "Ref::source", "Ref::dest");
 
   /**
    * Placeholders that fail fast as invalid references when a job is submitted without {@code source}
@@ -55,7 +60,7 @@ public final class WorkerJob extends Construct {
    */
   static final Map<String, String> DEFAULT_PARAMETERS =
       Map.of("source", "MISSING_SOURCE_PARAMETER", "dest", "MISSING_DEST_PARAMETER", "pin", NO_PINS,
-          "existing", "overwrite", "referrers", "true");
+          "existing", "overwrite", "referrers", "true", "settings", NO_SETTINGS);
 
   /** Attempts per job: the first run plus retries of infrastructure failures. */
   static final int ATTEMPTS = 3;
@@ -82,8 +87,11 @@ public final class WorkerJob extends Construct {
     var executionRole = JobPlatform.executionRole(this, props.image());
     this.jobRole = JobPlatform.jobRole(this, "ecr-mirror worker: pulls and pushes images, records results");
     grantJobPermissions(platform);
+    DestinationSettings destinations = DestinationSettings.fromContext(getNode());
+    grantRepositorySetup(platform, destinations);
 
     Map<String, String> environment = new HashMap<>(platform.baseEnvironment());
+    environment.putAll(destinations.workerEnvironment());
     var container =
         EcsFargateContainerDefinition.Builder.create(this, "Container")
             .image(props.image().containerImage())
@@ -144,6 +152,41 @@ public final class WorkerJob extends Construct {
             + " ecrRepositoryPrefix is set); ecr:GetAuthorizationToken only accepts resource *.",
         "Resource::*",
         platform.ecrRepositoryFinding());
+  }
+
+  /**
+   * Setting up destination repositories: checking they exist and reading what a dry run compares
+   * ({@code DescribeRepositories}, the lifecycle policy), the lifecycle policy and tags of a repository
+   * it creates, and the creation templates (a registry-level read, resource *) that may create it on
+   * push instead; {@code sts:AssumeRole} on exactly the {@code assumeRoles}; and, when the default
+   * settings name a KMS key, the grants ECR needs to create a repository encrypted with it.
+   */
+  private void grantRepositorySetup(JobPlatform platform, DestinationSettings destinations) {
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("SetUpRepositories")
+            .actions(
+                List.of(
+                    "ecr:DescribeRepositories",
+                    "ecr:GetLifecyclePolicy",
+                    "ecr:PutLifecyclePolicy",
+                    "ecr:ListTagsForResource",
+                    "ecr:TagResource"))
+            .resources(List.of(platform.ecrRepositoryArns()))
+            .build());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("ReadCreationTemplates")
+            .actions(List.of("ecr:DescribeRepositoryCreationTemplates"))
+            .resources(List.of("*"))
+            .build());
+    destinations.grantAssumeRoles(jobRole);
+    destinations.kmsKey().ifPresent(key -> jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("EncryptCreatedRepositories")
+            .actions(List.of("kms:CreateGrant", "kms:RetireGrant", "kms:DescribeKey"))
+            .resources(List.of(key))
+            .build()));
   }
 
   public IJobDefinition jobDefinition() {

@@ -29,6 +29,10 @@ class CdkNagTest {
         Map.of("fromEcrTags", "true", "ecrRepositoryPrefix", "mirror/"),
         Map.of("privateSubnets", "true"),
         Map.of(
+            "assumeRoles", Map.of("210987654321", "arn:aws:iam::210987654321:role/ecr-mirror-push"),
+            "repositorySettings",
+            "{\"encryption\":\"KMS\",\"kmsKey\":\"arn:aws:kms:us-east-1:123456789012:key/abc\"}"),
+        Map.of(
             "privateSubnets", "true",
             "vpcId", "vpc-0123456789abcdef0",
             "subnetIds", "subnet-0aaaaaaaaaaaaaaaa",

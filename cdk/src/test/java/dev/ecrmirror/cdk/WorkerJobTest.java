@@ -9,7 +9,7 @@ import software.amazon.awscdk.assertions.Template;
 
 class WorkerJobTest {
 
-  private static final Object WORKER_COMMAND = List.of("--pin", "Ref::pin", "--existing-tags", "Ref::existing", "--referrers", "Ref::referrers", "Ref::source", "Ref::dest");
+  private static final Object WORKER_COMMAND = WorkerJob.COMMAND;
 
   private static Template template;
 
@@ -36,7 +36,8 @@ class WorkerJobTest {
             "ContainerProperties", Match.objectLike(Map.of("Command", WORKER_COMMAND)),
             "Parameters", Map.of("source", Match.anyValue(), "dest", Match.anyValue(), "pin", Match.anyValue(),
                 "existing", Match.anyValue(),
-                "referrers", "true"),
+                "referrers", "true",
+                "settings", Match.anyValue()),
             "PlatformCapabilities", List.of("FARGATE")));
   }
 
@@ -53,6 +54,7 @@ class WorkerJobTest {
                 "pin", "none",
                 "existing", "overwrite",
                 "referrers", "true",
+                "settings", "none",
                 "source", "MISSING_SOURCE_PARAMETER",
                 "dest", "MISSING_DEST_PARAMETER")));
   }
@@ -170,7 +172,7 @@ class WorkerJobTest {
   }
 
   @Test
-  void mayPullAndPushEcrImagesAndNothingElse() {
+  void mayPullAndPushEcrImagesAndSetUpRepositoriesAndNothingElse() {
     template.hasResourceProperties(
         "AWS::IAM::Policy",
         Map.of(
@@ -193,7 +195,19 @@ class WorkerJobTest {
                                 "ecr:CompleteLayerUpload",
                                 "ecr:PutImage",
                                 "ecr:CreateRepository"))),
-                    Match.objectLike(Map.of("Action", "ecr:GetAuthorizationToken", "Resource", "*"))),
+                    Match.objectLike(Map.of("Action", "ecr:GetAuthorizationToken", "Resource", "*")),
+                    Match.objectLike(
+                        Map.of(
+                            "Sid", "SetUpRepositories",
+                            "Action",
+                            List.of(
+                                "ecr:DescribeRepositories",
+                                "ecr:GetLifecyclePolicy",
+                                "ecr:PutLifecyclePolicy",
+                                "ecr:ListTagsForResource",
+                                "ecr:TagResource"))),
+                    Match.objectLike(
+                        Map.of("Action", "ecr:DescribeRepositoryCreationTemplates", "Resource", "*"))),
                 "Version", "2012-10-17")));
   }
 

@@ -1,24 +1,26 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.auth.EcrCredentials;
+import dev.ecrmirror.common.aws.EcrClientSource;
 import dev.ecrmirror.common.aws.EcrRepositories;
+import dev.ecrmirror.common.aws.RepositorySettings;
 import dev.ecrmirror.common.ref.ImageReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.ecr.EcrClient;
 
 /**
- * The destination set-up that creates missing ECR repositories, with the AWS SDK types behind it
- * loaded only when an ECR destination is first about to receive a copy: a run with every
- * destination already in sync, or none in ECR, never needs them.
+ * The destination set-up that creates missing ECR repositories with the run's repository settings
+ * (or, in {@code refresh} mode, fails a destination whose repository is missing), with the AWS SDK
+ * types behind it loaded only when an ECR destination is first about to receive a copy: a run with
+ * every destination already in sync, or none in ECR, never needs them.
  */
 final class EcrRepositorySetup implements Consumer<ImageReference> {
-  private final Function<Region, EcrClient> clients;
+  private final EcrClientSource clients;
+  private final RepositorySettings settings;
   private volatile EcrRepositories repositories;
 
-  EcrRepositorySetup(Function<Region, EcrClient> clients) {
+  EcrRepositorySetup(EcrClientSource clients, RepositorySettings settings) {
     this.clients = clients;
+    this.settings = settings;
   }
 
   @Override
@@ -31,11 +33,11 @@ final class EcrRepositorySetup implements Consumer<ImageReference> {
       synchronized (this) {
         r = repositories;
         if (r == null) {
-          r = new EcrRepositories(clients);
+          r = new EcrRepositories(clients, settings);
           repositories = r;
         }
       }
     }
-    r.ensureExists(destination);
+    r.ensure(destination);
   }
 }

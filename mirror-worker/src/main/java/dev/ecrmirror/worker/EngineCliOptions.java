@@ -1,6 +1,8 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.aws.RepositorySettings;
 import java.time.Duration;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -22,8 +24,18 @@ public final class EngineCliOptions {
           + "(a Range request where the registry supports it). Default: ${DEFAULT-VALUE}.")
       .build();
 
+  private final OptionSpec repositorySettings = OptionSpec.builder("--repository-settings")
+      .paramLabel("JSON").type(String.class)
+      .description("Settings of ECR repositories created for destinations, laid field by field over $"
+          + RepositorySettings.ENV + ": {\"mode\":\"create\"|\"refresh\", \"scanOnPush\":true, "
+          + "\"tagMutability\":\"IMMUTABLE_WITH_EXCLUSION\", \"tagMutabilityExclusions\":[\"dev*\"], "
+          + "\"encryption\":\"KMS\", \"kmsKey\":\"arn:aws:kms:…\", \"lifecyclePolicy\":{…}, \"tags\":{…}}. "
+          + "refresh never creates a repository. An existing repository is never changed. none: the defaults alone.")
+      .build();
+
   private final CommandSpec mixin = CommandSpec.create()
       .addOption(createRepository)
+      .addOption(repositorySettings)
       .addOption(readTimeoutSeconds);
 
   /** The options, to add to a command as a mixin; they hold the values parsed for it. */
@@ -41,6 +53,17 @@ public final class EngineCliOptions {
       throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + seconds);
     }
     boolean create = createRepository.getValue();
-    return new MirrorEngines.Settings(jobs, retries, Duration.ofSeconds(seconds), create && !dryRun);
+    return new MirrorEngines.Settings(jobs, retries, Duration.ofSeconds(seconds), create && !dryRun,
+        repositorySettings(System.getenv()));
+  }
+
+  /**
+   * {@code --repository-settings} over {@value RepositorySettings#ENV}; throws
+   * {@link IllegalArgumentException} naming the one at fault.
+   */
+  public RepositorySettings repositorySettings(Map<String, String> env) {
+    RepositorySettings defaults = RepositorySettings.parse("$" + RepositorySettings.ENV, env.get(RepositorySettings.ENV));
+    String given = repositorySettings.getValue();
+    return RepositorySettings.parse("--repository-settings", given).over(defaults);
   }
 }

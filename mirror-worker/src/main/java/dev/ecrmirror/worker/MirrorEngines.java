@@ -1,5 +1,7 @@
 package dev.ecrmirror.worker;
 
+import dev.ecrmirror.common.aws.EcrClientSource;
+import dev.ecrmirror.common.aws.RepositorySettings;
 import dev.ecrmirror.common.registry.RegistryClient;
 import java.time.Duration;
 import java.util.function.Function;
@@ -20,9 +22,17 @@ public final class MirrorEngines {
    * @param retries how many more times a blob transfer that fails for a passing reason is tried
    *     ({@code --retry-times}, which the registry client uses for each request too)
    * @param readTimeout a blob download that receives nothing for this long is dropped and resumed
-   * @param createRepositories create a missing ECR destination repository before its first push
+   * @param createRepositories set up ECR destination repositories before their first push: create a
+   *     missing one, with {@code repositorySettings} (in their {@code refresh} mode: fail a missing one)
+   * @param repositorySettings the settings of repositories created
    */
-  public record Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories) {
+  public record Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories,
+      RepositorySettings repositorySettings) {
+    /** Repositories created with ECR's defaults. */
+    public Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories) {
+      this(jobs, retries, readTimeout, createRepositories, RepositorySettings.none());
+    }
+
     public Settings {
       if (jobs < 1) {
         throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
@@ -33,6 +43,11 @@ public final class MirrorEngines {
       if (readTimeout.compareTo(Duration.ofSeconds(1)) < 0) {
         throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + readTimeout.toSeconds());
       }
+    }
+
+    /** The same settings with these repository settings. */
+    public Settings withRepositorySettings(RepositorySettings settings) {
+      return new Settings(jobs, retries, readTimeout, createRepositories, settings);
     }
 
     /** {@code jobs} at once, 3 retries, the default read timeout, missing ECR repositories created. */
@@ -46,7 +61,13 @@ public final class MirrorEngines {
    * ECR destination repository is first about to receive a copy.
    */
   public static MirrorEngine build(RegistryClient client, Settings settings, Function<Region, EcrClient> ecr) {
+    return build(client, settings, EcrClientSource.anyAccount(ecr));
+  }
+
+  /** As above, with the ECR client of each destination's account and region (its assumed role, say). */
+  public static MirrorEngine build(RegistryClient client, Settings settings, EcrClientSource ecr) {
     MirrorEngine engine = new MirrorEngine(client, settings.jobs(), settings.retries(), settings.readTimeout());
-    return settings.createRepositories() ? engine.withDestinationSetup(new EcrRepositorySetup(ecr)) : engine;
+    return settings.createRepositories()
+        ? engine.withDestinationSetup(new EcrRepositorySetup(ecr, settings.repositorySettings())) : engine;
   }
 }

@@ -106,12 +106,22 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     } catch (IllegalArgumentException e) {
       return usage(e);
     }
+    MirrorEngines.Settings settings;
+    EcrClients ecr;
+    try {
+      settings = options.engine().settings(jobs, options.registry().retryTimes(), options.dryRun());
+      plan.destinations().forEach(settings.repositorySettings()::checkFor);
+      // Clients are made per region (and assumed role) on first use: a run that touches no ECR registry starts none.
+      ecr = options.registry().ecrClients(System.getenv());
+    } catch (IllegalArgumentException e) {
+      return usage(e);
+    }
     Progress progress = new Progress();
     try (ProgressReporter reporter = reporter(progress, err)) {
-      // Clients are made per region on first use: a run that touches no ECR registry starts none.
-      EcrClients ecr = EcrClients.fromEnvironment(System.getenv());
-      MirrorEngine engine = MirrorEngines.build(client,
-          options.engine().settings(jobs, options.registry().retryTimes(), options.dryRun()), ecr);
+      MirrorEngine engine = MirrorEngines.build(client, settings, ecr);
+      if (options.dryRun() && !options.json()) {
+        RepositoryDifferences.print(plan.destinations(), ecr, options.engine().repositorySettings(System.getenv()), out);
+      }
       if (plan.repository()) {
         return mirrorRepository(plan, new TagLister(client, Optional.of(new EcrImages(ecr))), client, engine,
             progress, out, err);

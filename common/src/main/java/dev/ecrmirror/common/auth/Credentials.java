@@ -1,5 +1,6 @@
 package dev.ecrmirror.common.auth;
 
+import dev.ecrmirror.common.aws.EcrClientSource;
 import dev.ecrmirror.common.aws.EcrClients;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,15 +33,23 @@ public final class Credentials {
     return defaultChain(authFile, env, Optional.empty(), Optional.empty(), new RegistryRoles());
   }
 
+  /** {@link #defaultChain(Optional, Map, Optional, Optional, RegistryRoles, EcrClientSource)} with ECR clients from the environment. */
+  public static CredentialProvider defaultChain(Optional<Path> authFile, Map<String, String> env,
+      Optional<Credential> source, Optional<Credential> destination, RegistryRoles roles) {
+    // The endpoint is read now, so a bad one is reported at start like a broken config file.
+    return defaultChain(authFile, env, source, destination, roles, EcrClients.fromEnvironment(System.getenv()));
+  }
+
   /**
    * The chain: the {@code source} login for source registries and the {@code destination} login for
    * destination registries (as {@code roles} names them), then the {@code --auth-file} if given, then
    * {@value #AUTH_JSON_ENV}, then {@code $DOCKER_CONFIG/config.json} or {@code ~/.docker/config.json},
-   * then ECR tokens for ECR hosts. The config files are read now, so a broken one is reported before
+   * then ECR tokens for ECR hosts, fetched through {@code ecrClients} (with the role assumed for the
+   * registry's account, if any). The config files are read now, so a broken one is reported before
    * any work starts; the ECR provider is set up only when a registry first asks for a login.
    */
   public static CredentialProvider defaultChain(Optional<Path> authFile, Map<String, String> env,
-      Optional<Credential> source, Optional<Credential> destination, RegistryRoles roles) {
+      Optional<Credential> source, Optional<Credential> destination, RegistryRoles roles, EcrClientSource ecrClients) {
     List<CredentialProvider> chain = new ArrayList<>();
     if (source.isPresent() || destination.isPresent()) {
       chain.add(new RoleCredentials(source, destination, roles));
@@ -53,8 +62,6 @@ public final class Credentials {
     if (authFile.isEmpty()) {
       DockerConfigCredentials.fromDefaultLocation().ifPresent(chain::add);
     }
-    // The endpoint is read now, so a bad one is reported at start like a broken config file.
-    EcrClients ecrClients = EcrClients.fromEnvironment(System.getenv());
     chain.add(new FirstUseProvider(() -> new EcrCredentials(ecrClients, Clock.systemUTC())));
     return CredentialProvider.chain(chain);
   }

@@ -1,6 +1,7 @@
 package dev.ecrmirror.common.auth;
 
 import dev.ecrmirror.common.aws.AwsErrors;
+import dev.ecrmirror.common.aws.EcrClientSource;
 import dev.ecrmirror.common.aws.EcrClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,7 +36,7 @@ public final class EcrCredentials implements CredentialProvider {
   /** The most a token is refreshed ahead of its expiry: time for the longest single request to finish. */
   private static final Duration MAX_REFRESH_MARGIN = Duration.ofMinutes(30);
 
-  private final Function<Region, EcrClient> clients;
+  private final EcrClientSource clients;
   private final Clock clock;
   private final Map<Registry, CompletableFuture<CachedToken>> tokens = new ConcurrentHashMap<>();
 
@@ -50,6 +51,14 @@ public final class EcrCredentials implements CredentialProvider {
    * one per region; tests point it at a stub. {@code clock} decides when a token is due for refresh.
    */
   public EcrCredentials(Function<Region, EcrClient> clients, Clock clock) {
+    this(EcrClientSource.anyAccount(clients), clock);
+  }
+
+  /**
+   * As above, asking {@code clients} for the client of the registry's account and region, so an
+   * account with a role to assume gets its token with that role's credentials.
+   */
+  public EcrCredentials(EcrClientSource clients, Clock clock) {
     this.clients = clients;
     this.clock = clock;
   }
@@ -103,7 +112,7 @@ public final class EcrCredentials implements CredentialProvider {
         continue; // another caller started a fetch first: wait for that one
       }
       try {
-        CachedToken fresh = fetch(registry.region());
+        CachedToken fresh = fetch(registry.account(), registry.region());
         mine.complete(fresh);
         return fresh.credential();
       } catch (RuntimeException e) {
@@ -122,11 +131,11 @@ public final class EcrCredentials implements CredentialProvider {
     }
   }
 
-  private CachedToken fetch(Region region) {
+  private CachedToken fetch(String account, Region region) {
     Instant fetchedAt = clock.instant();
     AuthorizationData data;
     try {
-      EcrClient client = clients.apply(region);
+      EcrClient client = clients.client(account, region);
       data = client.getAuthorizationToken(b -> {}).authorizationData().stream().findFirst()
           .orElseThrow(() -> new IllegalStateException("ECR GetAuthorizationToken in " + region + " returned no token"));
     } catch (SdkException e) {

@@ -28,9 +28,14 @@ public final class EcrImages {
   /** DescribeImages returns at most 1,000 images a page. */
   static final int PAGE_SIZE = 1000;
 
-  private final Function<Region, EcrClient> clients;
+  private final EcrClientSource clients;
 
   public EcrImages(Function<Region, EcrClient> clients) {
+    this(EcrClientSource.anyAccount(clients));
+  }
+
+  /** Lists through the client of each repository's account and region (a role assumed for the account, say). */
+  public EcrImages(EcrClientSource clients) {
     this.clients = clients;
   }
 
@@ -69,7 +74,7 @@ public final class EcrImages {
     Map<String, Digest> digests = new LinkedHashMap<>();
     int pages = 0;
     try {
-      for (DescribeImagesResponse page : clients.apply(region).describeImagesPaginator(request)) {
+      for (DescribeImagesResponse page : clients.client(account, region).describeImagesPaginator(request)) {
         pages++;
         for (ImageDetail image : page.imageDetails()) {
           if (image.imageDigest() == null) {

@@ -3,6 +3,8 @@ package dev.ecrmirror.common.cli;
 import dev.ecrmirror.common.auth.Credential;
 import dev.ecrmirror.common.auth.Credentials;
 import dev.ecrmirror.common.auth.RegistryRoles;
+import dev.ecrmirror.common.aws.AssumeRoles;
+import dev.ecrmirror.common.aws.EcrClients;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.registry.RegistryTls;
 import dev.ecrmirror.common.retry.RetryPolicy;
@@ -95,8 +97,16 @@ public final class RegistryCliOptions {
           + "~/.docker/certs.d.")
       .build();
 
+  private final OptionSpec assumeRoles = OptionSpec.builder("--assume-role")
+      .paramLabel("ACCOUNT=ROLE_ARN").type(List.class).auxiliaryTypes(String.class)
+      .description("Call ECR for the registries of ACCOUNT (its API and its registry login) with this role, "
+          + "assumed through STS and refreshed before it expires (repeatable). Default: $" + AssumeRoles.ENV
+          + " (comma-separated).")
+      .build();
+
   private final CommandSpec mixin = CommandSpec.create()
       .addOption(insecureRegistries)
+      .addOption(assumeRoles)
       .addOption(authFile)
       .addOption(srcCreds)
       .addOption(destCreds)
@@ -108,6 +118,7 @@ public final class RegistryCliOptions {
       .addOption(pullReserve);
 
   private final RegistryRoles roles = new RegistryRoles();
+  private EcrClients ecrClients;
 
   private static OptionSpec secret(String name, String label, String description) {
     // A String, so picocli has no conversion that could fail and quote the value.
@@ -149,6 +160,26 @@ public final class RegistryCliOptions {
     return mixin;
   }
 
+  /**
+   * The ECR API clients of this command: {@code --assume-role} (else {@value AssumeRoles#ENV}) for the
+   * accounts it names, the default credential chain for the others. One set per command, shared by
+   * its registry logins and its ECR API calls, so each role is assumed once. Throws
+   * {@link IllegalArgumentException} naming a malformed role.
+   */
+  public synchronized EcrClients ecrClients(Map<String, String> env) {
+    if (ecrClients == null) {
+      ecrClients = EcrClients.fromEnvironment(env, assumeRoles(env));
+    }
+    return ecrClients;
+  }
+
+  /** {@code --assume-role}, else {@value AssumeRoles#ENV}; throws {@link IllegalArgumentException} naming a malformed one. */
+  public AssumeRoles assumeRoles(Map<String, String> env) {
+    List<String> given = assumeRoles.getValue();
+    return given != null && !given.isEmpty() ? AssumeRoles.parse("--assume-role", given)
+        : AssumeRoles.parse("$" + AssumeRoles.ENV, List.of(env.getOrDefault(AssumeRoles.ENV, "")));
+  }
+
   /** The {@code --retry-times} value. */
   public int retryTimes() {
     return retryTimes.getValue();
@@ -186,7 +217,8 @@ public final class RegistryCliOptions {
         .withRetry(RetryPolicy.defaults().withRetries(retries).withThrottleBudget(Duration.ofSeconds(throttleSeconds)))
         .withPullReserve(reserve)
         .withTls(RegistryTls.fromDirectories(dirs == null || dirs.isEmpty() ? RegistryTls.defaultDirectories(env) : dirs))
-        .withCredentials(Credentials.defaultChain(Optional.ofNullable(authFile.getValue()), env, source, destination, roles));
+        .withCredentials(Credentials.defaultChain(Optional.ofNullable(authFile.getValue()), env, source, destination, roles,
+            ecrClients(env)));
   }
 
   /**

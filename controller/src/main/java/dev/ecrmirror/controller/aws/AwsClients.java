@@ -1,5 +1,6 @@
 package dev.ecrmirror.controller.aws;
 
+import dev.ecrmirror.common.aws.AssumeRoles;
 import dev.ecrmirror.common.retry.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
  * Builds every AWS client the controller uses, in one place: one HTTP client, the region, the
@@ -56,6 +58,9 @@ public final class AwsClients implements AutoCloseable {
   private final SdkHttpClient http;
   private final List<AutoCloseable> built = new ArrayList<>();
   private final Map<Region, EcrClient> ecr = new ConcurrentHashMap<>();
+  private final Map<String, EcrClient> assumedEcr = new ConcurrentHashMap<>();
+  private volatile AssumeRoles roles = AssumeRoles.none();
+  private StsClient sts;
   private DynamoDbClient dynamo;
   private BatchClient batch;
   private SqsClient sqs;
@@ -140,6 +145,36 @@ public final class AwsClients implements AutoCloseable {
       return track(configure(S3Client.builder(), endpoint, region())
           .crossRegionAccessEnabled(true).forcePathStyle(endpoint.isPresent()).build());
     }
+  }
+
+  /**
+   * Calls ECR for the registries of the accounts {@code roles} names with their roles, assumed through
+   * STS with this object's credentials ({@value AssumeRoles#STS_ENDPOINT_ENV} overrides the endpoint).
+   */
+  public void assume(AssumeRoles roles, Map<String, String> env) {
+    Optional<URI> endpoint = Optional.ofNullable(env.get(AssumeRoles.STS_ENDPOINT_ENV)).filter(s -> !s.isBlank())
+        .map(s -> URI.create(s.trim()));
+    this.roles = roles.withSts(() -> {
+      synchronized (this) {
+        if (sts == null) {
+          sts = track(configure(StsClient.builder(), endpoint, region()).build());
+        }
+        return sts;
+      }
+    });
+  }
+
+  /** The ECR API client for the registry of {@code account} in {@code ecrRegion}: with its assumed role, if any. */
+  public EcrClient ecrFor(String account, Region ecrRegion) {
+    Optional<AwsCredentialsProvider> assumed = roles.credentialsFor(account);
+    if (assumed.isEmpty()) {
+      return ecr(ecrRegion);
+    }
+    return assumedEcr.computeIfAbsent(account + "/" + ecrRegion, k -> {
+      synchronized (this) {
+        return track(configure(EcrClient.builder(), endpoints.ecr(), ecrRegion).credentialsProvider(assumed.get()).build());
+      }
+    });
   }
 
   /** The region of the table, queues and Batch. */

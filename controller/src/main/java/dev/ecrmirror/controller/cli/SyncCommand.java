@@ -201,7 +201,8 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
     Instant started = Instant.now();
     try (TableOptions.Session session = where.open(env, services.endpoints())) {
       RegistryClient client = new RegistryClient(options);
-      Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecr)) : Optional.empty();
+      session.clients().assume(registry.assumeRoles(env), env);
+      Optional<EcrDigests> ecr = ecrApi ? Optional.of(new EcrDigests(session.clients()::ecrFor)) : Optional.empty();
       DriftChecker checker = new DriftChecker(new DigestResolver(client, ecr, concurrency), tagLister(client, session));
       recorder.ifPresent(checker::observing);
       JobRunner runner = runner(session, client, recorder);
@@ -274,7 +275,7 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
 
   /** How repository rows' source repositories are listed: ECR ones through the ECR API (with digests) unless --no-ecr-api. */
   private TagLister tagLister(RegistryClient client, TableOptions.Session session) {
-    return new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecr)) : Optional.empty());
+    return new TagLister(client, ecrApi ? Optional.of(new EcrImages(session.clients()::ecrFor)) : Optional.empty());
   }
 
   /**
@@ -301,7 +302,11 @@ final class SyncCommand implements Callable<Integer>, ExitCodes.Documented {
       } catch (IllegalArgumentException e) {
         throw new UsageException(e.getMessage());
       }
-      LocalJobRunner local = new LocalJobRunner(MirrorEngines.build(client, settings, session.clients()::ecr));
+      MirrorEngines.Settings base = settings;
+      // A row's RepositorySettings lie over --repository-settings, as a job's settings parameter over the worker's.
+      LocalJobRunner local = new LocalJobRunner(MirrorEngines.build(client, base, session.clients()::ecrFor),
+          row -> MirrorEngines.build(client, base.withRepositorySettings(row.over(base.repositorySettings())),
+              session.clients()::ecrFor));
       recorder.ifPresent(local::reporting);
       return local;
     }

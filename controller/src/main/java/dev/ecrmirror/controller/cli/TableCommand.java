@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecrmirror.common.ExistingTags;
+import dev.ecrmirror.common.Json;
+import dev.ecrmirror.common.aws.RepositorySettings;
 import dev.ecrmirror.common.cli.ArgumentLists;
 import dev.ecrmirror.common.cli.CommandLineSupport;
 import dev.ecrmirror.common.cli.ExitCodes;
@@ -112,6 +114,13 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
             + "path (default); --no-prefix-keeps-registry drops the registry. Stored as PrefixKeepsRegistry=false.")
     boolean prefixKeepsRegistry = true;
 
+    @Option(names = "--repository-settings", paramLabel = "JSON",
+        description = "Settings of the ECR repositories the worker creates for this row's destinations, stored as "
+            + "RepositorySettings and laid over the deployment's: the worker's --repository-settings JSON, e.g. "
+            + "'{\"mode\":\"refresh\"}' or '{\"scanOnPush\":true,\"encryption\":\"KMS\",\"kmsKey\":\"arn:aws:kms:…\"}'. "
+            + "none removes them. Default: the row's settings are kept.")
+    String repositorySettings;
+
     @Override
     public ExitCodes.Meanings exitCodes() {
       return new ExitCodes.Meanings("written", "the table could not be written",
@@ -169,6 +178,19 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
       if (!selected.isEmpty()) {
         item.put(Attributes.PLATFORMS, AttributeValue.fromS(String.join(",", selected)));
       }
+      String settingsJson = null;
+      if (repositorySettings != null) {
+        RepositorySettings parsed;
+        try {
+          parsed = RepositorySettings.parse("--repository-settings", repositorySettings);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+        settingsJson = parsed.isEmpty() ? "" : parsed.toJson();
+        if (!settingsJson.isEmpty()) {
+          item.put(Attributes.REPOSITORY_SETTINGS, AttributeValue.fromS(settingsJson));
+        }
+      }
       if (RowParser.parse(item) instanceof InvalidRow invalid) {
         throw new UsageException(invalid.reason());
       }
@@ -176,12 +198,17 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
         Map<String, AttributeValue> written = new LinkedHashMap<>(ruleAttributes);
         written.putAll(policy);
         session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty(), written);
+        if (settingsJson != null) {
+          session.table().putRepositorySettings(key, settingsJson);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("put " + key + " -> " + String.join(", ", dests)
             + (ruleAttributes.isEmpty() ? "" : " (rules " + describe(ruleAttributes) + ")")
             + (policy.isEmpty() ? "" : " (" + describe(policy) + ")")
             + (selected.isEmpty() ? "" : " (platforms " + String.join(",", selected) + ")")
-            + (disabled ? " (disabled)" : "") + " in table " + session.table().name());
+            + (disabled ? " (disabled)" : "")
+            + (settingsJson == null || settingsJson.isEmpty() ? "" : " (repository settings " + settingsJson + ")")
+            + " in table " + session.table().name());
         out.flush();
       }
       return ControllerCli.OK;
@@ -348,6 +375,13 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
         o.put(Attributes.ATTEMPTS, s.attempts());
       }
       s.nextAttemptAt().ifPresent(v -> o.put(Attributes.NEXT_ATTEMPT_AT, v.toString()));
+      if (row instanceof MirrorRow m && !m.repositorySettings().isEmpty()) {
+        try {
+          o.set(Attributes.REPOSITORY_SETTINGS, Json.readTree(m.repositorySettings().toJson()));
+        } catch (java.io.IOException e) {
+          throw new IllegalStateException(e);
+        }
+      }
       if (row instanceof MirrorRow m && m.isRepository()) {
         ObjectNode rules = o.putObject("Rules");
         for (String attribute : Attributes.RULES) {

@@ -4,6 +4,7 @@ import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.auth.EcrCredentials;
 import dev.ecrmirror.common.aws.AwsErrors;
+import dev.ecrmirror.common.aws.EcrClientSource;
 import dev.ecrmirror.common.manifest.MediaTypes;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -33,10 +34,15 @@ public final class EcrDigests {
   /** BatchGetImage takes at most 100 image ids per call. */
   static final int BATCH = 100;
 
-  private final Function<Region, EcrClient> clients;
-  private final Map<Region, EcrClient> cache = new java.util.concurrent.ConcurrentHashMap<>();
+  private final EcrClientSource clients;
+  private final Map<String, EcrClient> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   public EcrDigests(Function<Region, EcrClient> clients) {
+    this(EcrClientSource.anyAccount(clients));
+  }
+
+  /** Asks the client of each registry's account and region (its assumed role, if any). */
+  public EcrDigests(EcrClientSource clients) {
     this.clients = clients;
   }
 
@@ -75,7 +81,7 @@ public final class EcrDigests {
     Map<ImageReference, Lookup> out = new HashMap<>();
     BatchGetImageResponse response;
     try {
-      EcrClient ecr = cache.computeIfAbsent(region, clients);
+      EcrClient ecr = cache.computeIfAbsent(registryId + "/" + region, k -> clients.client(registryId, region));
       response = ecr.batchGetImage(b -> b.registryId(registryId).repositoryName(batch.repository())
           .imageIds(ids).acceptedMediaTypes(MediaTypes.ALL_MANIFESTS));
     } catch (RepositoryNotFoundException e) {

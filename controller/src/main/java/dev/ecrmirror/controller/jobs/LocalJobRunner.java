@@ -3,6 +3,7 @@ package dev.ecrmirror.controller.jobs;
 import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
+import dev.ecrmirror.common.aws.RepositorySettings;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.worker.DestinationResult;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Runs mirror jobs in this process with the worker's own copy engine, for local mode: the
@@ -29,11 +31,22 @@ import java.util.UUID;
  * engine run.
  */
 public final class LocalJobRunner implements JobRunner {
-  private final MirrorEngine engine;
+  private final MirrorEngine defaultEngine;
+  private final Function<RepositorySettings, MirrorEngine> engines;
   private Copies copies = (job, tag, destination, result) -> { };
 
   public LocalJobRunner(MirrorEngine engine) {
-    this.engine = engine;
+    this(engine, settings -> engine);
+  }
+
+  /**
+   * Copies with {@code engine}; a row with {@code RepositorySettings} with {@code engines} of its
+   * settings (the engine that sets up its ECR destination repositories with them), as a Batch job
+   * with the {@code settings} parameter would.
+   */
+  public LocalJobRunner(MirrorEngine engine, Function<RepositorySettings, MirrorEngine> engines) {
+    this.defaultEngine = engine;
+    this.engines = engines;
   }
 
   /** Hears what each copy did at each destination, as it finishes (from the job threads). */
@@ -56,8 +69,10 @@ public final class LocalJobRunner implements JobRunner {
 
   @Override
   public JobOutcome run(MirrorJob job) {
+    RepositorySettings settings = job.row().repositorySettings();
+    MirrorEngine engine = settings.isEmpty() ? defaultEngine : engines.apply(settings);
     if (job.row().isRepository()) {
-      return runRepository(job);
+      return runRepository(job, engine);
     }
     String jobId = "local-" + UUID.randomUUID();
     // Pinned to the digest the drift was seen at, so the copy is exactly what was checked.
@@ -91,7 +106,7 @@ public final class LocalJobRunner implements JobRunner {
   }
 
   /** Copies every pinned tag in one engine run; records per tag what each destination holds now. */
-  private JobOutcome runRepository(MirrorJob job) {
+  private JobOutcome runRepository(MirrorJob job, MirrorEngine engine) {
     String jobId = "local-" + UUID.randomUUID();
     List<ImageReference> targets = job.destinations().stream().map(Destination::target).toList();
     RepositoryReport report;

@@ -127,10 +127,19 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
   }
 
   /**
+   * The {@code settings} parameter: the row's {@code RepositorySettings} as compact JSON, which the
+   * worker lays over its deployment defaults; empty when the row has none.
+   */
+  public String settingsParameter() {
+    var settings = row.repositorySettings();
+    return settings.isEmpty() ? "" : settings.toJson();
+  }
+
+  /**
    * The job's parameters, as an ad hoc {@code aws batch submit-job} passes them, plus {@code pin},
-   * {@code existing} for a row with another {@code ExistingTags} than overwrite, and
+   * {@code existing} for a row with another {@code ExistingTags} than overwrite,
    * {@code referrers=false} for a row with {@code Referrers=false} (the job definition's defaults are
-   * overwrite and true).
+   * overwrite and true), and {@code settings} for a row with repository settings.
    */
   public Map<String, String> parameters() {
     Map<String, String> p = new LinkedHashMap<>();
@@ -146,12 +155,17 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     if (!row.referrers()) {
       p.put("referrers", "false");
     }
+    String settings = settingsParameter();
+    if (!settings.isEmpty()) {
+      p.put("settings", settings);
+    }
     return p;
   }
 
   /**
    * The worker command for a row with {@code Platforms} (the job definition's command cannot carry
-   * them): {@code --platform P ... [--pin PINS] [--existing-tags POLICY] [--no-referrers] SOURCE DESTS}.
+   * them): {@code --platform P ... [--pin PINS] [--existing-tags POLICY] [--no-referrers]
+   * [--repository-settings JSON] SOURCE DESTS}.
    */
   public List<String> platformCommand() {
     List<String> command = new ArrayList<>();
@@ -169,6 +183,11 @@ public record MirrorJob(MirrorRow row, Optional<Digest> digest, List<Destination
     }
     if (!row.referrers()) {
       command.add("--no-referrers");
+    }
+    String settings = settingsParameter();
+    if (!settings.isEmpty()) {
+      command.add("--repository-settings");
+      command.add(settings);
     }
     command.add(sourceParameter());
     command.add(destParameter());

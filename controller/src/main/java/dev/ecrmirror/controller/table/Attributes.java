@@ -40,6 +40,12 @@ public final class Attributes {
    * repository's ARN. Such rows are rewritten (or deleted) from the repository's tags on every such run.
    */
   public static final String ORIGIN = "Origin";
+  /**
+   * Settings for ECR destination repositories the worker creates for this row (a user attribute): the
+   * worker's {@code --repository-settings} JSON as a string, or a map of the same fields, laid over
+   * the deployment's defaults.
+   */
+  public static final String REPOSITORY_SETTINGS = "RepositorySettings";
 
   // System attributes, written by the controller.
   public static final String STATUS = "MirrorStatus";

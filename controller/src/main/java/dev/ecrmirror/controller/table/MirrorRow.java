@@ -49,6 +49,11 @@ public record MirrorRow(String key, ImageReference source, List<Destination> des
     return RowParser.referrers(item);
   }
 
+  /** The row's {@code RepositorySettings}, checked when the row was parsed; none when it has none. */
+  public dev.ecrmirror.common.aws.RepositorySettings repositorySettings() {
+    return RowSettings.read(item);
+  }
+
   /** The platform selection as one normalized string ({@code linux/amd64,linux/arm64}), empty for all. */
   public String platformsKey() {
     return platforms.stream().map(Platform::toString).sorted().collect(Collectors.joining(","));

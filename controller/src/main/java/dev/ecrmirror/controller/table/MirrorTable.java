@@ -196,6 +196,25 @@ public final class MirrorTable {
     }
   }
 
+  /**
+   * Sets the row's {@code RepositorySettings} (compact JSON), or removes them when {@code json} is
+   * empty; nothing else on the row changes.
+   */
+  public void putRepositorySettings(String source, String json) {
+    try {
+      if (json.isEmpty()) {
+        dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(source)))
+            .updateExpression("REMOVE #s").expressionAttributeNames(Map.of("#s", REPOSITORY_SETTINGS)));
+      } else {
+        dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(source)))
+            .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", REPOSITORY_SETTINGS))
+            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(json))));
+      }
+    } catch (SdkException e) {
+      throw fail("write the repository settings of row " + source + " to", e);
+    }
+  }
+
   /** Adds to an update the rule attributes {@code rules} sets, and removes every other rule attribute. */
   private static void setRules(Map<String, AttributeValue> rules, Map<String, String> names,
       Map<String, AttributeValue> values, List<String> sets, List<String> removes) {

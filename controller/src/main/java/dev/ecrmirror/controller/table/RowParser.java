@@ -91,6 +91,13 @@ public final class RowParser {
           throw new RowException("Platforms: " + e.getMessage());
         }
       }
+      try {
+        // Checked now, so a bad value makes the row invalid instead of failing its job.
+        var settings = RowSettings.read(item);
+        destinations.values().forEach(d -> settings.checkFor(d.target()));
+      } catch (IllegalArgumentException e) {
+        throw new RowException(e.getMessage());
+      }
       boolean enabled = bool(ENABLED, item.get(ENABLED), true);
       referrers(item); // checked here, so a bad value makes the row invalid rather than its job fail
       return new MirrorRow(key, source, List.copyOf(destinations.values()), platforms, rules, enabled, state, item);
