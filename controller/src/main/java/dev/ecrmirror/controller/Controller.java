@@ -67,6 +67,7 @@ public final class Controller {
   private final Duration claimGrace;
   private final RepositorySync repositories;
   private final ImageSync images;
+  private final RetryRules rules = new RetryRules();
   private Consumer<MirrorRow> rowObserver = row -> { };
   /** Status writes in flight at once; independent of how many jobs may run. */
   private static final int WRITERS = 16;
@@ -99,14 +100,13 @@ public final class Controller {
     this.parallelJobs = parallelJobs;
     this.jobPermits = new Semaphore(Math.max(1, parallelJobs));
     Claims claims = new Claims(table, clock, claimGrace, claimGrace.dividedBy(3));
-    this.repositories = new RepositorySync(table, tags, runner, clock, jobPermits, claims);
-    this.images = new ImageSync(table, runner, clock, jobPermits, claims);
+    this.repositories = new RepositorySync(table, tags, runner, clock, jobPermits, claims, rules);
+    this.images = new ImageSync(table, runner, clock, jobPermits, claims, rules);
   }
 
   /** Backs off failed rows by this policy instead of the default. */
   public Controller attemptPolicy(AttemptPolicy policy) {
-    repositories.attemptPolicy(policy);
-    images.attemptPolicy(policy);
+    rules.policy = policy;
     return this;
   }
 
@@ -115,8 +115,7 @@ public final class Controller {
    * ({@code sync --retry-failed}).
    */
   public Controller retryFailed(boolean retry) {
-    repositories.retryFailed(retry);
-    images.retryFailed(retry);
+    rules.retryFailed = retry;
     return this;
   }
 

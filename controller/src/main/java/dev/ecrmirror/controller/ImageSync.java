@@ -48,23 +48,15 @@ final class ImageSync {
   private final Clock clock;
   private final Semaphore jobPermits;
   private final Claims claims;
-  private AttemptPolicy attemptPolicy = AttemptPolicy.defaults();
-  private boolean retryFailed;
+  private final RetryRules rules;
 
-  ImageSync(MirrorTable table, JobRunner runner, Clock clock, Semaphore jobPermits, Claims claims) {
+  ImageSync(MirrorTable table, JobRunner runner, Clock clock, Semaphore jobPermits, Claims claims, RetryRules rules) {
     this.table = table;
     this.runner = runner;
     this.clock = clock;
     this.jobPermits = jobPermits;
     this.claims = claims;
-  }
-
-  void attemptPolicy(AttemptPolicy policy) {
-    this.attemptPolicy = policy;
-  }
-
-  void retryFailed(boolean retry) {
-    this.retryFailed = retry;
+    this.rules = rules;
   }
 
   /**
@@ -142,7 +134,7 @@ final class ImageSync {
     }
 
     // Held back: a failed row waits for its source to move (or a user's retry); a retrying one for its next attempt.
-    Optional<String> held = sameDigest && state.attempts() > 0 && !retryFailed && prior.takeover() == Takeover.NONE
+    Optional<String> held = sameDigest && state.attempts() > 0 && !rules.retryFailed && prior.takeover() == Takeover.NONE
         ? heldBack(state, now) : Optional.empty();
     if (held.isPresent()) {
       if (!dryRun) {
@@ -271,7 +263,7 @@ final class ImageSync {
    */
   private RowStatus recordAttempt(Predicate<StatusUpdate> write, StatusUpdate update, int attemptsBefore, Failure failure,
       Map<String, String> destinationErrors, Instant now) {
-    AttemptPolicy.Attempt attempt = attemptPolicy.failed(attemptsBefore, failure, now);
+    AttemptPolicy.Attempt attempt = rules.policy.failed(attemptsBefore, failure, now);
     update.status(attempt.status()).set(ATTEMPTS, attempt.count()).set(LAST_ERROR, attempt.reason())
         .set(NEXT_ATTEMPT_AT, attempt.next().map(Instant::toString).orElse(null));
     errors(update, destinationErrors);

@@ -54,25 +54,17 @@ final class RepositorySync {
   private final Clock clock;
   private final Semaphore jobPermits;
   private final Claims claims;
-  private AttemptPolicy attemptPolicy = AttemptPolicy.defaults();
-  private boolean retryFailed;
+  private final RetryRules rules;
 
   RepositorySync(MirrorTable table, TagStateTable tags, JobRunner runner, Clock clock, Semaphore jobPermits,
-      Claims claims) {
+      Claims claims, RetryRules rules) {
     this.table = table;
     this.tags = tags;
     this.runner = runner;
     this.clock = clock;
     this.jobPermits = jobPermits;
     this.claims = claims;
-  }
-
-  void attemptPolicy(AttemptPolicy policy) {
-    this.attemptPolicy = policy;
-  }
-
-  void retryFailed(boolean retry) {
-    this.retryFailed = retry;
+    this.rules = rules;
   }
 
   RowOutcome act(RepositoryCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
@@ -276,7 +268,7 @@ final class RepositorySync {
    * calls for (transient past the policy's attempts is failed) and, when retrying, the next attempt's time.
    */
   private TagState failedAttempt(TagState tag, Failure failure, Instant now) {
-    AttemptPolicy.Attempt attempt = attemptPolicy.failed(tag.attempts(), failure, now);
+    AttemptPolicy.Attempt attempt = rules.policy.failed(tag.attempts(), failure, now);
     return tag.withAttempt(attempt.status(), attempt.reason(), attempt.count(), attempt.next());
   }
 
@@ -302,7 +294,7 @@ final class RepositorySync {
       return failedAttempt(base, Failure.transientFailure("job " + previous.jobId().orElse("(unknown)")
           + " reported success, but " + String.join(", ", t.drifted().stream().map(Destination::key).toList())
           + " still lack " + t.tag() + "@" + source.get()), now);
-    } else if (!t.drifted().isEmpty() && sameDigest && attempts > 0 && !retryFailed && waiting(previous, now)) {
+    } else if (!t.drifted().isEmpty() && sameDigest && attempts > 0 && !rules.retryFailed && waiting(previous, now)) {
       status = previous.status();
       error = previous.lastError();
     } else if (!t.drifted().isEmpty()) {

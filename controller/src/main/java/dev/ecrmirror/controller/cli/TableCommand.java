@@ -425,9 +425,8 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     }
   }
 
-  /** {@code table delete SOURCE}. */
-  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete the row of SOURCE.")
-  static final class Delete implements Callable<Integer>, ExitCodes.Documented {
+  /** A command on the one row SOURCE names, stored under any of the keys {@link #candidates} gives. */
+  abstract static class OneRow implements Callable<Integer>, ExitCodes.Documented {
     @Spec
     CommandSpec spec;
 
@@ -437,38 +436,63 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Mixin
     CommandSpec debug = CommandLineSupport.debugMixin();
 
+    @Parameters(index = "0", paramLabel = "SOURCE", description = "The row's source, as stored or in any equivalent form.")
+    String source;
+
+    /** Acts on the row stored under {@code key}; false when there is none there to act on. */
+    abstract boolean act(TableOptions.Session session, String key);
+
+    /** The line printed when it acted. */
+    abstract String done(String table);
+
+    /** The line printed when no key held a row to act on. */
+    abstract String none(String table);
+
+    @Override
+    public Integer call() {
+      try (TableOptions.Session session = where.open(ControllerCli.env())) {
+        for (String key : candidates(source)) {
+          if (act(session, key)) {
+            spec.commandLine().getOut().println(done(session.table().name()));
+            spec.commandLine().getOut().flush();
+            return ControllerCli.OK;
+          }
+        }
+        return CommandLineSupport.failure(spec.commandLine(), none(session.table().name()), null);
+      }
+    }
+  }
+
+  /** {@code table delete SOURCE}. */
+  @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete the row of SOURCE.")
+  static final class Delete extends OneRow {
     @Override
     public ExitCodes.Meanings exitCodes() {
       return new ExitCodes.Meanings("deleted", "no such row, or the table could not be written",
           "bad usage: a missing SOURCE or an unknown option");
     }
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "The row's source, as stored or in any equivalent form.")
-    String source;
+    @Override
+    boolean act(TableOptions.Session session, String key) {
+      if (!session.table().delete(key)) {
+        return false;
+      }
+      // A repository row's per-tag state goes with it (a single-image row has none: nothing is read back).
+      var tagItems = session.tags().read(key).keySet();
+      if (!tagItems.isEmpty()) {
+        session.tags().write(key, List.of(), tagItems);
+      }
+      return true;
+    }
 
     @Override
-    public Integer call() {
-      try (TableOptions.Session session = where.open(ControllerCli.env())) {
-        String deletedKey = null;
-        for (String key : candidates(source)) {
-          if (session.table().delete(key)) {
-            deletedKey = key;
-            break;
-          }
-        }
-        if (deletedKey == null) {
-          return CommandLineSupport.failure(spec.commandLine(), "no row for " + source + " in table "
-              + session.table().name(), null);
-        }
-        // A repository row's per-tag state goes with it (a single-image row has none: nothing is read back).
-        var tagItems = session.tags().read(deletedKey).keySet();
-        if (!tagItems.isEmpty()) {
-          session.tags().write(deletedKey, List.of(), tagItems);
-        }
-        spec.commandLine().getOut().println("deleted " + source + " from table " + session.table().name());
-        spec.commandLine().getOut().flush();
-      }
-      return ControllerCli.OK;
+    String done(String table) {
+      return "deleted " + source + " from table " + table;
+    }
+
+    @Override
+    String none(String table) {
+      return "no row for " + source + " in table " + table;
     }
   }
 
@@ -477,16 +501,7 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
       description = {"Let the next sync try SOURCE's row again at once: one that failed for good (failed, conflict)"
           + " at its source digest, or one waiting for its next attempt (retrying).",
           "Its attempt count starts over; the row keeps its status and LastError until that sync."})
-  static final class Retry implements Callable<Integer>, ExitCodes.Documented {
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    TableOptions where;
-
-    @Mixin
-    CommandSpec debug = CommandLineSupport.debugMixin();
-
+  static final class Retry extends OneRow {
     @Override
     public ExitCodes.Meanings exitCodes() {
       return new ExitCodes.Meanings("the row will be tried on the next sync",
@@ -494,22 +509,19 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
           "bad usage: a missing SOURCE or an unknown option");
     }
 
-    @Parameters(index = "0", paramLabel = "SOURCE", description = "The row's source, as stored or in any equivalent form.")
-    String source;
+    @Override
+    boolean act(TableOptions.Session session, String key) {
+      return session.table().retry(key);
+    }
 
     @Override
-    public Integer call() {
-      try (TableOptions.Session session = where.open(ControllerCli.env())) {
-        for (String key : candidates(source)) {
-          if (session.table().retry(key)) {
-            spec.commandLine().getOut().println(source + " will be tried on the next sync");
-            spec.commandLine().getOut().flush();
-            return ControllerCli.OK;
-          }
-        }
-        return CommandLineSupport.failure(spec.commandLine(), "no failed, conflict or retrying row for " + source
-            + " in table " + session.table().name() + " (see table list)", null);
-      }
+    String done(String table) {
+      return source + " will be tried on the next sync";
+    }
+
+    @Override
+    String none(String table) {
+      return "no failed, conflict or retrying row for " + source + " in table " + table + " (see table list)";
     }
   }
 
