@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings an image's referrers (signatures, SBOMs, attestations) to the destinations that just
@@ -36,6 +38,7 @@ import java.util.Set;
  * {@code sha256-<hex>} is written there, never empty.
  */
 final class ReferrerCopy {
+  private static final Logger LOG = LoggerFactory.getLogger(ReferrerCopy.class);
   private static final String HOW_TO_SKIP = " (--no-referrers, or Referrers=false on the row, skips referrers)";
 
   /** One image whose referrers are wanted: its report, and its top manifest when the copy read it. */
@@ -156,6 +159,13 @@ final class ReferrerCopy {
     try {
       found = Referrers.discover(client, sourceRepo, all);
     } catch (RuntimeException e) {
+      if (Failures.kind(e) == FailureKind.PERMANENT) {
+        // The source will not let us list its tags (a pull-only login, a registry without tag listing):
+        // the image is copied all the same, without what refers to it, and the run says so once.
+        LOG.warn("cannot look for signatures and other referrers in {} ({}): the image was copied without them;"
+            + " --no-referrers (Referrers=false on a row) skips the lookup", sourceRepo.name(), Failures.describe(e));
+        return outcomes;
+      }
       Failure why = new Failure(Failures.kind(e), "find referrers in " + sourceRepo.name() + ": " + Failures.describe(e)
           + HOW_TO_SKIP);
       subjectsByRepo.forEach((repo, subjects) -> subjects.forEach(s -> outcomes.get(repo).fail(s, why)));
