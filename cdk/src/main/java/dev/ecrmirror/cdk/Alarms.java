@@ -22,8 +22,8 @@ import software.amazon.awscdk.services.sqs.IQueue;
 import software.constructs.Construct;
 
 /**
- * The alarms that say the mirror needs a person, and a dashboard of the controller's metrics (the
- * Embedded Metric Format lines of its log, namespace {@code EcrMirror}): failed rows run after run,
+ * The alarms that say the mirror needs a person, and a dashboard of the controller's and the worker
+ * jobs' metrics (the Embedded Metric Format lines of their logs, namespace {@code EcrMirror}): failed rows run after run,
  * events in the dead-letter queue, failed Batch jobs, and a scheduled controller that stopped running.
  */
 public final class Alarms extends Construct {
@@ -183,6 +183,19 @@ public final class Alarms extends Construct {
             .left(List.<IMetric>of(failedJobs.getMetric()))
             .build());
     dashboard.addWidgets(
+        GraphWidget.Builder.create()
+            .title("Bytes copied by worker jobs")
+            .width(12)
+            .left(List.<IMetric>of(workerMetric("BytesCopied", "Sum", period)))
+            .build(),
+        GraphWidget.Builder.create()
+            .title("Worker job duration (s)")
+            .width(12)
+            .left(
+                List.<IMetric>of(
+                    workerMetric("JobDuration", "Maximum", period), workerMetric("JobDuration", "Average", period)))
+            .build());
+    dashboard.addWidgets(
         AlarmStatusWidget.Builder.create().title("ecr-mirror alarms").width(24).alarms(alarms()).build());
   }
 
@@ -192,6 +205,17 @@ public final class Alarms extends Construct {
         .namespace(NAMESPACE)
         .metricName(name)
         .dimensionsMap(Map.of("Table", props.table().getTableName(), "Mode", "sync"))
+        .statistic(statistic)
+        .period(period)
+        .build();
+  }
+
+  /** A metric of the worker jobs' runs (their EMF lines, dimension {@code Job=worker}; see the worker's WorkerMetrics). */
+  private static Metric workerMetric(String name, String statistic, Duration period) {
+    return Metric.Builder.create()
+        .namespace(NAMESPACE)
+        .metricName(name)
+        .dimensionsMap(Map.of("Job", "worker"))
         .statistic(statistic)
         .period(period)
         .build();

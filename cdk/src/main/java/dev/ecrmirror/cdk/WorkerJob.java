@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
+import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
@@ -92,6 +93,9 @@ public final class WorkerJob extends Construct {
 
     Map<String, String> environment = new HashMap<>(platform.baseEnvironment());
     environment.putAll(destinations.workerEnvironment());
+    // Each job reports its own result: one Mirror Job Succeeded/Failed event and one EMF metrics line.
+    environment.put(ControllerJob.ENV_EVENT_BUS, "default");
+    environment.put(ControllerJob.ENV_METRICS, "emf");
     var container =
         EcsFargateContainerDefinition.Builder.create(this, "Container")
             .image(props.image().containerImage())
@@ -121,9 +125,9 @@ public final class WorkerJob extends Construct {
   }
 
   /**
-   * ECR pull and push, nothing else: the worker never touches the table. The controller records each
-   * job's outcome itself, from Batch's account of the job (its exit code says what kind of failure)
-   * and from what the destinations hold afterwards.
+   * ECR pull and push, and its result as one event on the default bus: the worker never touches the
+   * table. The controller records each job's outcome itself, from Batch's account of the job (its
+   * exit code says what kind of failure) and from what the destinations hold afterwards.
    */
   private void grantJobPermissions(JobPlatform platform) {
     jobRole.addToPolicy(
@@ -145,6 +149,15 @@ public final class WorkerJob extends Construct {
             .resources(List.of(platform.ecrRepositoryArns()))
             .build());
     jobRole.addToPolicy(JobPlatform.ecrLogin());
+    jobRole.addToPolicy(
+        PolicyStatement.Builder.create()
+            .sid("PutJobEvents")
+            .actions(List.of("events:PutEvents"))
+            .resources(
+                List.of(
+                    "arn:" + Aws.PARTITION + ":events:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
+                        + ":event-bus/default"))
+            .build());
     JobPlatform.suppressWildcards(
         jobRole,
         "Destinations are rows of the mirror table, in any region and account, unknown at deploy"

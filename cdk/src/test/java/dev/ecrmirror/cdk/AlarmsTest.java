@@ -140,6 +140,10 @@ class AlarmsTest {
             "RunDuration",
             "Events dead-letter queue",
             "Failed Batch jobs",
+            "Bytes copied by worker jobs",
+            "BytesCopied",
+            "Worker job duration (s)",
+            "JobDuration",
             "ecr-mirror alarms");
     template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
   }

@@ -1,5 +1,7 @@
 package dev.ecrmirror.cdk;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +41,23 @@ class WorkerJobTest {
                 "referrers", "true",
                 "settings", Match.anyValue()),
             "PlatformCapabilities", List.of("FARGATE")));
+  }
+
+  @Test
+  void eachJobPutsItsResultOnTheDefaultBusAndPrintsEmfMetrics() {
+    for (Object env : List.of(env("ECR_MIRROR_EVENT_BUS", "default"), env("ECR_MIRROR_METRICS", "emf"))) {
+      template.hasResourceProperties("AWS::Batch::JobDefinition", worker(Map.of("Environment", env)));
+    }
+    var putEvents =
+        Stacks.statements(template, "WorkerJobRole").stream()
+            .filter(s -> Stacks.actions(s).contains("events:PutEvents"))
+            .toList();
+    assertThat(putEvents).singleElement().satisfies(s -> {
+      assertThat(Stacks.actions(s)).containsExactly("events:PutEvents");
+      assertThat(Stacks.resources(s)).hasSize(1);
+      assertThat(Stacks.resources(s).toString()).contains(":event-bus/default")
+          .doesNotContain("*");
+    });
   }
 
   @Test
@@ -172,7 +191,7 @@ class WorkerJobTest {
   }
 
   @Test
-  void mayPullAndPushEcrImagesAndSetUpRepositoriesAndNothingElse() {
+  void mayPullAndPushEcrImagesSetUpRepositoriesAndPutItsEventAndNothingElse() {
     template.hasResourceProperties(
         "AWS::IAM::Policy",
         Map.of(
@@ -196,6 +215,7 @@ class WorkerJobTest {
                                 "ecr:PutImage",
                                 "ecr:CreateRepository"))),
                     Match.objectLike(Map.of("Action", "ecr:GetAuthorizationToken", "Resource", "*")),
+                    Match.objectLike(Map.of("Sid", "PutJobEvents", "Action", "events:PutEvents")),
                     Match.objectLike(
                         Map.of(
                             "Sid", "SetUpRepositories",

@@ -95,6 +95,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     int jobs = options.jobs();
     Plan plan;
     RegistryClient client;
+    RunNotices notices;
     try {
       if (jobs < 1) {
         throw new IllegalArgumentException("--jobs must be at least 1, not " + jobs);
@@ -103,6 +104,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       options.registry().roles().source(plan.source());
       plan.destinations().forEach(options.registry().roles()::destination);
       client = new RegistryClient(options.registry().toRegistryOptions(System.getenv()));
+      notices = new RunNotices(options.notices().emf(), options.notices().event(), System.getenv(), Clock.systemUTC());
     } catch (IllegalArgumentException e) {
       return usage(e);
     }
@@ -124,14 +126,17 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
       }
       if (plan.repository()) {
         return mirrorRepository(plan, new TagLister(client, Optional.of(new EcrImages(ecr))), client, engine,
-            progress, out, err);
+            progress, notices, out, err);
       }
       MirrorReport report = engine.mirror(new MirrorRequest(plan.source(), plan.destinations(), plan.platforms(),
           options.dryRun(), plan.existingTags(), plan.referrers()), progress);
-      return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
+      int exit = finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
+      return notify(notices, plan, client, lines(report, false), exit, out, err);
     } catch (RegistryException | RateLimitedException e) {
-      CommandLineSupport.failure(spec.commandLine(), "cannot read source " + plan.source() + ": " + e.getMessage(), e);
-      return Failures.kind(e).exitCode();
+      String message = "cannot read source " + plan.source() + ": " + e.getMessage();
+      CommandLineSupport.failure(spec.commandLine(), message, e);
+      return notify(notices, plan, client, unreached(plan, message, Failures.kind(e)), Failures.kind(e).exitCode(),
+          out, err);
     } catch (IllegalArgumentException e) {
       return usage(e);
     }
@@ -223,7 +228,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
 
   /** Selects (or takes the pinned) tags, runs the repository copy and prints what it did. */
   private int mirrorRepository(Plan plan, TagLister lister, RegistryClient client, MirrorEngine engine,
-      Progress progress, PrintWriter out, PrintWriter err) {
+      Progress progress, RunNotices notices, PrintWriter out, PrintWriter err) {
     List<Pin> pins = plan.pins();
     if (plan.rules().isPresent()) {
       TagLister.Listing listed;
@@ -231,21 +236,52 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
         listed = lister.list(plan.source());
       } catch (RegistryException | RateLimitedException e) {
         err.println("mirror-worker: " + e.getMessage()); // "list tags of REPO failed: ..."
-        return Failures.kind(e).exitCode();
+        return notify(notices, plan, client, unreached(plan, e.getMessage(), Failures.kind(e)),
+            Failures.kind(e).exitCode(), out, err);
       }
       List<String> selected = plan.rules().get().select(listed.tags());
       try {
         pins = pinTags(client, plan.source(), selected, listed.digests(), options.jobs(), err);
       } catch (RegistryException | RateLimitedException e) {
-        err.println("mirror-worker: cannot read source " + plan.source().name() + ": " + e.getMessage());
-        return Failures.kind(e).exitCode();
+        String message = "cannot read source " + plan.source().name() + ": " + e.getMessage();
+        err.println("mirror-worker: " + message);
+        return notify(notices, plan, client, unreached(plan, message, Failures.kind(e)), Failures.kind(e).exitCode(),
+            out, err);
       }
     }
     RepositoryReport report = pins.isEmpty()
         ? new RepositoryReport(plan.source(), List.of(), 0)
         : engine.mirror(new RepositoryRequest(plan.source(), plan.destinations(), pins, plan.platforms(),
             options.dryRun(), plan.existingTags(), plan.referrers()), progress);
-    return finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
+    int exit = finish(report.worstFailure(), () -> toJson(report), () -> print(report, out), out);
+    List<ReportLine> lines = report.tags().stream().flatMap(t -> lines(t, true).stream()).toList();
+    return notify(notices, plan, client, lines, exit, out, err);
+  }
+
+  /**
+   * Sends the run's metrics line and event, if asked for, and returns {@code exit}: the metrics line
+   * goes to stderr with {@code --json}, so stdout stays one JSON document.
+   */
+  private int notify(RunNotices notices, Plan plan, RegistryClient client, List<ReportLine> lines, int exit,
+      PrintWriter out, PrintWriter err) {
+    // The source's registry alone: a destination that sent the header is not the budget this run spends.
+    Map<String, Long> remaining = client.rateLimitRemaining().entrySet().stream()
+        .filter(e -> e.getKey().equals(plan.source().registry()))
+        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    String source = plan.repository() ? plan.source().name() : plan.source().toString();
+    return notices.send(source, lines, exit, remaining, options.dryRun(), options.json() ? err : out, err);
+  }
+
+  /** One image's destinations as run report lines. */
+  private static List<ReportLine> lines(MirrorReport report, boolean tagged) {
+    return report.destinations().stream().map(r -> reportLine(report, r, tagged)).toList();
+  }
+
+  /** Every destination of a run that could not read its source: each failed with the run's failure. */
+  private static List<ReportLine> unreached(Plan plan, String message, FailureKind kind) {
+    String source = plan.repository() ? plan.source().name() : plan.source().toString();
+    return plan.destinations().stream().map(d -> new ReportLine(source, null, d.toString(), null, null, null,
+        ReportLine.Outcome.of(kind), null, null, message, kindWord(kind))).toList();
   }
 
   /**

@@ -78,6 +78,8 @@ final class WorkerOptions {
 
   private final ReferrerCliOptions referrers = new ReferrerCliOptions();
 
+  private final RunNoticeOptions notices = new RunNoticeOptions();
+
   /** The {@code mirror-worker} command, running {@code command} once these options are parsed. */
   CommandSpec commandSpec(Callable<Integer> command) {
     CommandSpec spec = CommandSpec.wrapWithoutInspection(command).name("mirror-worker").version("mirror-worker 0.1.0")
@@ -94,6 +96,7 @@ final class WorkerOptions {
         .addMixin("referrers", referrers.mixin())
         .addOption(progressMode)
         .addOption(progressInterval)
+        .addMixin("notices", notices.mixin())
         .addMixin("registry", registry.mixin())
         .addMixin("debug", CommandLineSupport.debugMixin())
         .addOption(OptionSpec.builder("-h", "--help").usageHelp(true)
@@ -177,6 +180,10 @@ final class WorkerOptions {
 
   boolean json() {
     return json.getValue();
+  }
+
+  RunNoticeOptions notices() {
+    return notices;
   }
 
   ReferrerCliOptions referrers() {

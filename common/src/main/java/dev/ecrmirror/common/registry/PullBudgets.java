@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -41,6 +42,8 @@ final class PullBudgets {
   private static final class Budget {
     /** Pulls left as last reported, less those sent since; -1 while the registry has not said. */
     long remaining = -1;
+    /** The lowest count a header reported; -1 while none did. */
+    long lowestReported = -1;
     Duration window = DEFAULT_WINDOW;
     Optional<Instant> spentUntil = Optional.empty();
     Optional<Instant> retryAt = Optional.empty();
@@ -102,6 +105,7 @@ final class PullBudgets {
     synchronized (b) {
       // The lower of what it said and what we counted since: answers to requests in flight arrive late.
       b.remaining = b.remaining < 0 ? left : Math.min(b.remaining, left);
+      b.lowestReported = b.lowestReported < 0 ? left : Math.min(b.lowestReported, left);
       for (int i = 1; i < parts.length; i++) {
         String p = parts[i].trim();
         if (p.startsWith("w=")) {
@@ -114,6 +118,19 @@ final class PullBudgets {
       }
     }
     LOG.get().debug("{}: {} pulls left in the rate-limit window", registry, left);
+  }
+
+  /** Per registry that sent a {@code ratelimit-remaining} header, the lowest count it reported to this client. */
+  Map<String, Long> lowestReported() {
+    Map<String, Long> out = new TreeMap<>();
+    budgets.forEach((registry, b) -> {
+      synchronized (b) {
+        if (b.lowestReported >= 0) {
+          out.put(registry, b.lowestReported);
+        }
+      }
+    });
+    return out;
   }
 
   /** The registry answered 429 past the retry budget: no more pulls until it said, or for its window. */

@@ -65,6 +65,14 @@ public final class RegistryClient {
     this.auth = new Authenticator(transport, options.credentials(), options.userAgent(), this::plainHttpAllowed);
   }
 
+  /**
+   * Per registry that sent a {@code ratelimit-remaining} header (Docker Hub does), the lowest count of
+   * pulls left it reported to this client: the run's rate-limit metric. Empty when none did.
+   */
+  public Map<String, Long> rateLimitRemaining() {
+    return budgets.lowestReported();
+  }
+
   /** The retry policy of this client's requests, for callers that retry larger steps (a whole blob transfer). */
   public RetryPolicy retryPolicy() {
     return options.retry();
