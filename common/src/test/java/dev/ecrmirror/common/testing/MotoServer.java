@@ -21,11 +21,16 @@ public final class MotoServer implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final Path recording;
   private final int port;
 
-  private MotoServer(Process process, Path log, int port) {
+  /** One request moto's recorder saw: its {@code X-Amz-Target} (JSON APIs) and its body. */
+  public record Request(String target, String body) {}
+
+  private MotoServer(Process process, Path log, Path recording, int port) {
     this.process = process;
     this.log = log;
+    this.recording = recording;
     this.port = port;
   }
 
@@ -48,9 +53,13 @@ public final class MotoServer implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
       Path log = Files.createTempFile("moto-server", ".log");
-      Process process = new ProcessBuilder(BINARY, "-H", "127.0.0.1", "-p", Integer.toString(port))
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      MotoServer server = new MotoServer(process, log, port);
+      // The recorder (off until record()) writes here rather than into the working directory.
+      Path recording = Files.createTempFile("moto-recording", ".jsonl");
+      ProcessBuilder builder = new ProcessBuilder(BINARY, "-H", "127.0.0.1", "-p", Integer.toString(port))
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().put("MOTO_RECORDER_FILEPATH", recording.toString());
+      Process process = builder.start();
+      MotoServer server = new MotoServer(process, log, recording, port);
       if (server.awaitReady()) {
         return server;
       }
@@ -95,6 +104,48 @@ public final class MotoServer implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
   }
 
+  /**
+   * Starts moto's request recorder afresh: {@link #recorded()} then returns every request sent
+   * from now on, as moto received it.
+   */
+  public void record() throws IOException, InterruptedException {
+    post("/moto-api/recorder/reset-recording");
+    post("/moto-api/recorder/start-recording");
+  }
+
+  /** The requests recorded since {@link #record()}, in order. */
+  public java.util.List<Request> recorded() throws IOException {
+    java.util.List<Request> out = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(recording)) {
+      if (line.isBlank()) {
+        continue;
+      }
+      var entry = dev.ecrmirror.common.Json.readTree(line);
+      String body = entry.path("body").asText("");
+      if (entry.path("body_encoded").asBoolean()) {
+        body = new String(java.util.Base64.getDecoder().decode(body), java.nio.charset.StandardCharsets.UTF_8);
+      }
+      var headers = entry.path("headers");
+      String target = null;
+      for (var names = headers.fieldNames(); names.hasNext(); ) {
+        String name = names.next();
+        if (name.equalsIgnoreCase("X-Amz-Target")) {
+          target = headers.get(name).asText();
+        }
+      }
+      out.add(new Request(target, body));
+    }
+    return out;
+  }
+
+  private void post(String path) throws IOException, InterruptedException {
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint().resolve(path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("moto_server refused " + path + " (" + r.statusCode() + "): " + r.body());
+    }
+  }
+
   /** Sets moto's own configuration, e.g. {@code {"batch": {"use_docker": false}}}. */
   public void configure(String json) throws IOException, InterruptedException {
     HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint().resolve("/moto-api/config"))
@@ -120,6 +171,7 @@ public final class MotoServer implements AutoCloseable {
     }
     try {
       Files.deleteIfExists(log);
+      Files.deleteIfExists(recording);
     } catch (IOException e) {
       // A temp file left behind is harmless.
     }

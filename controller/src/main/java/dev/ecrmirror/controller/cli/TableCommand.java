@@ -15,6 +15,7 @@ import dev.ecrmirror.common.ref.DestinationPrefix;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import dev.ecrmirror.common.tags.RuleSpec;
+import dev.ecrmirror.controller.settings.SettingsCheck;
 import dev.ecrmirror.controller.table.Attributes;
 import dev.ecrmirror.controller.table.Destination;
 import dev.ecrmirror.controller.table.InvalidRow;
@@ -263,8 +264,10 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     }
   }
 
-  /** {@code table list [--json]}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Show every row and its status.")
+  /** {@code table list [--json] [--check-settings]}. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = {"Show every row and its status.",
+      "With --check-settings, also where existing ECR destination repositories differ from the rows' repository "
+          + "settings (they are never changed)."})
   static final class ListRows implements Callable<Integer>, ExitCodes.Documented {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -283,6 +286,9 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Option(names = "--json", description = "One JSON object per line per row.")
     boolean json;
 
+    @Mixin
+    SettingsCheckOptions settings;
+
     @Override
     public ExitCodes.Meanings exitCodes() {
       return new ExitCodes.Meanings("listed", "the table could not be read", "bad usage: an unknown or invalid option");
@@ -291,7 +297,10 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
     @Override
     public Integer call() throws Exception {
       int segments = scan.segments();
-      try (TableOptions.Session session = where.open(ControllerCli.env())) {
+      Map<String, String> env = ControllerCli.env();
+      settings.validate(env);
+      try (TableOptions.Session session = where.open(env, settings.endpoints())) {
+        Optional<SettingsCheck> check = settings.check(session.clients(), env);
         List<ParsedRow> rows = new ArrayList<>(session.table().scan(segments));
         rows.sort(Comparator.comparing(ParsedRow::key));
         PrintWriter out = spec.commandLine().getOut();
@@ -301,9 +310,15 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
             if (row instanceof MirrorRow m && m.isRepository()) {
               addTags(o, session.tags().read(m.key()).values());
             }
+            Map<String, List<String>> differ = settingsDiffer(check, row);
+            if (!differ.isEmpty()) {
+              ObjectNode d = o.putObject("SettingsDiffer");
+              differ.forEach((dest, lines) -> lines.forEach(d.putArray(dest)::add));
+            }
             out.println(JSON.writeValueAsString(o));
           }
           out.flush();
+          warnUnreachable(check);
           return ControllerCli.OK;
         }
         TextTable table = new TextTable("SOURCE", "DESTINATIONS", "STATUS", "SOURCE DIGEST", "CHECKED", "NOTE");
@@ -320,6 +335,10 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
             // A repository row on one line: its counts, then what went wrong or which job runs.
             note = summary.get() + (note.isEmpty() ? "" : "; " + note);
           }
+          String differ = settingsNote(settingsDiffer(check, row));
+          if (!differ.isEmpty()) {
+            note = note.isEmpty() ? differ : note + "; " + differ;
+          }
           table.add(row.key(), destinations(row), status,
               s.sourceDigest().map(d -> d.substring(d.indexOf(':') + 1, Math.min(d.length(), d.indexOf(':') + 13))).orElse(""),
               s.checkedAt().map(Object::toString).orElse(""), note);
@@ -327,8 +346,31 @@ final class TableCommand implements Callable<Integer>, ExitCodes.Documented {
         table.print(out);
         out.println(rows.size() + " row(s) in table " + session.table().name());
         out.flush();
+        warnUnreachable(check);
       }
       return ControllerCli.OK;
+    }
+
+    /** With --check-settings, the row's destinations whose existing repository differs from its settings. */
+    private static Map<String, List<String>> settingsDiffer(Optional<SettingsCheck> check, ParsedRow row) {
+      return check.isPresent() && row instanceof MirrorRow m ? check.get().differences(m) : Map.of();
+    }
+
+    /** The listing's note: {@code settings differ: a; b}, naming each destination when several differ. */
+    static String settingsNote(Map<String, List<String>> differ) {
+      if (differ.size() == 1) {
+        return "settings differ: " + String.join("; ", differ.values().iterator().next());
+      }
+      return differ.entrySet().stream().map(e -> "settings differ at " + e.getKey() + ": " + String.join("; ", e.getValue()))
+          .collect(Collectors.joining("; "));
+    }
+
+    /** One line per registry the settings check could not ask: the listing itself went on. */
+    private void warnUnreachable(Optional<SettingsCheck> check) {
+      PrintWriter err = spec.commandLine().getErr();
+      check.ifPresent(c -> c.unreachable().forEach((registry, why) ->
+          err.println("warning: cannot check the repository settings of registry " + registry + ": " + why)));
+      err.flush();
     }
 
     private static String destinations(ParsedRow row) {
