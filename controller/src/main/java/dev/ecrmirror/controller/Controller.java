@@ -172,7 +172,7 @@ public final class Controller {
         Prior prior = priors.getOrDefault(check.row().key(), Prior.NONE);
         pending.add(pool.submit(() -> switch (check) {
           case RowCheck c -> images.act(c, prior, dryRun, heartbeats);
-          case RepositoryCheck c -> repositories.act(c, adopted, dryRun, heartbeats);
+          case RepositoryCheck c -> repositories.act(c, adopted, prior.takeover(), dryRun, heartbeats);
         }));
       }
       for (int i = 0; i < pending.size(); i++) {

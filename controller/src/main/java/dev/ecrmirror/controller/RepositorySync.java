@@ -67,16 +67,27 @@ final class RepositorySync {
     this.rules = rules;
   }
 
-  RowOutcome act(RepositoryCheck check, boolean adopted, boolean dryRun, ScheduledExecutorService heartbeats) {
+  /**
+   * Acts on one checked repository row. {@code takeover} says how a new claim may be taken: a row
+   * whose last claim lapsed without a job ({@link Takeover#EXPIRED_LEASE}) is written under that old
+   * claim's token, and claimed over it.
+   */
+  RowOutcome act(RepositoryCheck check, boolean adopted, Takeover takeover, boolean dryRun,
+      ScheduledExecutorService heartbeats) {
     MirrorRow row = check.row();
     String key = row.key();
     Instant now = clock.instant();
+    Optional<String> lapsed = takeover == Takeover.NONE ? Optional.empty() : row.state().claimToken();
     if (check.failed()) {
       String error = check.error().get();
       RowStatus status = RowStatus.of(check.kind());
       if (!dryRun) {
-        table.updateUnlessSubmitted(key, new StatusUpdate().status(status).set(LAST_ERROR, error)
-            .set(CHECKED_AT, now));
+        StatusUpdate update = new StatusUpdate().status(status).set(LAST_ERROR, error).set(CHECKED_AT, now);
+        if (lapsed.isPresent()) {
+          table.updateIfClaimed(key, lapsed.get(), update);
+        } else {
+          table.updateUnlessSubmitted(key, update);
+        }
       }
       return RowOutcome.of(key, Action.of(status), error);
     }
@@ -97,12 +108,12 @@ final class RepositorySync {
     }
     if (drifted.isEmpty()) {
       return finish(row, check, next, List.of(), now, adopted ? Action.MIRRORED : Action.IN_SYNC, driftedKeys, why,
-          Optional.empty());
+          lapsed);
     }
     StatusUpdate claimUpdate = new StatusUpdate().set(CHECKED_AT, now)
         .remove(LAST_ERROR).remove(CLAIMED_DIGEST).remove(SOURCE_DIGEST).remove(DESTINATION_DIGESTS);
     TagSummary.of(next.values()).applyTo(claimUpdate);
-    Optional<Claims.Claim> taken = claims.take(key, row.state().claimToken(), Takeover.NONE, claimUpdate);
+    Optional<Claims.Claim> taken = claims.take(key, row.state().claimToken(), takeover, claimUpdate);
     if (taken.isEmpty()) {
       return new RowOutcome(key, Action.CLAIMED_ELSEWHERE, driftedKeys, why, Optional.empty(),
           Optional.of("another controller claimed this drift first"));

@@ -125,6 +125,26 @@ class RepositoryRowsIT {
   }
 
   @Test
+  void aRepositoryClaimThatLapsedWithoutAJobIsTakenOverAndGetsItsJob() {
+    String key = src + "/tool#lapsed";
+    put(key, dst + "/lapsed", Map.of("Tags", AttributeValue.fromS("1.1.0")));
+    sync();
+    assertThat(batch.submitted()).hasSize(1);
+    // As if the controller died before SubmitJob: a claim, no job id, and no job in Batch.
+    ddb.updateItem(b -> b.tableName(table.name()).key(Map.of("Source", AttributeValue.fromS(key)))
+        .updateExpression("REMOVE JobId"));
+    batch.clear();
+
+    assertThat(sync().get(key).action()).as("within the lease: still its holder's").isEqualTo(RowOutcome.Action.JOB_ACTIVE);
+    assertThat(batch.submitted()).isEmpty();
+    clock.advance(Duration.ofMinutes(16));
+    assertThat(sync().get(key).action()).isEqualTo(RowOutcome.Action.SUBMITTED);
+    assertThat(batch.submitted()).singleElement()
+        .satisfies(j -> assertThat(j.parameters().get("pin")).isEqualTo("1.1.0@" + two.digest()));
+    assertThat(row(key).get("JobId").s()).isEqualTo(batch.submitted().get(0).jobId());
+  }
+
+  @Test
   void onlyDriftedTagsArePinnedInOneJobAndTheirStateFollowsTheJob() {
     String key = src + "/tool";
     put(key, dst + "/tool", Map.of("Tags", AttributeValue.fromS("1.0.0,1.1.0,latest")));
