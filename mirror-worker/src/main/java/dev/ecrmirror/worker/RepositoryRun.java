@@ -280,7 +280,7 @@ final class RepositoryRun {
             LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
                 tag.source, top.mediaType());
           } else {
-            Manifest filtered = MirrorEngine.filterPlatforms(top, tag.source, request.platforms());
+            Manifest filtered = SourceTree.filterPlatforms(top, tag.source, request.platforms());
             tag.rewritten = !filtered.digest().equals(top.digest());
             top = filtered;
           }
