@@ -43,6 +43,7 @@ public final class MirrorEngine {
   private final int retries;
   private final Consumer<ImageReference> destinationSetup;
   private final Duration readTimeout;
+  private final RangedReads ranged;
 
   /** A blob download that receives nothing for this long is dropped and resumed. */
   public static final Duration DEFAULT_READ_TIMEOUT = RegistryClient.DEFAULT_READ_TIMEOUT;
@@ -53,11 +54,11 @@ public final class MirrorEngine {
    * that receives nothing for {@code readTimeout} is dropped and resumed. Built by {@link MirrorEngines}.
    */
   MirrorEngine(RegistryClient client, int jobs, int retries, Duration readTimeout) {
-    this(client, jobs, retries, destination -> { }, readTimeout);
+    this(client, jobs, retries, destination -> { }, readTimeout, RangedReads.DEFAULT);
   }
 
   private MirrorEngine(RegistryClient client, int jobs, int retries, Consumer<ImageReference> destinationSetup,
-      Duration readTimeout) {
+      Duration readTimeout, RangedReads ranged) {
     if (jobs < 1) {
       throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
     }
@@ -72,6 +73,7 @@ public final class MirrorEngine {
     this.retries = retries;
     this.destinationSetup = destinationSetup;
     this.readTimeout = readTimeout;
+    this.ranged = ranged;
   }
 
   /**
@@ -79,7 +81,12 @@ public final class MirrorEngine {
    * any blob): creating a missing ECR repository, say. A setup that throws fails that destination.
    */
   MirrorEngine withDestinationSetup(Consumer<ImageReference> setup) {
-    return new MirrorEngine(client, jobs, retries, setup, readTimeout);
+    return new MirrorEngine(client, jobs, retries, setup, readTimeout, ranged);
+  }
+
+  /** The same engine, reading large blobs in ranges as {@code reads} says. */
+  MirrorEngine withRangedReads(RangedReads reads) {
+    return new MirrorEngine(client, jobs, retries, destinationSetup, readTimeout, reads);
   }
 
   /** Runs the copy; throws {@link RegistryException} if the source cannot be read. */
@@ -117,7 +124,7 @@ public final class MirrorEngine {
     try {
       RepositoryRequest images = request.referrers().only() ? new RepositoryRequest(request.source(),
           request.destinations(), request.pins(), request.platforms(), true, request.existingTags(), request.referrers()) : request;
-      RepositoryRun run = new RepositoryRun(client, images, threads, jobs, retries, destinationSetup, readTimeout, progress);
+      RepositoryRun run = new RepositoryRun(client, images, threads, jobs, retries, destinationSetup, readTimeout, ranged, progress);
       RepositoryReport report = run.execute();
       List<ReferrerCopy.Image> tags = report.tags().stream()
           .map(t -> new ReferrerCopy.Image(t, run.loadedTop(t.source().digest().orElseThrow()))).toList();
@@ -145,7 +152,7 @@ public final class MirrorEngine {
       this.request = request;
       this.threads = threads;
       this.pool = new PermitPool(threads, jobs, "copy " + request.source());
-      this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout);
+      this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout, ranged);
       this.plan = new DestinationPlan(client, pool, destinationSetup, progress);
       this.blobs = new BlobTransfer(pool, new BlobCopier(client, fanout, retries));
       this.manifests = new ManifestPush(client, pool);

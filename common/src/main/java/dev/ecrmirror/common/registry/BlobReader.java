@@ -56,10 +56,44 @@ final class BlobReader {
    * {@code readTimeout} fails with a {@link SocketTimeoutException}.
    */
   BlobStream openBlob(ImageReference repo, Digest digest, long offset, Duration readTimeout) {
-    String action = "download blob " + digest.shortHex() + " from " + repo.name();
-    URI uri = calls.blobUri(repo, digest);
-    URI origin = uri;
     Map<String, String> headers = offset > 0 ? Map.of("Range", "bytes=" + offset + "-") : Map.of();
+    return open(repo, digest, calls.blobUri(repo, digest), headers, offset, readTimeout);
+  }
+
+  /**
+   * Opens bytes {@code first} to {@code last} (inclusive) of a blob with a Range request, at {@code
+   * at} when given (the storage URL an earlier range was redirected to: no second trip through the
+   * registry) and at the registry otherwise. {@link BlobStream#partial()} says whether the registry
+   * honoured the range; one that did not answers with the whole blob from its start. A storage URL
+   * that no longer answers (a signed URL expired) is left for the registry's.
+   */
+  BlobStream openBlobRange(ImageReference repo, Digest digest, long first, long last, URI at, Duration readTimeout) {
+    Map<String, String> headers = Map.of("Range", "bytes=" + first + "-" + last);
+    URI registry = calls.blobUri(repo, digest);
+    if (at != null && !at.equals(registry)) {
+      try {
+        BlobStream direct = open(repo, digest, at, headers, first, readTimeout);
+        if (direct.partial()) {
+          return direct;
+        }
+        direct.body().close();
+      } catch (RegistryException | IOException e) {
+        // Back to the registry, which signs a fresh URL.
+      }
+    }
+    return open(repo, digest, registry, headers, first, readTimeout);
+  }
+
+  /**
+   * One GET of the blob from {@code start}, following redirects; a 206 is taken only for {@code
+   * offset} (its {@code Content-Range} must start there).
+   */
+  private BlobStream open(ImageReference repo, Digest digest, URI start, Map<String, String> headers, long offset,
+      Duration readTimeout) {
+    String action = "download blob " + digest.shortHex() + " from " + repo.name();
+    URI origin = calls.blobUri(repo, digest);
+    URI uri = start;
+    boolean ranged = headers.containsKey("Range");
     for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
       URI target = uri;
       Response response = calls.send(action, repo, sameOrigin(origin, target) ? pull(repo) : null, true,
@@ -72,13 +106,33 @@ final class BlobReader {
         uri = target.resolve(location);
         continue;
       }
-      if (status == 200 || (status == 206 && offset > 0)) {
+      if (status == 206 && ranged && !rangeStartsAt(response, offset)) {
+        response.abort();
+        throw new RegistryException(action, status, "", "the registry answered another range than bytes " + offset + "-: "
+            + response.header("Content-Range").orElse("no Content-Range"));
+      }
+      if (status == 200 || (status == 206 && ranged)) {
         long length = response.longHeader("Content-Length").orElse(-1);
-        return new BlobStream(new BlobBodyStream(response), length, status == 206 ? offset : 0);
+        boolean partial = status == 206;
+        return new BlobStream(new BlobBodyStream(response), length, partial ? offset : 0, partial, target);
       }
       throw error(action, status, readError(response));
     }
     throw new RegistryException(action, 0, "", "more than " + MAX_REDIRECTS + " redirects");
+  }
+
+  /** Whether a 206's {@code Content-Range} ({@code bytes FIRST-LAST/TOTAL}) starts at {@code offset}. */
+  private static boolean rangeStartsAt(Response response, long offset) {
+    String range = response.header("Content-Range").orElse("").trim();
+    if (!range.startsWith("bytes ")) {
+      return false;
+    }
+    int dash = range.indexOf('-');
+    try {
+      return dash > 6 && Long.parseLong(range.substring(6, dash).trim()) == offset;
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   /**

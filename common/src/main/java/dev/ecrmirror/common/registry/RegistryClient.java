@@ -47,8 +47,20 @@ public final class RegistryClient {
   /** A manifest's identity as a HEAD request reports it. */
   public record ManifestHead(Digest digest, String mediaType, long size) {}
 
-  /** An open blob download; close the stream when done. */
-  public record BlobStream(InputStream body, long length, long offset) {}
+  /**
+   * An open blob download; close the stream when done.
+   *
+   * @param length the bytes this answer carries, or -1 when the registry did not say
+   * @param offset where in the blob the body starts
+   * @param partial the registry honoured a Range request (a 206 answer)
+   * @param location where the bytes came from, after redirects (storage, for ECR, Docker Hub, GHCR)
+   */
+  public record BlobStream(InputStream body, long length, long offset, boolean partial, URI location) {
+    /** A download without a known location. */
+    public BlobStream(InputStream body, long length, long offset) {
+      this(body, length, offset, false, null);
+    }
+  }
 
   /** Writes an upload's bytes, exactly as many as the upload declares. */
   @FunctionalInterface
@@ -126,6 +138,16 @@ public final class RegistryClient {
    */
   public BlobStream openBlob(ImageReference repo, Digest digest, long offset, Duration readTimeout) {
     return blobReader.openBlob(repo, digest, offset, readTimeout);
+  }
+
+  /**
+   * Opens bytes {@code first} to {@code last} (inclusive) of a blob with a Range request, at {@code
+   * at} (the storage URL of an earlier range) when not null; {@link BlobStream#partial()} is false
+   * when the registry ignored the range and sent the whole blob ({@link BlobReader#openBlobRange}).
+   */
+  public BlobStream openBlobRange(ImageReference repo, Digest digest, long first, long last, URI at,
+      Duration readTimeout) {
+    return blobReader.openBlobRange(repo, digest, first, last, at, readTimeout);
   }
 
   /**
