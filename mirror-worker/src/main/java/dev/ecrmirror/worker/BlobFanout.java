@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,13 +58,23 @@ final class BlobFanout {
   private final Progress progress;
 
   private final Duration readTimeout;
+  private final RangedReads ranged;
+  /** The run's ranges in flight, over all its blobs: what bounds the memory of ranged reads. */
+  private final Semaphore rangeSlots;
 
   BlobFanout(RegistryClient client, ExecutorService uploads, int resumeAttempts, Progress progress, Duration readTimeout) {
+    this(client, uploads, resumeAttempts, progress, readTimeout, RangedReads.DEFAULT);
+  }
+
+  BlobFanout(RegistryClient client, ExecutorService uploads, int resumeAttempts, Progress progress, Duration readTimeout,
+      RangedReads ranged) {
     this.client = client;
     this.uploads = uploads;
     this.resumeAttempts = resumeAttempts;
     this.progress = progress;
     this.readTimeout = readTimeout;
+    this.ranged = ranged;
+    this.rangeSlots = new Semaphore(ranged.parallel(), true);
   }
 
   long sourceBytesRead() {
@@ -82,7 +93,11 @@ final class BlobFanout {
   /** As above, adding the bytes read from the source for this transfer to {@code readHere}. */
   Map<ImageReference, RuntimeException> transfer(ImageReference source, Digest digest, long declaredSize,
       List<ImageReference> targets, AtomicLong readHere) throws InterruptedException {
-    BlobStream first = client.openBlob(source, digest, 0, readTimeout);
+    // A large blob is read as several ranges at once where the source honours Range; the bytes
+    // still come out in order, hashed and checked as one download's.
+    BlobStream first = ranged.applies(declaredSize)
+        ? RangedRead.open(client, source, digest, declaredSize, ranged, rangeSlots, uploads, pool, readTimeout, resumeAttempts)
+        : client.openBlob(source, digest, 0, readTimeout);
     long size = declaredSize >= 0 ? declaredSize : first.length();
     if (size < 0) {
       closeQuietly(first.body());

@@ -33,7 +33,29 @@ public final class EngineCliOptions {
           + "refresh never creates a repository. An existing repository is never changed. none: the defaults alone.")
       .build();
 
+  private final OptionSpec rangeThresholdMib = OptionSpec.builder("--range-threshold")
+      .paramLabel("MIB").type(long.class).defaultValue(String.valueOf(RangedReads.DEFAULT.threshold() / (1024 * 1024)))
+      .description("A blob of at least this many MiB is read as several byte ranges at once, where the source "
+          + "honours Range (its storage behind ECR, Docker Hub and GHCR does): one connection carries only so much. "
+          + "Default: ${DEFAULT-VALUE}.")
+      .build();
+
+  private final OptionSpec ranges = OptionSpec.builder("--ranges")
+      .paramLabel("N").type(int.class).defaultValue(String.valueOf(RangedReads.DEFAULT.parallel()))
+      .description("Ranges in flight at once, each on a connection of its own and holding at most "
+          + RangedReads.DEFAULT.rangeSize() / (1024 * 1024) + " MiB; 1 reads every blob as one stream. Default: ${DEFAULT-VALUE}.")
+      .build();
+
+  private final OptionSpec rangeSizeMib = OptionSpec.builder("--range-size")
+      .paramLabel("MIB").type(long.class).defaultValue(String.valueOf(RangedReads.DEFAULT.rangeSize() / (1024 * 1024)))
+      .description("The MiB of one range of a ranged read: --ranges times this is the most a copy holds in memory "
+          + "for ranged reads. Default: ${DEFAULT-VALUE}.")
+      .build();
+
   private final CommandSpec mixin = CommandSpec.create()
+      .addOption(rangeSizeMib)
+      .addOption(rangeThresholdMib)
+      .addOption(ranges)
       .addOption(createRepository)
       .addOption(repositorySettings)
       .addOption(readTimeoutSeconds);
@@ -52,9 +74,22 @@ public final class EngineCliOptions {
     if (seconds < 1) {
       throw new IllegalArgumentException("--read-timeout must be at least 1 second, not " + seconds);
     }
+    long thresholdMib = rangeThresholdMib.getValue();
+    if (thresholdMib < 1) {
+      throw new IllegalArgumentException("--range-threshold must be at least 1 MiB, not " + thresholdMib);
+    }
+    int parallel = ranges.getValue();
+    if (parallel < 1) {
+      throw new IllegalArgumentException("--ranges must be at least 1, not " + parallel);
+    }
+    long rangeMib = rangeSizeMib.getValue();
+    if (rangeMib < 1) {
+      throw new IllegalArgumentException("--range-size must be at least 1 MiB, not " + rangeMib);
+    }
     boolean create = createRepository.getValue();
     return new MirrorEngines.Settings(jobs, retries, Duration.ofSeconds(seconds), create && !dryRun,
-        repositorySettings(System.getenv()));
+        repositorySettings(System.getenv()), RangedReads.DEFAULT.withThresholdMib(thresholdMib).withParallel(parallel)
+            .withRangeSizeMib(rangeMib));
   }
 
   /**

@@ -25,9 +25,16 @@ public final class MirrorEngines {
    * @param createRepositories set up ECR destination repositories before their first push: create a
    *     missing one, with {@code repositorySettings} (in their {@code refresh} mode: fail a missing one)
    * @param repositorySettings the settings of repositories created
+   * @param rangedReads when a large blob is read as several ranges at once
    */
   public record Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories,
-      RepositorySettings repositorySettings) {
+      RepositorySettings repositorySettings, RangedReads rangedReads) {
+    /** Large blobs read in ranges as {@link RangedReads#DEFAULT} says. */
+    public Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories,
+        RepositorySettings repositorySettings) {
+      this(jobs, retries, readTimeout, createRepositories, repositorySettings, RangedReads.DEFAULT);
+    }
+
     /** Repositories created with ECR's defaults. */
     public Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories) {
       this(jobs, retries, readTimeout, createRepositories, RepositorySettings.none());
@@ -47,7 +54,7 @@ public final class MirrorEngines {
 
     /** The same settings with these repository settings. */
     public Settings withRepositorySettings(RepositorySettings settings) {
-      return new Settings(jobs, retries, readTimeout, createRepositories, settings);
+      return new Settings(jobs, retries, readTimeout, createRepositories, settings, rangedReads);
     }
 
     /** {@code jobs} at once, 3 retries, the default read timeout, missing ECR repositories created. */
@@ -66,7 +73,8 @@ public final class MirrorEngines {
 
   /** As above, with the ECR client of each destination's account and region (its assumed role, say). */
   public static MirrorEngine build(RegistryClient client, Settings settings, EcrClientSource ecr) {
-    MirrorEngine engine = new MirrorEngine(client, settings.jobs(), settings.retries(), settings.readTimeout());
+    MirrorEngine engine = new MirrorEngine(client, settings.jobs(), settings.retries(), settings.readTimeout())
+        .withRangedReads(settings.rangedReads());
     return settings.createRepositories()
         ? engine.withDestinationSetup(new EcrRepositorySetup(ecr, settings.repositorySettings())) : engine;
   }

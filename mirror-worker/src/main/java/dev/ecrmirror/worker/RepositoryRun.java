@@ -135,14 +135,14 @@ final class RepositoryRun {
   }
 
   RepositoryRun(RegistryClient client, RepositoryRequest request, ExecutorService threads, int jobs, int retries,
-      Consumer<ImageReference> destinationSetup, Duration readTimeout, Progress progress) {
+      Consumer<ImageReference> destinationSetup, Duration readTimeout, RangedReads ranged, Progress progress) {
     this.client = client;
     this.request = request;
     this.threads = threads;
     this.pool = new PermitPool(threads, jobs, "copy " + request.source().name());
     this.destinationSetup = destinationSetup;
     this.progress = progress;
-    this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout);
+    this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout, ranged);
     this.copier = new BlobCopier(client, fanout, retries);
   }
 
@@ -280,7 +280,7 @@ final class RepositoryRun {
             LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
                 tag.source, top.mediaType());
           } else {
-            Manifest filtered = MirrorEngine.filterPlatforms(top, tag.source, request.platforms());
+            Manifest filtered = SourceTree.filterPlatforms(top, tag.source, request.platforms());
             tag.rewritten = !filtered.digest().equals(top.digest());
             top = filtered;
           }

@@ -38,6 +38,8 @@ final class FaultProxy implements AutoCloseable {
   enum Fault {
     STATUS_500, STATUS_503, STATUS_405, TOO_MANY_REQUESTS, RESET_MID_BODY, STALL_MID_BODY, TRUNCATE_MID_BODY, REDIRECT,
     SLOW_BODY, ANSWER_AFTER_1S,
+    /** The Range header is dropped on the way: the registry answers 200 with the whole blob, as one without Range support. */
+    IGNORE_RANGE,
     /**
      * A manifest PUT to a tag the registry already holds is refused as ECR refuses it in an
      * immutable repository (docker-registry has no immutable tags); a new tag passes through.
@@ -223,7 +225,7 @@ final class FaultProxy implements AutoCloseable {
       StringBuilder head = new StringBuilder(request.method() + " " + request.path() + " HTTP/1.1\r\n");
       request.headers().forEach((k, v) -> {
         // Host passes through: the registry builds upload Locations from it, which must lead back here.
-        if (!k.equals("connection") && !k.equals("authorization")) {
+        if (!k.equals("connection") && !k.equals("authorization") && !(fault == Fault.IGNORE_RANGE && k.equals("range"))) {
           head.append(k).append(": ").append(v).append("\r\n");
         }
       });

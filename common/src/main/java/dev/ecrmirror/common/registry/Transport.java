@@ -44,6 +44,15 @@ import javax.net.ssl.SSLSocketFactory;
 final class Transport {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
+  static {
+    // Idle kept-alive connections per host: the JDK keeps 5, fewer than the ranges of one large blob
+    // in flight (and the blob transfers around them), so the rest would be closed and opened again,
+    // paying TCP and TLS set-up per range. Set before the first connection; a user's value stands.
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", "32");
+    }
+  }
+
   /**
    * @param length the body's length in bytes; -1 with no body
    * @param readTimeout how long any one read of the answer may wait for bytes
