@@ -47,6 +47,11 @@ final class RegistryCalls {
     this.budgets = new PullBudgets(options.pullReserve(), options.retry().clock(), options.retry().sleeper());
     this.auth = new Authenticator(transport, options.credentials(), options.userAgent(), this::plainHttpAllowed);
   }
+  /** Per registry that sent a {@code ratelimit-remaining} header, the lowest count it reported. */
+  Map<String, Long> lowestReported() {
+    return budgets.lowestReported();
+  }
+
 
   RetryPolicy retry() {
     return options.retry();

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,7 +45,7 @@ public final class RegistryClient {
    * pulls left it reported to this client: the run's rate-limit metric. Empty when none did.
    */
   public Map<String, Long> rateLimitRemaining() {
-    return budgets.lowestReported();
+    return calls.lowestReported();
   }
 
   /** The retry policy of this client's requests, for callers that retry larger steps (a whole blob transfer). */
