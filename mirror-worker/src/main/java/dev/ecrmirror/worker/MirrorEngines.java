@@ -74,7 +74,7 @@ public final class MirrorEngines {
   /** As above, with the ECR client of each destination's account and region (its assumed role, say). */
   public static MirrorEngine build(RegistryClient client, Settings settings, EcrClientSource ecr) {
     MirrorEngine engine = new MirrorEngine(client, settings.jobs(), settings.retries(), settings.readTimeout())
-        .withRangedReads(settings.rangedReads());
+        .withRangedReads(settings.rangedReads().fitTo(Runtime.getRuntime().maxMemory()));
     return settings.createRepositories()
         ? engine.withDestinationSetup(new EcrRepositorySetup(ecr, settings.repositorySettings())) : engine;
   }

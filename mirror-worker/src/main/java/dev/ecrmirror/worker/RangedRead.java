@@ -154,6 +154,11 @@ final class RangedRead extends InputStream {
         got = drain(stream.body(), out, got, length);
         out.add(END);
         return;
+      } catch (Error e) {
+        // Whatever ends this connection must end its range too, or the reader waits for it forever;
+        // a failed ranged read falls back to one plain download (which needs far less memory).
+        out.add(new IOException("range " + index + " of blob " + digest.shortHex() + " failed: " + e, e));
+        return;
       } catch (IOException | RuntimeException e) {
         if (e instanceof RangeOverrun || ++failures > resumeAttempts || closed) {
           out.add(e instanceof IOException io ? io : new IOException(e.getMessage(), e));

@@ -40,6 +40,15 @@ public record RangedReads(long threshold, int parallel, long rangeSize) {
     return new RangedReads(threshold, parallel, mib * MIB);
   }
 
+  /**
+   * The same, with no more ranges in flight than a quarter of {@code maxHeap} holds (ranged reads off
+   * when that is fewer than 2): a worker given a small heap reads one stream rather than run out of memory.
+   */
+  public RangedReads fitTo(long maxHeap) {
+    long fit = Math.max(1, maxHeap / 4 / rangeSize);
+    return fit >= parallel ? this : new RangedReads(threshold, (int) Math.max(1, fit), rangeSize);
+  }
+
   /** Whether a blob of {@code size} bytes is read in ranges. */
   boolean applies(long size) {
     return parallel > 1 && size >= threshold && size > rangeSize;
