@@ -29,8 +29,8 @@ public record ExistingTagPolicy(ExistingTags mode, String backupTemplate, Instan
   /** The backup tag regsync writes, with a sortable UTC time: {@code 1.2-backup-20250101T120000Z}. */
   public static final String DEFAULT_BACKUP_TAG = "{tag}-backup-{time}";
 
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-      .withZone(ZoneOffset.UTC);
+  /** A time as the backup tag writes it, for checking a template without formatting one. */
+  private static final String SAMPLE_TIME = "20000101T000000Z";
   private static final Pattern TAG = Pattern.compile("[\\w][\\w.-]{0,127}");
   private static final int MAX_TAG = 128;
 
@@ -46,7 +46,9 @@ public record ExistingTagPolicy(ExistingTags mode, String backupTemplate, Instan
       throw new IllegalArgumentException("--backup-tag '" + backupTemplate + "' has a placeholder other than "
           + "{tag} and {time}");
     }
-    String sample = expand(backupTemplate, "x", time);
+    // Checked with a sample time: formatting a real one loads java.time's formatting on every run,
+    // and most runs never back anything up.
+    String sample = backupTemplate.replace("{time}", SAMPLE_TIME).replace("{tag}", "x");
     if (!TAG.matcher(sample).matches() || sample.equals("x")) {
       throw new IllegalArgumentException("--backup-tag '" + backupTemplate + "' does not make a tag of its own "
           + "(letters, digits, '_', '.', '-'; at most 128; different from {tag}), e.g. " + DEFAULT_BACKUP_TAG);
@@ -76,7 +78,12 @@ public record ExistingTagPolicy(ExistingTags mode, String backupTemplate, Instan
   }
 
   private static String expand(String template, String tag, Instant time) {
-    return template.replace("{time}", TIME.format(time)).replace("{tag}", tag);
+    return template.replace("{time}", Formats.TIME.format(time)).replace("{tag}", tag);
+  }
+
+  /** The backup tag's time format, built on first use. */
+  private static final class Formats {
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   }
 
   /**
