@@ -189,15 +189,7 @@ public final class ControllerJob extends Construct {
             .resources(List.of(props.platform().ecrRepositoryArns()))
             .build());
     jobRole.addToPolicy(JobPlatform.ecrLogin());
-    jobRole.addToPolicy(
-        PolicyStatement.Builder.create()
-            .sid("PutMirrorEvents")
-            .actions(List.of("events:PutEvents"))
-            .resources(
-                List.of(
-                    "arn:" + Aws.PARTITION + ":events:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
-                        + ":event-bus/default"))
-            .build());
+    jobRole.addToPolicy(JobPlatform.putDefaultBusEvents("PutMirrorEvents"));
     if (props.fromEcrTags()) {
       // sync --from-ecr-tags lists this region's repositories and reads their resource tags.
       // Listing every repository is authorized against repository/*, so no name prefix applies.

@@ -90,6 +90,17 @@ public record JobPlatform(
         .build();
   }
 
+  /** {@code events:PutEvents} on the account's default event bus and nowhere else, under {@code sid}. */
+  static PolicyStatement putDefaultBusEvents(String sid) {
+    return PolicyStatement.Builder.create()
+        .sid(sid)
+        .actions(List.of("events:PutEvents"))
+        .resources(
+            List.of(
+                "arn:" + Aws.PARTITION + ":events:" + Aws.REGION + ":" + Aws.ACCOUNT_ID + ":event-bus/default"))
+        .build();
+  }
+
   /**
    * Records why the IAM policies of {@code role} use the given wildcard resources (cdk-nag
    * findings, e.g. {@code Resource::*}); any other wildcard still fails the nag check.

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.ArnFormat;
-import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
@@ -149,15 +148,7 @@ public final class WorkerJob extends Construct {
             .resources(List.of(platform.ecrRepositoryArns()))
             .build());
     jobRole.addToPolicy(JobPlatform.ecrLogin());
-    jobRole.addToPolicy(
-        PolicyStatement.Builder.create()
-            .sid("PutJobEvents")
-            .actions(List.of("events:PutEvents"))
-            .resources(
-                List.of(
-                    "arn:" + Aws.PARTITION + ":events:" + Aws.REGION + ":" + Aws.ACCOUNT_ID
-                        + ":event-bus/default"))
-            .build());
+    jobRole.addToPolicy(JobPlatform.putDefaultBusEvents("PutJobEvents"));
     JobPlatform.suppressWildcards(
         jobRole,
         "Destinations are rows of the mirror table, in any region and account, unknown at deploy"
