@@ -41,11 +41,6 @@ final class Claims {
     this.renewEvery = renewEvery;
   }
 
-  /** How long a claim holds without renewal. */
-  Duration lease() {
-    return lease;
-  }
-
   /**
    * Takes the claim on a row with {@code update} (its status becomes {@code submitted}, with a new
    * token and lease); empty when another controller's claim came first.

@@ -104,12 +104,6 @@ public final class Controller {
     this.images = new ImageSync(table, runner, clock, jobPermits, claims, rules);
   }
 
-  /** Backs off failed rows by this policy instead of the default. */
-  public Controller attemptPolicy(AttemptPolicy policy) {
-    rules.policy = policy;
-    return this;
-  }
-
   /**
    * Gives rows that failed for good, or wait for their next attempt, a job in this run all the same
    * ({@code sync --retry-failed}).

@@ -17,7 +17,6 @@ import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.table.MirrorTable.Takeover;
 import dev.ecrmirror.controller.table.RowStatus;
 import dev.ecrmirror.controller.table.StatusUpdate;
-import dev.ecrmirror.controller.table.TableException;
 import dev.ecrmirror.controller.table.TagState;
 import dev.ecrmirror.controller.table.TagStateTable;
 import dev.ecrmirror.controller.table.TagSummary;
@@ -381,13 +380,5 @@ final class RepositorySync {
     }
     Map.Entry<String, String> first = summary.failedTags().entrySet().iterator().next();
     return "; " + first.getKey() + ": " + first.getValue() + (summary.failed() > 1 ? " (and " + (summary.failed() - 1) + " more)" : "");
-  }
-
-  private static void safely(String key, Runnable write) {
-    try {
-      write.run();
-    } catch (TableException e) {
-      LOG.warn("{}: {}", key, e.getMessage());
-    }
   }
 }

@@ -5,6 +5,6 @@ package dev.ecrmirror.controller;
  * backoff and attempt limit, and whether {@code sync --retry-failed} gives held-back ones a job now.
  */
 final class RetryRules {
-  volatile AttemptPolicy policy = AttemptPolicy.defaults();
+  final AttemptPolicy policy = AttemptPolicy.defaults();
   volatile boolean retryFailed;
 }
