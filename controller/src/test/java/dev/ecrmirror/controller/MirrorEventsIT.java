@@ -3,8 +3,8 @@ package dev.ecrmirror.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ecrmirror.common.testing.LocalRegistries;
+import dev.ecrmirror.common.testing.MotoEventQueue;
 import dev.ecrmirror.common.testing.MotoServer;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.testing.Cli;
@@ -18,13 +18,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * {@code sync --event-bus default} in local mode against real registries, with EventBridge served
@@ -36,8 +29,7 @@ class MirrorEventsIT {
   static LocalRegistries registries = new LocalRegistries(2);
 
   static MotoServer moto;
-  static SqsClient sqs;
-  static String queueUrl;
+  static MotoEventQueue events;
   static String src;
   static String dst;
 
@@ -47,18 +39,8 @@ class MirrorEventsIT {
   @BeforeAll
   static void start() throws Exception {
     moto = MotoServer.start();
-    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-    sqs = SqsClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials)
-        .build();
-    queueUrl = sqs.createQueue(b -> b.queueName("mirror-events")).queueUrl();
-    String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
-    try (EventBridgeClient events = EventBridgeClient.builder().endpointOverride(moto.endpoint())
-        .region(Region.US_EAST_1).credentialsProvider(credentials).build()) {
-      // The rule a user would write to route every ecr-mirror event.
-      events.putRule(b -> b.name("ecr-mirror-all").eventPattern("{\"source\": [\"ecr-mirror\"]}"));
-      events.putTargets(b -> b.rule("ecr-mirror-all").targets(t -> t.id("queue").arn(queueArn)));
-    }
+    // The rule a user would write to route every ecr-mirror event, to a queue the test reads.
+    events = MotoEventQueue.start(moto, "mirror-events");
     // The CLI builds its own clients from the default chain: give it test credentials.
     System.setProperty("aws.accessKeyId", "test");
     System.setProperty("aws.secretAccessKey", "test");
@@ -73,7 +55,7 @@ class MirrorEventsIT {
   static void stop() {
     System.clearProperty("aws.accessKeyId");
     System.clearProperty("aws.secretAccessKey");
-    sqs.close();
+    events.close();
     moto.close();
   }
 
@@ -91,19 +73,9 @@ class MirrorEventsIT {
 
   /** Every event delivered to the queue so far (and removes them). */
   List<JsonNode> delivered() throws Exception {
-    List<JsonNode> out = new ArrayList<>();
-    while (true) {
-      List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-          .messages();
-      if (batch.isEmpty()) {
-        return out;
-      }
-      for (Message m : batch) {
-        out.add(new ObjectMapper().readTree(m.body()));
-        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-      }
-    }
+    return events.delivered();
   }
+
 
   @Test
   void oneEventPerChangedRowAndNoneWhenNothingChanged() throws Exception {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ecrmirror.common.testing.DockerHubStub;
 import dev.ecrmirror.common.testing.LocalRegistries;
+import dev.ecrmirror.common.testing.MotoEventQueue;
 import dev.ecrmirror.common.testing.MotoServer;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.common.testing.TestImages.Pushed;
@@ -21,13 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The worker's EMF metrics line and its EventBridge event, against real docker-registry copies.
@@ -40,25 +34,14 @@ class WorkerNoticesIT {
   static LocalRegistries registries = new LocalRegistries(2);
 
   static MotoServer moto;
-  static SqsClient sqs;
-  static String queueUrl;
+  static MotoEventQueue events;
   static Pushed image;
 
   @BeforeAll
   static void start() throws Exception {
     moto = MotoServer.start();
-    var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
-    sqs = SqsClient.builder().endpointOverride(moto.endpoint()).region(Region.US_EAST_1).credentialsProvider(credentials)
-        .build();
-    queueUrl = sqs.createQueue(b -> b.queueName("worker-events")).queueUrl();
-    String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-        .attributes().get(QueueAttributeName.QUEUE_ARN);
-    try (EventBridgeClient events = EventBridgeClient.builder().endpointOverride(moto.endpoint())
-        .region(Region.US_EAST_1).credentialsProvider(credentials).build()) {
-      // The rule a user would write to route every ecr-mirror event.
-      events.putRule(b -> b.name("ecr-mirror-all").eventPattern("{\"source\": [\"ecr-mirror\"]}"));
-      events.putTargets(b -> b.rule("ecr-mirror-all").targets(t -> t.id("queue").arn(queueArn)));
-    }
+    // The rule a user would write to route every ecr-mirror event, to a queue the test reads.
+    events = MotoEventQueue.start(moto, "worker-events");
     // In-process runs build their client from the default chains: give them a region and test credentials.
     System.setProperty("aws.accessKeyId", "test");
     System.setProperty("aws.secretAccessKey", "test");
@@ -71,7 +54,7 @@ class WorkerNoticesIT {
     System.clearProperty("aws.accessKeyId");
     System.clearProperty("aws.secretAccessKey");
     System.clearProperty("aws.region");
-    sqs.close();
+    events.close();
     moto.close();
   }
 
@@ -98,19 +81,9 @@ class WorkerNoticesIT {
 
   /** Every event delivered to the queue so far (and removes them). */
   static List<JsonNode> delivered() {
-    List<JsonNode> out = new ArrayList<>();
-    while (true) {
-      List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
-          .messages();
-      if (batch.isEmpty()) {
-        return out;
-      }
-      for (Message m : batch) {
-        out.add(json(m.body()));
-        sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
-      }
-    }
+    return events.delivered();
   }
+
 
   @Test
   void withJsonTheMetricsLineGoesToStderrAndCountsWhatTheDocumentSays() {
