@@ -1,7 +1,6 @@
 package dev.ecrmirror.common.auth;
 
 import dev.ecrmirror.common.aws.EcrClientSource;
-import dev.ecrmirror.common.aws.EcrClients;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -26,18 +25,6 @@ public final class Credentials {
       throw new IllegalArgumentException(origin + " must be USER:PASS, with neither part empty (the value is not shown)");
     }
     return Credential.basic(value.substring(0, colon), value.substring(colon + 1));
-  }
-
-  /** {@link #defaultChain(Optional, Map, Optional, Optional, RegistryRoles)} without command-line logins. */
-  public static CredentialProvider defaultChain(Optional<Path> authFile, Map<String, String> env) {
-    return defaultChain(authFile, env, Optional.empty(), Optional.empty(), new RegistryRoles());
-  }
-
-  /** {@link #defaultChain(Optional, Map, Optional, Optional, RegistryRoles, EcrClientSource)} with ECR clients from the environment. */
-  public static CredentialProvider defaultChain(Optional<Path> authFile, Map<String, String> env,
-      Optional<Credential> source, Optional<Credential> destination, RegistryRoles roles) {
-    // The endpoint is read now, so a bad one is reported at start like a broken config file.
-    return defaultChain(authFile, env, source, destination, roles, EcrClients.fromEnvironment(System.getenv()));
   }
 
   /**

@@ -42,11 +42,6 @@ public final class EcrClients implements EcrClientSource {
     return new EcrClients(value == null || value.isBlank() ? null : URI.create(value.trim()), roles);
   }
 
-  /** The client of a region with the default credential chain. */
-  public EcrClient apply(Region region) {
-    return client("", region);
-  }
-
   @Override
   public EcrClient client(String account, Region region) {
     Optional<AwsCredentialsProvider> assumed = roles.credentialsFor(account);

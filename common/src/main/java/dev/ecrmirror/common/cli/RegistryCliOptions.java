@@ -56,7 +56,7 @@ public final class RegistryCliOptions {
       .build();
 
   private final OptionSpec retryTimes = OptionSpec.builder("--retry-times")
-      .paramLabel("N").type(int.class).defaultValue("3")
+      .paramLabel("N").type(int.class).defaultValue(String.valueOf(RetryPolicy.RETRIES))
       .description("Retry a failed registry request N times (408, 5xx, resets), backing off exponentially with "
           + "jitter. Default: ${DEFAULT-VALUE}.")
       .build();

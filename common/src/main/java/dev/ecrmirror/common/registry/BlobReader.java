@@ -4,7 +4,6 @@ import static dev.ecrmirror.common.registry.RegistryCalls.MANIFEST_TIMEOUT;
 import static dev.ecrmirror.common.registry.RegistryCalls.error;
 import static dev.ecrmirror.common.registry.RegistryCalls.expect;
 import static dev.ecrmirror.common.registry.RegistryCalls.pull;
-import static dev.ecrmirror.common.registry.RegistryCalls.read;
 import static dev.ecrmirror.common.registry.RegistryCalls.readError;
 import static dev.ecrmirror.common.registry.RegistryCalls.sameOrigin;
 

@@ -64,12 +64,7 @@ public final class RegistryClient {
    * @param partial the registry honoured a Range request (a 206 answer)
    * @param location where the bytes came from, after redirects (storage, for ECR, Docker Hub, GHCR)
    */
-  public record BlobStream(InputStream body, long length, long offset, boolean partial, URI location) {
-    /** A download without a known location. */
-    public BlobStream(InputStream body, long length, long offset) {
-      this(body, length, offset, false, null);
-    }
-  }
+  public record BlobStream(InputStream body, long length, long offset, boolean partial, URI location) {}
 
   /** Writes an upload's bytes, exactly as many as the upload declares. */
   @FunctionalInterface
