@@ -29,17 +29,6 @@ public final class MirrorEngines {
    */
   public record Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories,
       RepositorySettings repositorySettings, RangedReads rangedReads) {
-    /** Large blobs read in ranges as {@link RangedReads#DEFAULT} says. */
-    public Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories,
-        RepositorySettings repositorySettings) {
-      this(jobs, retries, readTimeout, createRepositories, repositorySettings, RangedReads.DEFAULT);
-    }
-
-    /** Repositories created with ECR's defaults. */
-    public Settings(int jobs, int retries, Duration readTimeout, boolean createRepositories) {
-      this(jobs, retries, readTimeout, createRepositories, RepositorySettings.none());
-    }
-
     public Settings {
       if (jobs < 1) {
         throw new IllegalArgumentException("jobs must be at least 1, not " + jobs);
@@ -59,7 +48,7 @@ public final class MirrorEngines {
 
     /** {@code jobs} at once, 3 retries, the default read timeout, missing ECR repositories created. */
     public static Settings defaults(int jobs) {
-      return new Settings(jobs, 3, MirrorEngine.DEFAULT_READ_TIMEOUT, true);
+      return new Settings(jobs, 3, MirrorEngine.DEFAULT_READ_TIMEOUT, true, RepositorySettings.none(), RangedReads.DEFAULT);
     }
   }
 

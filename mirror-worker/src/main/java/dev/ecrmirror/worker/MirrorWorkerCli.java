@@ -122,7 +122,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     try (ProgressReporter reporter = reporter(progress, err)) {
       MirrorEngine engine = MirrorEngines.build(client, settings, ecr);
       if (options.dryRun() && !options.json()) {
-        RepositoryDifferences.print(plan.destinations(), ecr, options.engine().repositorySettings(System.getenv()), out);
+        RepositoryDifferences.print(plan.destinations(), ecr, settings.repositorySettings(), out);
       }
       if (plan.repository()) {
         return mirrorRepository(plan, new TagLister(client, Optional.of(new EcrImages(ecr))), client, engine,
@@ -281,7 +281,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
   private static List<ReportLine> unreached(Plan plan, String message, FailureKind kind) {
     String source = plan.repository() ? plan.source().name() : plan.source().toString();
     return plan.destinations().stream().map(d -> new ReportLine(source, null, d.toString(), null, null, null,
-        ReportLine.Outcome.of(kind), null, null, message, kindWord(kind))).toList();
+        ReportLine.Outcome.of(kind), null, null, message, ReportLine.kindWord(kind))).toList();
   }
 
   /**
@@ -483,13 +483,11 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
     String source = tagged ? report.source().name() : report.source().toString();
     return new ReportLine(source, tagged ? report.source().tag().orElse(null) : null, r.destination().toString(),
         report.source().digest().map(Object::toString).orElse(null), before, digest, outcome, r.bytesUploaded(),
-        r.elapsed().toMillis() / 1000.0, r.error().orElse(null), r.failure().map(f -> kindWord(f.kind())).orElse(null));
+        r.elapsed().toMillis() / 1000.0, r.error().orElse(null), r.failure().map(f -> ReportLine.kindWord(f.kind())).orElse(null));
   }
 
   /** A failure kind as the report names it: {@code transient}, {@code permanent}, {@code conflict}, {@code rate_limited}. */
-  static String kindWord(FailureKind kind) {
-    return ReportLine.kindWord(kind);
-  }
+
 
   /** The figures of a repository run's summary line. */
   record Summary(int selected, int copied, int wouldCopy, int inSync, int failed, int destinations,

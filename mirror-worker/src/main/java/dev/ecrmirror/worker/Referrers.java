@@ -32,7 +32,6 @@ final class Referrers {
   /** The suffixes cosign gives its tags; the bare {@code sha256-<hex>} tag is the referrers tag schema's index. */
   static final List<String> TAG_SUFFIXES = List.of("", ".sig", ".att", ".sbom");
   /** BuildKit's attestation entries in an index: they describe an image, they are not images to sign. */
-  private static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
   private static final int TAG_PAGE = 1000;
 
   /**
@@ -63,7 +62,7 @@ final class Referrers {
     }
     if (top.isIndex()) {
       for (Descriptor entry : top.references()) {
-        if (!entry.annotations().containsKey(REFERENCE_DIGEST)) {
+        if (!entry.annotations().containsKey(SourceTree.REFERENCE_DIGEST)) {
           out.add(entry.digest());
         }
       }

@@ -27,7 +27,8 @@ record SourceTree(Manifest top, List<Manifest> children, Map<Digest, Descriptor>
     Map<Digest, List<Digest>> blobsByImage, boolean rewritten) {
   // Logged as the engine, as before the engine was split.
   private static final LazyLogger LOG = LazyLogger.of(MirrorEngine.class);
-  private static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
+  /** The annotation an attestation manifest of an index names the image it is about with. */
+  static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
 
   /** Reads the tree under {@code pinned}, child manifests in parallel; only {@code platforms} when any are named. */
   static SourceTree load(RegistryClient client, PermitPool pool, ImageReference pinned, List<Platform> platforms) {
