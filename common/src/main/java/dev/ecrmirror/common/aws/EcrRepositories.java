@@ -40,6 +40,8 @@ import software.amazon.awssdk.services.ecr.model.Tag;
  */
 public final class EcrRepositories {
   private static final Logger LOG = LoggerFactory.getLogger(EcrRepositories.class);
+  /** How {@link #differences} begins the line of a missing repository a run would create. */
+  public static final String WOULD_BE_CREATED = "missing: would be created";
   /** The creation templates ECR applies to a repository it creates when an image is pushed to it. */
   static final String CREATE_ON_PUSH = "CREATE_ON_PUSH";
 
@@ -228,7 +230,7 @@ public final class EcrRepositories {
           Optional<RepositoryCreationTemplate> template = template(ecr, account, region, repository);
           out.add(template.isPresent()
               ? "missing: ECR would create it on push from creation template '" + template.get().prefix() + "'"
-              : "missing: would be created" + (settings.isEmpty() ? "" : " with " + settings.toJson()));
+              : WOULD_BE_CREATED + (settings.isEmpty() ? "" : " with " + settings.toJson()));
         }
         return out;
       }

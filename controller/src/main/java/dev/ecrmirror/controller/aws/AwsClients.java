@@ -44,11 +44,6 @@ public final class AwsClients implements AutoCloseable {
     public Endpoints withDynamodb(URI uri) {
       return new Endpoints(Optional.of(uri), batch, sqs, ecr, events);
     }
-
-    /** These overrides, with EventBridge's. */
-    public Endpoints withEvents(Optional<URI> uri) {
-      return new Endpoints(dynamodb, batch, sqs, ecr, uri);
-    }
   }
 
   private final Optional<Region> region;

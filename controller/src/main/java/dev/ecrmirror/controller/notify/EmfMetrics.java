@@ -10,8 +10,6 @@ import java.util.Map;
  * drifted, mirrored, failed, deferred, and the run's duration.
  */
 public final class EmfMetrics {
-  /** The CloudWatch namespace of every metric. */
-  public static final String NAMESPACE = Emf.NAMESPACE;
   /** The dimensions: which table, and whether a scheduled scan ({@code sync}) or a push-event run ({@code events}). */
   public static final String DIMENSION_TABLE = "Table";
   public static final String DIMENSION_MODE = "Mode";

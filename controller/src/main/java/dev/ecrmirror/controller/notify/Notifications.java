@@ -16,11 +16,6 @@ public record Notifications(Optional<MirrorEvents> events, Optional<Slack> slack
   /** A Slack webhook and the message it gets. */
   public record Slack(SlackWebhook webhook, SlackMessage message) {}
 
-  /** No notifications. */
-  public static Notifications none() {
-    return new Notifications(Optional.empty(), Optional.empty(), false);
-  }
-
   /**
    * Sends the run's notifications.
    *

@@ -22,7 +22,6 @@ import software.amazon.awssdk.regions.Region;
  */
 public final class SettingsCheck {
   /** What {@link EcrRepositories#differences} says of a missing repository a run would create: not a difference. */
-  private static final String WOULD_BE_CREATED = "missing: would be created";
 
   private final EcrClientSource clients;
   private final RepositorySettings defaults;
@@ -57,7 +56,7 @@ public final class SettingsCheck {
         continue;
       }
       List<String> lines = repositories.differences(d.target()).stream()
-          .filter(l -> !l.startsWith(WOULD_BE_CREATED)).toList();
+          .filter(l -> !l.startsWith(EcrRepositories.WOULD_BE_CREATED)).toList();
       OnceEcrClient client = registries.get(key(registry));
       if (client != null && client.unreachable().isPresent()) {
         synchronized (unreachable) {

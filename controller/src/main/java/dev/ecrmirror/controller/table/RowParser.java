@@ -298,8 +298,7 @@ public final class RowParser {
         string(item, MIRRORED_SOURCE_DIGEST),
         stringMap(item, MIRRORED_DIGESTS),
         string(item, MIRRORED_PLATFORMS),
-        ItemReaders.number(item, LEASE_UNTIL) == 0 ? Optional.empty()
-            : Optional.of(Instant.ofEpochMilli(ItemReaders.number(item, LEASE_UNTIL))),
+        Optional.of(ItemReaders.number(item, LEASE_UNTIL)).filter(ms -> ms != 0).map(Instant::ofEpochMilli),
         (int) ItemReaders.number(item, ATTEMPTS),
         instant(item, NEXT_ATTEMPT_AT),
         stringMap(item, DESTINATION_ERRORS));

@@ -37,13 +37,11 @@ public record TagSummary(int selected, int inSync, int drifted, int failed, Map<
   public static TagSummary of(Collection<TagState> tags) {
     int inSync = 0;
     int drifted = 0;
-    int failed = 0;
     for (TagState t : tags) {
       switch (t.status()) {
         case IN_SYNC, MIRRORED -> inSync++;
         case DRIFT, SUBMITTED -> drifted++;
-        case NEW -> { }
-        case RETRYING, FAILED, CONFLICT, DEFERRED, INVALID -> failed++;
+        default -> { }
       }
     }
     List<TagState> failures = tags.stream().filter(t -> failing(t.status()))
@@ -52,7 +50,7 @@ public record TagSummary(int selected, int inSync, int drifted, int failed, Map<
     for (TagState t : failures.subList(0, Math.min(MAX_FAILED, failures.size()))) {
       named.put(t.tag(), cut(t.lastError().orElse("failed")));
     }
-    return new TagSummary(tags.size(), inSync, drifted, failed, named, failures.size() - named.size());
+    return new TagSummary(tags.size(), inSync, drifted, failures.size(), named, failures.size() - named.size());
   }
 
   /** The worst status among the tags, the row's status when no job is out: in sync for none. */
