@@ -7,6 +7,7 @@ import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.Json;
+import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.manifest.MediaTypes;
 import dev.ecrmirror.common.ref.Digest;
@@ -25,8 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Brings an image's referrers (signatures, SBOMs, attestations) to the destinations that just
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@code sha256-<hex>} is written there, never empty.
  */
 final class ReferrerCopy {
-  private static final Logger LOG = LoggerFactory.getLogger(ReferrerCopy.class);
+  private static final LazyLogger LOG = LazyLogger.of(ReferrerCopy.class);
   private static final String HOW_TO_SKIP = " (--no-referrers, or Referrers=false on the row, skips referrers)";
 
   /** One image whose referrers are wanted: its report, and its top manifest when the copy read it. */
@@ -162,7 +161,7 @@ final class ReferrerCopy {
       if (Failures.kind(e) == FailureKind.PERMANENT) {
         // The source will not let us list its tags (a pull-only login, a registry without tag listing):
         // the image is copied all the same, without what refers to it, and the run says so once.
-        LOG.warn("cannot look for signatures and other referrers in {} ({}): the image was copied without them;"
+        LOG.get().warn("cannot look for signatures and other referrers in {} ({}): the image was copied without them;"
             + " --no-referrers (Referrers=false on a row) skips the lookup", sourceRepo.name(), Failures.describe(e));
         return outcomes;
       }

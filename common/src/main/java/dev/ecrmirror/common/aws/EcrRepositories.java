@@ -2,6 +2,7 @@ package dev.ecrmirror.common.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecrmirror.common.Json;
+import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.auth.EcrCredentials;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryException;
@@ -14,8 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -39,7 +38,7 @@ import software.amazon.awssdk.services.ecr.model.Tag;
  * push, with the template's settings. Each repository is asked about once per run.
  */
 public final class EcrRepositories {
-  private static final Logger LOG = LoggerFactory.getLogger(EcrRepositories.class);
+  private static final LazyLogger LOG = LazyLogger.of(EcrRepositories.class);
   /** How {@link #differences} begins the line of a missing repository a run would create. */
   public static final String WOULD_BE_CREATED = "missing: would be created";
   /** The creation templates ECR applies to a repository it creates when an image is pushed to it. */
@@ -111,7 +110,7 @@ public final class EcrRepositories {
         if (describe(ecr, account, repository).isPresent()) {
           return Outcome.EXISTS;
         }
-        LOG.info("{} does not exist; creation template '{}' covers it for CREATE_ON_PUSH, so ECR creates it on the "
+        LOG.get().info("{} does not exist; creation template '{}' covers it for CREATE_ON_PUSH, so ECR creates it on the "
             + "first push with the template's settings (this mirror's repository settings are not applied)",
             where, template.get().prefix());
         return Outcome.LEFT_TO_TEMPLATE;
@@ -121,7 +120,7 @@ public final class EcrRepositories {
       } catch (RepositoryAlreadyExistsException e) {
         return Outcome.EXISTS;
       }
-      LOG.info("created {}{}", where, settings.isEmpty() ? "" : " with " + settings.toJson());
+      LOG.get().info("created {}{}", where, settings.isEmpty() ? "" : " with " + settings.toJson());
       if (settings.lifecyclePolicy() != null) {
         // Only on a repository made just now: an existing one's policy is never replaced.
         ecr.putLifecyclePolicy(b -> b.registryId(account).repositoryName(repository)
@@ -185,7 +184,7 @@ public final class EcrRepositories {
         ecr.describeRepositoryCreationTemplatesPaginator(b -> {}).forEach(p -> found.addAll(p.repositoryCreationTemplates()));
         return found;
       } catch (SdkException e) {
-        LOG.warn("cannot read the repository creation templates of account {} ({}), so repositories are created with "
+        LOG.get().warn("cannot read the repository creation templates of account {} ({}), so repositories are created with "
             + "this mirror's settings: {}", account, region, AwsErrors.message(e, "call the ECR API"));
         return List.of();
       }
