@@ -60,79 +60,7 @@ final class RepositoryRun {
   private final Map<Digest, Failure> manifestErrors = new HashMap<>();
   private final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
   private final Map<Digest, List<Digest>> blobsByImage = new HashMap<>();
-  private final List<Tag> tags = new ArrayList<>();
-
-  /** One pinned tag and, once loaded, its tree. */
-  private static final class Tag {
-    final Pin pin;
-    final ImageReference source;
-    final List<Slot> slots = new ArrayList<>();
-    final AtomicLong sourceBytes = new AtomicLong();
-    Manifest top;
-    boolean rewritten;
-    List<Manifest> children = List.of();
-    Set<Digest> blobs = Set.of();
-    /** Why the tag cannot be read from the source; charged to each of its destinations. */
-    Failure error;
-
-    Tag(Pin pin, ImageReference source) {
-      this.pin = pin;
-      this.source = source;
-    }
-
-    Digest finalDigest() {
-      return top == null ? pin.digest() : top.digest();
-    }
-  }
-
-  /** One destination repository: what it holds, and what could not be brought there. */
-  private static final class Repo {
-    final ImageReference ref;
-    final Set<Digest> presentManifests = ConcurrentHashMap.newKeySet();
-    final Set<Digest> presentBlobs = ConcurrentHashMap.newKeySet();
-    final Map<Digest, Failure> blobErrors = new ConcurrentHashMap<>();
-    final Map<Digest, BlobCopier.Kind> brought = new ConcurrentHashMap<>();
-    final List<Slot> work = new ArrayList<>();
-    volatile Failure error;
-
-    Repo(ImageReference ref) {
-      this.ref = ref;
-    }
-
-    void fail(Failure message) {
-      if (error == null) {
-        error = message;
-      }
-    }
-  }
-
-  /** One tag at one destination repository. */
-  private static final class Slot {
-    final Tag tag;
-    final Repo repo;
-    final ImageReference ref;
-    final long started = System.nanoTime();
-    Optional<Digest> holds = Optional.empty();
-    String holdsType = "";
-    Failure error;
-    DestinationResult result;
-
-    Slot(Tag tag, Repo repo) {
-      this.tag = tag;
-      this.repo = repo;
-      this.ref = repo.ref.withTag(tag.pin.tag());
-    }
-
-    Duration elapsed() {
-      return Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    void fail(Failure message) {
-      if (error == null) {
-        error = message;
-      }
-    }
-  }
+  private final List<RepositoryTag> tags = new ArrayList<>();
 
   RepositoryRun(RegistryClient client, RepositoryRequest request, ExecutorService threads, int jobs, int retries,
       Consumer<ImageReference> destinationSetup, Duration readTimeout, RangedReads ranged, Progress progress) {
@@ -147,21 +75,17 @@ final class RepositoryRun {
   }
 
   RepositoryReport execute() {
-    List<Repo> repos = request.destinations().stream().map(Repo::new).toList();
+    List<RepositoryDestination> repos = request.destinations().stream().map(RepositoryDestination::new).toList();
     for (Pin pin : request.pins()) {
-      Tag tag = new Tag(pin, request.source().withTag(pin.tag()).withDigest(pin.digest()));
-      for (Repo repo : repos) {
-        tag.slots.add(new Slot(tag, repo));
-      }
-      tags.add(tag);
+      tags.add(new RepositoryTag(pin, request.source(), repos));
     }
     // What every destination tag holds now. With --platform the digest to compare with is the
     // rewritten index's, so the top manifests are read first; without, nothing is read from the
     // source unless a tag needs work.
-    Map<Slot, Future<Optional<ManifestHead>>> heads = new LinkedHashMap<>();
-    for (Tag tag : tags) {
-      for (Slot slot : tag.slots) {
-        heads.put(slot, pool.submit(() -> client.headManifest(slot.ref)));
+    Map<TagSlot, Future<Optional<ManifestHead>>> heads = new LinkedHashMap<>();
+    for (RepositoryTag tag : tags) {
+      for (TagSlot slot : tag.slots()) {
+        heads.put(slot, pool.submit(() -> client.headManifest(slot.ref())));
       }
     }
     if (!request.platforms().isEmpty()) {
@@ -169,10 +93,7 @@ final class RepositoryRun {
     }
     heads.forEach((slot, head) -> {
       try {
-        head.get().ifPresent(h -> {
-          slot.holds = Optional.of(h.digest());
-          slot.holdsType = h.mediaType();
-        });
+        head.get().ifPresent(slot::held);
       } catch (ExecutionException e) {
         slot.fail(Failure.of(e.getCause()));
       } catch (InterruptedException e) {
@@ -180,25 +101,25 @@ final class RepositoryRun {
         throw new IllegalStateException("interrupted", e);
       }
     });
-    List<Tag> working = new ArrayList<>();
-    for (Tag tag : tags) {
-      for (Slot slot : tag.slots) {
-        if (slot.error != null) {
+    List<RepositoryTag> working = new ArrayList<>();
+    for (RepositoryTag tag : tags) {
+      for (TagSlot slot : tag.slots()) {
+        if (slot.error() != null) {
           continue;
-        } else if (tag.error != null) {
-          slot.fail(tag.error);
-        } else if (slot.holds.isPresent() && slot.holds.get().equals(tag.finalDigest())) {
-          slot.result = new DestinationResult(slot.ref, Status.IN_SYNC, slot.holds, 0, 0, 0, 0, slot.elapsed(),
-              Optional.empty());
+        } else if (tag.error() != null) {
+          slot.fail(tag.error());
+        } else if (slot.inSync()) {
+          slot.settle(new DestinationResult(slot.ref(), Status.IN_SYNC, slot.holds(), 0, 0, 0, 0, slot.elapsed(),
+              Optional.empty()));
         } else if (refusal(slot).isPresent()) {
           // --existing-tags keep: the tag is left as it is (a dry run says so the same way).
           slot.fail(refusal(slot).get());
         } else if (request.dryRun()) {
           // What it holds now (empty: it lacks the tag); the report's digest is what it would get.
-          slot.result = new DestinationResult(slot.ref, Status.WOULD_COPY, slot.holds, 0, 0, 0, 0, slot.elapsed(),
-              Optional.empty());
+          slot.settle(new DestinationResult(slot.ref(), Status.WOULD_COPY, slot.holds(), 0, 0, 0, 0, slot.elapsed(),
+              Optional.empty()));
         } else {
-          slot.repo.work.add(slot);
+          slot.destination().add(slot);
           if (working.isEmpty() || working.getLast() != tag) {
             working.add(tag);
           }
@@ -206,53 +127,48 @@ final class RepositoryRun {
       }
     }
     if (!working.isEmpty()) {
-      DigestWarmup.start(working.getFirst().pin.digest());
+      DigestWarmup.start(working.getFirst().pin().digest());
       copy(working, repos);
     }
     List<MirrorReport> reports = new ArrayList<>();
-    for (Tag tag : tags) {
+    for (RepositoryTag tag : tags) {
       List<DestinationResult> results = new ArrayList<>();
-      String mediaType = tag.top != null ? tag.top.mediaType() : "";
-      for (Slot slot : tag.slots) {
-        results.add(slot.result != null ? slot.result : failed(slot));
-        if (mediaType.isEmpty() && slot.holds.isPresent() && slot.holds.get().equals(tag.finalDigest())) {
-          mediaType = slot.holdsType; // in sync there: the same bytes, so the same type
+      String mediaType = tag.top() != null ? tag.top().mediaType() : "";
+      for (TagSlot slot : tag.slots()) {
+        results.add(slot.result() != null ? slot.result() : failed(slot));
+        if (mediaType.isEmpty() && slot.inSync()) {
+          mediaType = slot.holdsType(); // in sync there: the same bytes, so the same type
         }
       }
-      reports.add(new MirrorReport(tag.source, tag.finalDigest(), mediaType, tag.rewritten, results,
-          tag.sourceBytes.get()));
+      reports.add(new MirrorReport(tag.source(), tag.finalDigest(), mediaType, tag.rewritten(), results,
+          tag.sourceBytes().get()));
     }
     return new RepositoryReport(request.source(), reports, fanout.sourceBytesRead());
   }
 
   /** Under --existing-tags keep, why the slot's tag (holding another digest) must not be written. */
-  private Optional<Failure> refusal(Slot slot) {
-    return slot.holds.flatMap(held -> request.existingTags().refusal(slot.ref, held, slot.tag.finalDigest()));
+  private Optional<Failure> refusal(TagSlot slot) {
+    return slot.holds().flatMap(held -> request.existingTags().refusal(slot.ref(), held, slot.tag().finalDigest()));
   }
 
   /** The top manifest of the tag pinned to {@code pinned}, once read (rewritten with --platform), for its referrers. */
   Optional<Manifest> loadedTop(Digest pinned) {
-    return tags.stream().filter(t -> t.pin.digest().equals(pinned) && t.top != null).map(t -> t.top).findFirst();
+    return tags.stream().filter(t -> t.pin().digest().equals(pinned) && t.top() != null).map(RepositoryTag::top)
+        .findFirst();
   }
 
-  private static DestinationResult failed(Slot slot) {
-    return new DestinationResult(slot.ref, Status.FAILED, Optional.empty(), 0, 0, 0, 0, slot.elapsed(),
-        Optional.of(slot.error == null ? Failure.transientFailure("not copied") : slot.error));
+  private static DestinationResult failed(TagSlot slot) {
+    return new DestinationResult(slot.ref(), Status.FAILED, Optional.empty(), 0, 0, 0, 0, slot.elapsed(),
+        Optional.of(slot.error() == null ? Failure.transientFailure("not copied") : slot.error()));
   }
 
-  private void copy(List<Tag> working, List<Repo> repos) {
-    loadTops(working.stream().filter(t -> t.top == null && t.error == null).toList());
+  private void copy(List<RepositoryTag> working, List<RepositoryDestination> repos) {
+    loadTops(working.stream().filter(t -> t.top() == null && t.error() == null).toList());
     loadTrees(working);
-    List<Repo> active = new ArrayList<>();
-    for (Repo repo : repos) {
-      repo.work.removeIf(slot -> {
-        if (slot.tag.error != null) {
-          slot.fail(slot.tag.error);
-          return true;
-        }
-        return false;
-      });
-      if (!repo.work.isEmpty()) {
+    List<RepositoryDestination> active = new ArrayList<>();
+    for (RepositoryDestination repo : repos) {
+      repo.dropUnreadTags();
+      if (!repo.work().isEmpty()) {
         active.add(repo);
       }
     }
@@ -260,37 +176,38 @@ final class RepositoryRun {
     checkDestinations(active);
     transferBlobs(working, active);
     pushManifests(active);
-    for (Repo repo : active) {
+    for (RepositoryDestination repo : active) {
       settle(repo);
     }
   }
 
   /** Reads each tag's top manifest by its pinned digest, rewriting it when platforms are selected. */
-  private void loadTops(List<Tag> tags) {
-    Map<Tag, Future<Manifest>> tops = new LinkedHashMap<>();
-    for (Tag tag : tags) {
-      tops.put(tag, pool.submit(() -> client.getManifest(request.source(), tag.pin.digest().toString())));
+  private void loadTops(List<RepositoryTag> tags) {
+    Map<RepositoryTag, Future<Manifest>> tops = new LinkedHashMap<>();
+    for (RepositoryTag tag : tags) {
+      tops.put(tag, pool.submit(() -> client.getManifest(request.source(), tag.pin().digest().toString())));
     }
     tops.forEach((tag, f) -> {
       try {
         Manifest top = f.get();
         manifests.put(top.digest(), top);
+        boolean rewritten = false;
         if (!request.platforms().isEmpty()) {
           if (!top.isIndex()) {
             LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
-                tag.source, top.mediaType());
+                tag.source(), top.mediaType());
           } else {
-            Manifest filtered = SourceTree.filterPlatforms(top, tag.source, request.platforms());
-            tag.rewritten = !filtered.digest().equals(top.digest());
+            Manifest filtered = SourceTree.filterPlatforms(top, tag.source(), request.platforms());
+            rewritten = !filtered.digest().equals(top.digest());
             top = filtered;
           }
         }
-        tag.top = top;
+        tag.read(top, rewritten);
       } catch (ExecutionException e) {
-        tag.error = Failure.of(e.getCause());
+        tag.fail(Failure.of(e.getCause()));
       } catch (IllegalArgumentException e) {
         // No platform of the image matches --platform: the request cannot be met until the image changes.
-        tag.error = new Failure(FailureKind.PERMANENT, Failures.describe(e));
+        tag.fail(new Failure(FailureKind.PERMANENT, Failures.describe(e)));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
@@ -303,11 +220,11 @@ final class RepositoryRun {
    * level from this thread (a task never waits for another, so the permits cannot deadlock), then
    * lays out each tag's tree from what was fetched.
    */
-  private void loadTrees(List<Tag> tags) {
+  private void loadTrees(List<RepositoryTag> tags) {
     Set<Digest> frontier = new LinkedHashSet<>();
-    for (Tag tag : tags) {
-      if (tag.error == null && tag.top.isIndex()) {
-        tag.top.references().forEach(d -> frontier.add(d.digest()));
+    for (RepositoryTag tag : tags) {
+      if (tag.error() == null && tag.top().isIndex()) {
+        tag.top().references().forEach(d -> frontier.add(d.digest()));
       }
     }
     while (!frontier.isEmpty()) {
@@ -333,19 +250,18 @@ final class RepositoryRun {
         }
       }
     }
-    for (Tag tag : tags) {
-      if (tag.error != null) {
+    for (RepositoryTag tag : tags) {
+      if (tag.error() != null) {
         continue;
       }
       List<Manifest> children = new ArrayList<>();
       Set<Digest> own = new LinkedHashSet<>();
       try {
-        collect(tag.top, children, own, new HashSet<>());
-        children.remove(tag.top);
-        tag.children = children;
-        tag.blobs = own;
+        collect(tag.top(), children, own, new HashSet<>());
+        children.remove(tag.top());
+        tag.laidOut(children, own);
       } catch (UnreadManifest e) {
-        tag.error = e.failure;
+        tag.fail(e.failure);
       }
     }
   }
@@ -377,12 +293,12 @@ final class RepositoryRun {
   }
 
   /** Runs the destination setup (creating a missing ECR repository, say) once per repository. */
-  private void setUp(List<Repo> repos) {
+  private void setUp(List<RepositoryDestination> repos) {
     List<Future<?>> setups = new ArrayList<>();
-    for (Repo repo : repos) {
+    for (RepositoryDestination repo : repos) {
       setups.add(pool.submit(() -> {
         try {
-          destinationSetup.accept(repo.ref);
+          destinationSetup.accept(repo.ref());
         } catch (RuntimeException e) {
           repo.fail(Failure.of(e));
         }
@@ -397,23 +313,23 @@ final class RepositoryRun {
    * blobs are: a registry accepts a manifest only once what it references exists), then once for
    * each blob still unaccounted for.
    */
-  private void checkDestinations(List<Repo> repos) {
+  private void checkDestinations(List<RepositoryDestination> repos) {
     List<Future<?>> checks = new ArrayList<>();
-    for (Repo repo : repos) {
-      if (repo.error != null) {
+    for (RepositoryDestination repo : repos) {
+      if (repo.error() != null) {
         continue;
       }
       Set<Digest> children = new LinkedHashSet<>();
-      repo.work.forEach(slot -> slot.tag.children.forEach(c -> children.add(c.digest())));
+      repo.work().forEach(slot -> slot.tag().children().forEach(c -> children.add(c.digest())));
       for (Digest child : children) {
         checks.add(pool.submit(() -> {
           try {
-            if (client.headManifest(repo.ref.withDigest(child)).isPresent()) {
-              repo.presentManifests.add(child);
+            if (client.headManifest(repo.ref().withDigest(child)).isPresent()) {
+              repo.addManifest(child);
             }
           } catch (RuntimeException e) {
             LOG.get().debug("check of manifest {} in {} failed; checking its blobs instead: {}", child.shortHex(),
-                repo.ref.name(), e.getMessage());
+                repo.ref().name(), e.getMessage());
           }
           return null;
         }));
@@ -421,22 +337,22 @@ final class RepositoryRun {
     }
     awaitAll(checks);
     checks.clear();
-    for (Repo repo : repos) {
-      if (repo.error != null) {
+    for (RepositoryDestination repo : repos) {
+      if (repo.error() != null) {
         continue;
       }
-      for (Digest image : repo.presentManifests) {
-        repo.presentBlobs.addAll(blobsByImage.getOrDefault(image, List.of()));
+      for (Digest image : repo.presentManifests()) {
+        repo.addBlobs(blobsByImage.getOrDefault(image, List.of()));
       }
-      for (Digest blob : needed(repo)) {
-        if (!repo.presentBlobs.contains(blob)) {
+      for (Digest blob : repo.needed()) {
+        if (!repo.holdsBlob(blob)) {
           checks.add(pool.submit(() -> {
             try {
-              if (client.blobExists(repo.ref, blob)) {
-                repo.presentBlobs.add(blob);
+              if (client.blobExists(repo.ref(), blob)) {
+                repo.addBlob(blob);
               }
             } catch (RuntimeException e) {
-              repo.blobErrors.put(blob, Failure.of(e));
+              repo.blobFailed(blob, Failure.of(e));
             }
             return null;
           }));
@@ -444,63 +360,49 @@ final class RepositoryRun {
       }
     }
     awaitAll(checks);
-    for (Repo repo : repos) {
-      if (repo.error == null) {
-        progress.plan(repo.ref, missing(repo).stream().mapToLong(d -> Math.max(blobs.get(d).size(), 0)).sum());
+    for (RepositoryDestination repo : repos) {
+      if (repo.error() == null) {
+        progress.plan(repo.ref(), repo.missing().stream().mapToLong(d -> Math.max(blobs.get(d).size(), 0)).sum());
       }
     }
   }
 
-  /** The distinct blobs of the repository's tags to copy, in tag order. */
-  private static Set<Digest> needed(Repo repo) {
-    Set<Digest> out = new LinkedHashSet<>();
-    repo.work.forEach(slot -> out.addAll(slot.tag.blobs));
-    return out;
-  }
-
-  private static Set<Digest> missing(Repo repo) {
-    Set<Digest> out = needed(repo);
-    out.removeAll(repo.presentBlobs);
-    out.removeAll(repo.blobErrors.keySet());
-    return out;
-  }
-
   /** Each distinct blob, largest first, read once from the source for all repositories lacking it. */
-  private void transferBlobs(List<Tag> working, List<Repo> repos) {
-    Map<Digest, List<Repo>> needing = new LinkedHashMap<>();
-    for (Repo repo : repos) {
-      if (repo.error == null) {
-        for (Digest blob : missing(repo)) {
+  private void transferBlobs(List<RepositoryTag> working, List<RepositoryDestination> repos) {
+    Map<Digest, List<RepositoryDestination>> needing = new LinkedHashMap<>();
+    for (RepositoryDestination repo : repos) {
+      if (repo.error() == null) {
+        for (Digest blob : repo.missing()) {
           needing.computeIfAbsent(blob, b -> new ArrayList<>()).add(repo);
         }
       }
     }
     // The tag a blob's source read is counted for: the first, in pin order, that needs it.
-    Map<Digest, Tag> reader = new HashMap<>();
-    for (Tag tag : working) {
-      tag.blobs.forEach(b -> reader.putIfAbsent(b, tag));
+    Map<Digest, RepositoryTag> reader = new HashMap<>();
+    for (RepositoryTag tag : working) {
+      tag.blobs().forEach(b -> reader.putIfAbsent(b, tag));
     }
     List<Digest> bySize = new ArrayList<>(needing.keySet());
     bySize.sort(Comparator.comparingLong((Digest d) -> blobs.get(d).size()).reversed());
     List<Future<?>> transfers = new ArrayList<>();
     for (Digest digest : bySize) {
       Descriptor blob = blobs.get(digest);
-      Map<ImageReference, Repo> byRef = new LinkedHashMap<>();
-      needing.get(digest).forEach(r -> byRef.put(r.ref, r));
+      Map<ImageReference, RepositoryDestination> byRef = new LinkedHashMap<>();
+      needing.get(digest).forEach(r -> byRef.put(r.ref(), r));
       transfers.add(pool.submit(() -> {
         try {
           Map<ImageReference, BlobCopier.Outcome> outcomes = copier.copy(request.source(), blob,
-              List.copyOf(byRef.keySet()), reader.get(digest).sourceBytes, ref -> byRef.get(ref).error == null);
+              List.copyOf(byRef.keySet()), reader.get(digest).sourceBytes(), ref -> byRef.get(ref).error() == null);
           outcomes.forEach((ref, outcome) -> {
-            Repo repo = byRef.get(ref);
+            RepositoryDestination repo = byRef.get(ref);
             if (outcome.kind() == BlobCopier.Kind.FAILED) {
-              repo.blobErrors.put(digest, outcome.error());
+              repo.blobFailed(digest, outcome.error());
             } else {
-              repo.brought.put(digest, outcome.kind());
+              repo.brought(digest, outcome.kind());
             }
           });
         } catch (RuntimeException e) {
-          byRef.values().forEach(r -> r.blobErrors.put(digest, Failure.of(e)));
+          byRef.values().forEach(r -> r.blobFailed(digest, Failure.of(e)));
         }
         return null;
       }));
@@ -516,27 +418,27 @@ final class RepositoryRun {
    * children, and a registry checking them while another request writes the same child's link can
    * read it half-written and reject the index (docker-registry answers DIGEST_INVALID).
    */
-  private void pushManifests(List<Repo> repos) {
-    Map<Repo, Map<Digest, Failure>> childErrors = new LinkedHashMap<>();
+  private void pushManifests(List<RepositoryDestination> repos) {
+    Map<RepositoryDestination, Map<Digest, Failure>> childErrors = new LinkedHashMap<>();
     List<Future<?>> children = new ArrayList<>();
-    for (Repo repo : repos) {
+    for (RepositoryDestination repo : repos) {
       Map<Digest, Failure> errors = new ConcurrentHashMap<>();
       childErrors.put(repo, errors);
-      if (repo.error != null) {
+      if (repo.error() != null) {
         continue;
       }
       Map<Digest, Manifest> images = new LinkedHashMap<>();
-      for (Slot slot : repo.work) {
-        if (blobError(repo, slot) == null) {
-          slot.tag.children.stream().filter(c -> !c.isIndex() && !repo.presentManifests.contains(c.digest()))
+      for (TagSlot slot : repo.work()) {
+        if (repo.blobError(slot.tag()) == null) {
+          slot.tag().children().stream().filter(c -> !c.isIndex() && !repo.holdsManifest(c.digest()))
               .forEach(c -> images.putIfAbsent(c.digest(), c));
         }
       }
       for (Manifest child : images.values()) {
         children.add(pool.submit(() -> {
           try {
-            client.putManifest(repo.ref, child.digest().toString(), child);
-            repo.presentManifests.add(child.digest());
+            client.putManifest(repo.ref(), child.digest().toString(), child);
+            repo.addManifest(child.digest());
           } catch (RuntimeException e) {
             errors.put(child.digest(), Failure.of(e));
           }
@@ -546,9 +448,9 @@ final class RepositoryRun {
     }
     awaitAll(children);
     List<Future<?>> pushes = new ArrayList<>();
-    for (Repo repo : repos) {
+    for (RepositoryDestination repo : repos) {
       pushes.add(threads.submit(() -> {
-        for (Slot slot : repo.work) {
+        for (TagSlot slot : repo.work()) {
           push(repo, slot, childErrors.get(repo));
         }
         return null;
@@ -559,44 +461,33 @@ final class RepositoryRun {
     }
   }
 
-  /** Why one of the tag's blobs is not in the repository, or null when all are. */
-  private static Failure blobError(Repo repo, Slot slot) {
-    for (Digest blob : slot.tag.blobs) {
-      Failure error = repo.blobErrors.get(blob);
-      if (error != null) {
-        return error;
-      }
-    }
-    return null;
-  }
-
-  private void push(Repo repo, Slot slot, Map<Digest, Failure> childErrors) {
-    if (repo.error != null) {
-      slot.fail(repo.error);
+  private void push(RepositoryDestination repo, TagSlot slot, Map<Digest, Failure> childErrors) {
+    if (repo.error() != null) {
+      slot.fail(repo.error());
       return;
     }
-    Failure missing = blobError(repo, slot);
+    Failure missing = repo.blobError(slot.tag());
     if (missing != null) {
       slot.fail(missing);
       return;
     }
     try {
-      for (Manifest child : slot.tag.children) {
+      for (Manifest child : slot.tag().children()) {
         Failure error = childErrors.get(child.digest());
         if (error != null) {
           slot.fail(error);
           return;
         }
-        if (!repo.presentManifests.contains(child.digest())) {
-          pool.run(() -> client.putManifest(repo.ref, child.digest().toString(), child));
-          repo.presentManifests.add(child.digest());
+        if (!repo.holdsManifest(child.digest())) {
+          pool.run(() -> client.putManifest(repo.ref(), child.digest().toString(), child));
+          repo.addManifest(child.digest());
         }
       }
-      if (slot.holds.isPresent() && request.existingTags().backsUp()) {
+      if (slot.holds().isPresent() && request.existingTags().backsUp()) {
         // Right before the tag moves, once all it will point at is in place: a failed backup leaves the tag alone.
-        pool.run(() -> request.existingTags().backUp(client, slot.ref, slot.holds.get()));
+        pool.run(() -> request.existingTags().backUp(client, slot.ref(), slot.holds().get()));
       }
-      pool.run(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
+      pool.run(() -> client.putManifest(slot.ref(), slot.tag().pin().tag(), slot.tag().top()));
     } catch (RuntimeException e) {
       slot.fail(Failure.of(e));
     }
@@ -607,32 +498,32 @@ final class RepositoryRun {
    * the first of its tags in pin order, so the figures of a repository's tags add up to what the
    * run did there.
    */
-  private void settle(Repo repo) {
+  private void settle(RepositoryDestination repo) {
     Set<Digest> counted = new HashSet<>();
-    for (Slot slot : repo.work) {
+    for (TagSlot slot : repo.work()) {
       int uploaded = 0;
       int mounted = 0;
       int present = 0;
       long bytes = 0;
-      for (Digest blob : slot.tag.blobs) {
+      for (Digest blob : slot.tag().blobs()) {
         if (!counted.add(blob)) {
           continue;
         }
-        BlobCopier.Kind kind = repo.brought.get(blob);
+        BlobCopier.Kind kind = repo.broughtAs(blob);
         if (kind == BlobCopier.Kind.UPLOADED) {
           uploaded++;
           bytes += blobs.get(blob).size();
         } else if (kind == BlobCopier.Kind.MOUNTED) {
           mounted++;
-        } else if (repo.presentBlobs.contains(blob) || kind == BlobCopier.Kind.ALREADY_THERE) {
+        } else if (repo.holdsBlob(blob) || kind == BlobCopier.Kind.ALREADY_THERE) {
           present++;
         }
       }
-      slot.result = slot.error != null
-          ? new DestinationResult(slot.ref, Status.FAILED, Optional.empty(), uploaded, mounted, present, bytes,
-              slot.elapsed(), Optional.of(slot.error))
-          : new DestinationResult(slot.ref, Status.COPIED, Optional.of(slot.tag.finalDigest()), uploaded, mounted,
-              present, bytes, slot.elapsed(), Optional.empty());
+      slot.settle(slot.error() != null
+          ? new DestinationResult(slot.ref(), Status.FAILED, Optional.empty(), uploaded, mounted, present, bytes,
+              slot.elapsed(), Optional.of(slot.error()))
+          : new DestinationResult(slot.ref(), Status.COPIED, Optional.of(slot.tag().finalDigest()), uploaded, mounted,
+              present, bytes, slot.elapsed(), Optional.empty()));
     }
   }
 
