@@ -1,8 +1,6 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.Failure;
-import dev.ecrmirror.common.FailureKind;
-import dev.ecrmirror.common.Failures;
 import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
@@ -27,7 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -55,11 +52,7 @@ final class RepositoryRun {
   private final BlobCopier copier;
   private final Progress progress;
 
-  /** Every manifest and blob of the tags that need work, each once. */
-  private final Map<Digest, Manifest> manifests = new HashMap<>();
-  private final Map<Digest, Failure> manifestErrors = new HashMap<>();
-  private final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
-  private final Map<Digest, List<Digest>> blobsByImage = new HashMap<>();
+  private final RepositoryTrees trees;
   private final List<RepositoryTag> tags = new ArrayList<>();
 
   RepositoryRun(RegistryClient client, RepositoryRequest request, ExecutorService threads, int jobs, int retries,
@@ -72,6 +65,7 @@ final class RepositoryRun {
     this.progress = progress;
     this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout, ranged);
     this.copier = new BlobCopier(client, fanout, retries);
+    this.trees = new RepositoryTrees(client, pool, request.source(), request.platforms());
   }
 
   RepositoryReport execute() {
@@ -89,7 +83,7 @@ final class RepositoryRun {
       }
     }
     if (!request.platforms().isEmpty()) {
-      loadTops(tags);
+      trees.loadTops(tags);
     }
     heads.forEach((slot, head) -> {
       try {
@@ -163,8 +157,7 @@ final class RepositoryRun {
   }
 
   private void copy(List<RepositoryTag> working, List<RepositoryDestination> repos) {
-    loadTops(working.stream().filter(t -> t.top() == null && t.error() == null).toList());
-    loadTrees(working);
+    trees.load(working);
     List<RepositoryDestination> active = new ArrayList<>();
     for (RepositoryDestination repo : repos) {
       repo.dropUnreadTags();
@@ -181,117 +174,6 @@ final class RepositoryRun {
     }
   }
 
-  /** Reads each tag's top manifest by its pinned digest, rewriting it when platforms are selected. */
-  private void loadTops(List<RepositoryTag> tags) {
-    Map<RepositoryTag, Future<Manifest>> tops = new LinkedHashMap<>();
-    for (RepositoryTag tag : tags) {
-      tops.put(tag, pool.submit(() -> client.getManifest(request.source(), tag.pin().digest().toString())));
-    }
-    tops.forEach((tag, f) -> {
-      try {
-        Manifest top = f.get();
-        manifests.put(top.digest(), top);
-        boolean rewritten = false;
-        if (!request.platforms().isEmpty()) {
-          if (!top.isIndex()) {
-            LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
-                tag.source(), top.mediaType());
-          } else {
-            Manifest filtered = SourceTree.filterPlatforms(top, tag.source(), request.platforms());
-            rewritten = !filtered.digest().equals(top.digest());
-            top = filtered;
-          }
-        }
-        tag.read(top, rewritten);
-      } catch (ExecutionException e) {
-        tag.fail(Failure.of(e.getCause()));
-      } catch (IllegalArgumentException e) {
-        // No platform of the image matches --platform: the request cannot be met until the image changes.
-        tag.fail(new Failure(FailureKind.PERMANENT, Failures.describe(e)));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    });
-  }
-
-  /**
-   * Fetches every child manifest of the tags' indexes by digest, each distinct one once, level by
-   * level from this thread (a task never waits for another, so the permits cannot deadlock), then
-   * lays out each tag's tree from what was fetched.
-   */
-  private void loadTrees(List<RepositoryTag> tags) {
-    Set<Digest> frontier = new LinkedHashSet<>();
-    for (RepositoryTag tag : tags) {
-      if (tag.error() == null && tag.top().isIndex()) {
-        tag.top().references().forEach(d -> frontier.add(d.digest()));
-      }
-    }
-    while (!frontier.isEmpty()) {
-      Map<Digest, Future<Manifest>> fetches = new LinkedHashMap<>();
-      for (Digest d : frontier) {
-        if (!manifests.containsKey(d) && !manifestErrors.containsKey(d)) {
-          fetches.put(d, pool.submit(() -> client.getManifest(request.source(), d.toString())));
-        }
-      }
-      frontier.clear();
-      for (Map.Entry<Digest, Future<Manifest>> e : fetches.entrySet()) {
-        try {
-          Manifest m = e.getValue().get();
-          manifests.put(m.digest(), m);
-          if (m.isIndex()) {
-            m.references().forEach(d -> frontier.add(d.digest()));
-          }
-        } catch (ExecutionException ex) {
-          manifestErrors.put(e.getKey(), Failure.of(ex.getCause()));
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", ex);
-        }
-      }
-    }
-    for (RepositoryTag tag : tags) {
-      if (tag.error() != null) {
-        continue;
-      }
-      List<Manifest> children = new ArrayList<>();
-      Set<Digest> own = new LinkedHashSet<>();
-      try {
-        collect(tag.top(), children, own, new HashSet<>());
-        children.remove(tag.top());
-        tag.laidOut(children, own);
-      } catch (UnreadManifest e) {
-        tag.fail(e.failure);
-      }
-    }
-  }
-
-  private void collect(Manifest manifest, List<Manifest> children, Set<Digest> own, Set<Digest> seen) {
-    if (!seen.add(manifest.digest())) {
-      return;
-    }
-    if (manifest.isIndex()) {
-      for (Descriptor entry : manifest.references()) {
-        Manifest child = manifests.get(entry.digest());
-        if (child == null) {
-          throw new UnreadManifest(manifestErrors.getOrDefault(entry.digest(),
-              Failure.transientFailure("manifest " + entry.digest() + " was not read")));
-        }
-        collect(child, children, own, seen);
-      }
-    } else {
-      List<Digest> image = new ArrayList<>();
-      for (Descriptor blob : manifest.references()) {
-        blobs.putIfAbsent(blob.digest(), blob);
-        own.add(blob.digest());
-        image.add(blob.digest());
-      }
-      blobsByImage.put(manifest.digest(), image);
-    }
-    // Children before parents: a registry checks that what a manifest references exists.
-    children.add(manifest);
-  }
-
   /** Runs the destination setup (creating a missing ECR repository, say) once per repository. */
   private void setUp(List<RepositoryDestination> repos) {
     List<Future<?>> setups = new ArrayList<>();
@@ -305,7 +187,7 @@ final class RepositoryRun {
         return null;
       }));
     }
-    awaitAll(setups);
+    Tasks.awaitOrThrow(setups);
   }
 
   /**
@@ -335,14 +217,14 @@ final class RepositoryRun {
         }));
       }
     }
-    awaitAll(checks);
+    Tasks.awaitOrThrow(checks);
     checks.clear();
     for (RepositoryDestination repo : repos) {
       if (repo.error() != null) {
         continue;
       }
       for (Digest image : repo.presentManifests()) {
-        repo.addBlobs(blobsByImage.getOrDefault(image, List.of()));
+        repo.addBlobs(trees.blobsOf(image));
       }
       for (Digest blob : repo.needed()) {
         if (!repo.holdsBlob(blob)) {
@@ -359,10 +241,10 @@ final class RepositoryRun {
         }
       }
     }
-    awaitAll(checks);
+    Tasks.awaitOrThrow(checks);
     for (RepositoryDestination repo : repos) {
       if (repo.error() == null) {
-        progress.plan(repo.ref(), repo.missing().stream().mapToLong(d -> Math.max(blobs.get(d).size(), 0)).sum());
+        progress.plan(repo.ref(), repo.missing().stream().mapToLong(d -> Math.max(trees.blob(d).size(), 0)).sum());
       }
     }
   }
@@ -383,10 +265,10 @@ final class RepositoryRun {
       tag.blobs().forEach(b -> reader.putIfAbsent(b, tag));
     }
     List<Digest> bySize = new ArrayList<>(needing.keySet());
-    bySize.sort(Comparator.comparingLong((Digest d) -> blobs.get(d).size()).reversed());
+    bySize.sort(Comparator.comparingLong((Digest d) -> trees.blob(d).size()).reversed());
     List<Future<?>> transfers = new ArrayList<>();
     for (Digest digest : bySize) {
-      Descriptor blob = blobs.get(digest);
+      Descriptor blob = trees.blob(digest);
       Map<ImageReference, RepositoryDestination> byRef = new LinkedHashMap<>();
       needing.get(digest).forEach(r -> byRef.put(r.ref(), r));
       transfers.add(pool.submit(() -> {
@@ -407,7 +289,7 @@ final class RepositoryRun {
         return null;
       }));
     }
-    awaitAll(transfers);
+    Tasks.awaitOrThrow(transfers);
   }
 
   /**
@@ -446,7 +328,7 @@ final class RepositoryRun {
         }));
       }
     }
-    awaitAll(children);
+    Tasks.awaitOrThrow(children);
     List<Future<?>> pushes = new ArrayList<>();
     for (RepositoryDestination repo : repos) {
       pushes.add(threads.submit(() -> {
@@ -456,9 +338,7 @@ final class RepositoryRun {
         return null;
       }));
     }
-    for (Future<?> f : pushes) {
-      await(f);
-    }
+    Tasks.awaitOrThrow(pushes);
   }
 
   private void push(RepositoryDestination repo, TagSlot slot, Map<Digest, Failure> childErrors) {
@@ -512,7 +392,7 @@ final class RepositoryRun {
         BlobCopier.Kind kind = repo.broughtAs(blob);
         if (kind == BlobCopier.Kind.UPLOADED) {
           uploaded++;
-          bytes += blobs.get(blob).size();
+          bytes += trees.blob(blob).size();
         } else if (kind == BlobCopier.Kind.MOUNTED) {
           mounted++;
         } else if (repo.holdsBlob(blob) || kind == BlobCopier.Kind.ALREADY_THERE) {
@@ -524,35 +404,6 @@ final class RepositoryRun {
               slot.elapsed(), Optional.of(slot.error()))
           : new DestinationResult(slot.ref(), Status.COPIED, Optional.of(slot.tag().finalDigest()), uploaded, mounted,
               present, bytes, slot.elapsed(), Optional.empty()));
-    }
-  }
-
-  /** A child manifest of a tag that could not be read from the source, and why. */
-  private static final class UnreadManifest extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient Failure failure;
-
-    UnreadManifest(Failure failure) {
-      super(failure.message(), null, false, false);
-      this.failure = failure;
-    }
-  }
-
-  /** Waits for tasks that charge their own failures; anything they let escape is a bug, so it is thrown. */
-  private static void awaitAll(List<Future<?>> futures) {
-    for (Future<?> f : futures) {
-      await(f);
-    }
-  }
-
-  private static void await(Future<?> f) {
-    try {
-      f.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 }
