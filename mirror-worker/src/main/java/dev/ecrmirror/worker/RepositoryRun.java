@@ -1,7 +1,6 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.Failure;
-import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.ref.Digest;
@@ -16,7 +15,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,18 +39,15 @@ import java.util.function.Consumer;
  * did not all arrive in a repository is not pushed there, so no tag points at an incomplete image.
  */
 final class RepositoryRun {
-  private static final LazyLogger LOG = LazyLogger.of(RepositoryRun.class);
-
   private final RegistryClient client;
   private final RepositoryRequest request;
   private final ExecutorService threads;
   private final PermitPool pool;
-  private final Consumer<ImageReference> destinationSetup;
   private final BlobFanout fanout;
   private final BlobCopier copier;
-  private final Progress progress;
 
   private final RepositoryTrees trees;
+  private final RepositoryPlan plan;
   private final List<RepositoryTag> tags = new ArrayList<>();
 
   RepositoryRun(RegistryClient client, RepositoryRequest request, ExecutorService threads, int jobs, int retries,
@@ -61,11 +56,10 @@ final class RepositoryRun {
     this.request = request;
     this.threads = threads;
     this.pool = new PermitPool(threads, jobs, "copy " + request.source().name());
-    this.destinationSetup = destinationSetup;
-    this.progress = progress;
     this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout, ranged);
     this.copier = new BlobCopier(client, fanout, retries);
     this.trees = new RepositoryTrees(client, pool, request.source(), request.platforms());
+    this.plan = new RepositoryPlan(client, pool, destinationSetup, progress, trees);
   }
 
   RepositoryReport execute() {
@@ -158,94 +152,11 @@ final class RepositoryRun {
 
   private void copy(List<RepositoryTag> working, List<RepositoryDestination> repos) {
     trees.load(working);
-    List<RepositoryDestination> active = new ArrayList<>();
-    for (RepositoryDestination repo : repos) {
-      repo.dropUnreadTags();
-      if (!repo.work().isEmpty()) {
-        active.add(repo);
-      }
-    }
-    setUp(active);
-    checkDestinations(active);
+    List<RepositoryDestination> active = plan.plan(repos);
     transferBlobs(working, active);
     pushManifests(active);
     for (RepositoryDestination repo : active) {
       settle(repo);
-    }
-  }
-
-  /** Runs the destination setup (creating a missing ECR repository, say) once per repository. */
-  private void setUp(List<RepositoryDestination> repos) {
-    List<Future<?>> setups = new ArrayList<>();
-    for (RepositoryDestination repo : repos) {
-      setups.add(pool.submit(() -> {
-        try {
-          destinationSetup.accept(repo.ref());
-        } catch (RuntimeException e) {
-          repo.fail(Failure.of(e));
-        }
-        return null;
-      }));
-    }
-    Tasks.awaitOrThrow(setups);
-  }
-
-  /**
-   * Asks each repository once for each child manifest its tags need (a child present means its
-   * blobs are: a registry accepts a manifest only once what it references exists), then once for
-   * each blob still unaccounted for.
-   */
-  private void checkDestinations(List<RepositoryDestination> repos) {
-    List<Future<?>> checks = new ArrayList<>();
-    for (RepositoryDestination repo : repos) {
-      if (repo.error() != null) {
-        continue;
-      }
-      Set<Digest> children = new LinkedHashSet<>();
-      repo.work().forEach(slot -> slot.tag().children().forEach(c -> children.add(c.digest())));
-      for (Digest child : children) {
-        checks.add(pool.submit(() -> {
-          try {
-            if (client.headManifest(repo.ref().withDigest(child)).isPresent()) {
-              repo.addManifest(child);
-            }
-          } catch (RuntimeException e) {
-            LOG.get().debug("check of manifest {} in {} failed; checking its blobs instead: {}", child.shortHex(),
-                repo.ref().name(), e.getMessage());
-          }
-          return null;
-        }));
-      }
-    }
-    Tasks.awaitOrThrow(checks);
-    checks.clear();
-    for (RepositoryDestination repo : repos) {
-      if (repo.error() != null) {
-        continue;
-      }
-      for (Digest image : repo.presentManifests()) {
-        repo.addBlobs(trees.blobsOf(image));
-      }
-      for (Digest blob : repo.needed()) {
-        if (!repo.holdsBlob(blob)) {
-          checks.add(pool.submit(() -> {
-            try {
-              if (client.blobExists(repo.ref(), blob)) {
-                repo.addBlob(blob);
-              }
-            } catch (RuntimeException e) {
-              repo.blobFailed(blob, Failure.of(e));
-            }
-            return null;
-          }));
-        }
-      }
-    }
-    Tasks.awaitOrThrow(checks);
-    for (RepositoryDestination repo : repos) {
-      if (repo.error() == null) {
-        progress.plan(repo.ref(), repo.missing().stream().mapToLong(d -> Math.max(trees.blob(d).size(), 0)).sum());
-      }
     }
   }
 
