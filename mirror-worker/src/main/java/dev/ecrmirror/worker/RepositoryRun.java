@@ -1,7 +1,6 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.Failure;
-import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -11,8 +10,6 @@ import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import dev.ecrmirror.worker.DestinationResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +41,9 @@ final class RepositoryRun {
   private final ExecutorService threads;
   private final PermitPool pool;
   private final BlobFanout fanout;
-  private final BlobCopier copier;
-
   private final RepositoryTrees trees;
   private final RepositoryPlan plan;
+  private final RepositoryBlobs blobs;
   private final List<RepositoryTag> tags = new ArrayList<>();
 
   RepositoryRun(RegistryClient client, RepositoryRequest request, ExecutorService threads, int jobs, int retries,
@@ -57,9 +53,9 @@ final class RepositoryRun {
     this.threads = threads;
     this.pool = new PermitPool(threads, jobs, "copy " + request.source().name());
     this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout, ranged);
-    this.copier = new BlobCopier(client, fanout, retries);
     this.trees = new RepositoryTrees(client, pool, request.source(), request.platforms());
     this.plan = new RepositoryPlan(client, pool, destinationSetup, progress, trees);
+    this.blobs = new RepositoryBlobs(pool, new BlobCopier(client, fanout, retries), request.source(), trees);
   }
 
   RepositoryReport execute() {
@@ -153,54 +149,11 @@ final class RepositoryRun {
   private void copy(List<RepositoryTag> working, List<RepositoryDestination> repos) {
     trees.load(working);
     List<RepositoryDestination> active = plan.plan(repos);
-    transferBlobs(working, active);
+    blobs.transfer(working, active);
     pushManifests(active);
     for (RepositoryDestination repo : active) {
       settle(repo);
     }
-  }
-
-  /** Each distinct blob, largest first, read once from the source for all repositories lacking it. */
-  private void transferBlobs(List<RepositoryTag> working, List<RepositoryDestination> repos) {
-    Map<Digest, List<RepositoryDestination>> needing = new LinkedHashMap<>();
-    for (RepositoryDestination repo : repos) {
-      if (repo.error() == null) {
-        for (Digest blob : repo.missing()) {
-          needing.computeIfAbsent(blob, b -> new ArrayList<>()).add(repo);
-        }
-      }
-    }
-    // The tag a blob's source read is counted for: the first, in pin order, that needs it.
-    Map<Digest, RepositoryTag> reader = new HashMap<>();
-    for (RepositoryTag tag : working) {
-      tag.blobs().forEach(b -> reader.putIfAbsent(b, tag));
-    }
-    List<Digest> bySize = new ArrayList<>(needing.keySet());
-    bySize.sort(Comparator.comparingLong((Digest d) -> trees.blob(d).size()).reversed());
-    List<Future<?>> transfers = new ArrayList<>();
-    for (Digest digest : bySize) {
-      Descriptor blob = trees.blob(digest);
-      Map<ImageReference, RepositoryDestination> byRef = new LinkedHashMap<>();
-      needing.get(digest).forEach(r -> byRef.put(r.ref(), r));
-      transfers.add(pool.submit(() -> {
-        try {
-          Map<ImageReference, BlobCopier.Outcome> outcomes = copier.copy(request.source(), blob,
-              List.copyOf(byRef.keySet()), reader.get(digest).sourceBytes(), ref -> byRef.get(ref).error() == null);
-          outcomes.forEach((ref, outcome) -> {
-            RepositoryDestination repo = byRef.get(ref);
-            if (outcome.kind() == BlobCopier.Kind.FAILED) {
-              repo.blobFailed(digest, outcome.error());
-            } else {
-              repo.brought(digest, outcome.kind());
-            }
-          });
-        } catch (RuntimeException e) {
-          byRef.values().forEach(r -> r.blobFailed(digest, Failure.of(e)));
-        }
-        return null;
-      }));
-    }
-    Tasks.awaitOrThrow(transfers);
   }
 
   /**
