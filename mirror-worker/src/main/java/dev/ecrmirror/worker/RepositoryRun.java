@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -38,24 +37,24 @@ import java.util.function.Consumer;
 final class RepositoryRun {
   private final RegistryClient client;
   private final RepositoryRequest request;
-  private final ExecutorService threads;
   private final PermitPool pool;
   private final BlobFanout fanout;
   private final RepositoryTrees trees;
   private final RepositoryPlan plan;
   private final RepositoryBlobs blobs;
+  private final RepositoryPush manifests;
   private final List<RepositoryTag> tags = new ArrayList<>();
 
   RepositoryRun(RegistryClient client, RepositoryRequest request, ExecutorService threads, int jobs, int retries,
       Consumer<ImageReference> destinationSetup, Duration readTimeout, RangedReads ranged, Progress progress) {
     this.client = client;
     this.request = request;
-    this.threads = threads;
     this.pool = new PermitPool(threads, jobs, "copy " + request.source().name());
     this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout, ranged);
     this.trees = new RepositoryTrees(client, pool, request.source(), request.platforms());
     this.plan = new RepositoryPlan(client, pool, destinationSetup, progress, trees);
     this.blobs = new RepositoryBlobs(pool, new BlobCopier(client, fanout, retries), request.source(), trees);
+    this.manifests = new RepositoryPush(client, threads, pool, request.existingTags());
   }
 
   RepositoryReport execute() {
@@ -150,90 +149,9 @@ final class RepositoryRun {
     trees.load(working);
     List<RepositoryDestination> active = plan.plan(repos);
     blobs.transfer(working, active);
-    pushManifests(active);
+    manifests.push(active);
     for (RepositoryDestination repo : active) {
       settle(repo);
-    }
-  }
-
-  /**
-   * Pushes each repository's manifests. First every image manifest under an index that a tag there
-   * still needs, each distinct one once and all at once: they are the bulk, and each depends only on
-   * blobs that are all in place. Then, repositories side by side but the tags of one repository one
-   * after another, any nested index and each tag's top manifest: an index is checked against its
-   * children, and a registry checking them while another request writes the same child's link can
-   * read it half-written and reject the index (docker-registry answers DIGEST_INVALID).
-   */
-  private void pushManifests(List<RepositoryDestination> repos) {
-    Map<RepositoryDestination, Map<Digest, Failure>> childErrors = new LinkedHashMap<>();
-    List<Future<?>> children = new ArrayList<>();
-    for (RepositoryDestination repo : repos) {
-      Map<Digest, Failure> errors = new ConcurrentHashMap<>();
-      childErrors.put(repo, errors);
-      if (repo.error() != null) {
-        continue;
-      }
-      Map<Digest, Manifest> images = new LinkedHashMap<>();
-      for (TagSlot slot : repo.work()) {
-        if (repo.blobError(slot.tag()) == null) {
-          slot.tag().children().stream().filter(c -> !c.isIndex() && !repo.holdsManifest(c.digest()))
-              .forEach(c -> images.putIfAbsent(c.digest(), c));
-        }
-      }
-      for (Manifest child : images.values()) {
-        children.add(pool.submit(() -> {
-          try {
-            client.putManifest(repo.ref(), child.digest().toString(), child);
-            repo.addManifest(child.digest());
-          } catch (RuntimeException e) {
-            errors.put(child.digest(), Failure.of(e));
-          }
-          return null;
-        }));
-      }
-    }
-    Tasks.awaitOrThrow(children);
-    List<Future<?>> pushes = new ArrayList<>();
-    for (RepositoryDestination repo : repos) {
-      pushes.add(threads.submit(() -> {
-        for (TagSlot slot : repo.work()) {
-          push(repo, slot, childErrors.get(repo));
-        }
-        return null;
-      }));
-    }
-    Tasks.awaitOrThrow(pushes);
-  }
-
-  private void push(RepositoryDestination repo, TagSlot slot, Map<Digest, Failure> childErrors) {
-    if (repo.error() != null) {
-      slot.fail(repo.error());
-      return;
-    }
-    Failure missing = repo.blobError(slot.tag());
-    if (missing != null) {
-      slot.fail(missing);
-      return;
-    }
-    try {
-      for (Manifest child : slot.tag().children()) {
-        Failure error = childErrors.get(child.digest());
-        if (error != null) {
-          slot.fail(error);
-          return;
-        }
-        if (!repo.holdsManifest(child.digest())) {
-          pool.run(() -> client.putManifest(repo.ref(), child.digest().toString(), child));
-          repo.addManifest(child.digest());
-        }
-      }
-      if (slot.holds().isPresent() && request.existingTags().backsUp()) {
-        // Right before the tag moves, once all it will point at is in place: a failed backup leaves the tag alone.
-        pool.run(() -> request.existingTags().backUp(client, slot.ref(), slot.holds().get()));
-      }
-      pool.run(() -> client.putManifest(slot.ref(), slot.tag().pin().tag(), slot.tag().top()));
-    } catch (RuntimeException e) {
-      slot.fail(Failure.of(e));
     }
   }
 
