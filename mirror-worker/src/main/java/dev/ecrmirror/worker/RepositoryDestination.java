@@ -12,7 +12,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** One destination repository of a {@link RepositoryRun}: its tags to copy, what it holds, and what could not be brought there. */
+/**
+ * One destination repository of a {@link RepositoryRun}: its tags to copy, what it holds, and what
+ * could not be brought there.
+ */
 final class RepositoryDestination {
   private final ImageReference ref;
   private final Set<Digest> presentManifests = ConcurrentHashMap.newKeySet();

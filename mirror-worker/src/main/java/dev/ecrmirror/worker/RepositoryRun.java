@@ -31,8 +31,14 @@ import java.util.function.Consumer;
  * for each distinct child manifest and blob the union of its tags needs, and each distinct blob
  * is read from the source once for all repositories that lack it. Last, each repository gets its
  * manifests, children before parents and each once: the image manifests under indexes all at once,
- * then tag after tag any nested index and each tag's top manifest. A failure is charged to the tags and destinations it concerns; a tag whose blobs
- * did not all arrive in a repository is not pushed there, so no tag points at an incomplete image.
+ * then tag after tag any nested index and each tag's top manifest. A failure is charged to the tags
+ * and destinations it concerns; a tag whose blobs did not all arrive in a repository is not pushed
+ * there, so no tag points at an incomplete image.
+ *
+ * <p>A run follows the data path, one class a step: {@link RepositoryTrees} (resolve the tags'
+ * source trees), {@link RepositoryPlan} (set up each destination repository, find what it holds),
+ * {@link RepositoryBlobs} (the blobs it lacks), {@link RepositoryPush} (child manifests, then each
+ * tag). The run itself decides which tags need work and settles each tag's result.
  */
 final class RepositoryRun {
   private final RegistryClient client;
@@ -62,9 +68,21 @@ final class RepositoryRun {
     for (Pin pin : request.pins()) {
       tags.add(new RepositoryTag(pin, request.source(), repos));
     }
-    // What every destination tag holds now. With --platform the digest to compare with is the
-    // rewritten index's, so the top manifests are read first; without, nothing is read from the
-    // source unless a tag needs work.
+    readDestinationTags();
+    List<RepositoryTag> working = decide();
+    if (!working.isEmpty()) {
+      DigestWarmup.start(working.getFirst().pin().digest());
+      copy(working, repos);
+    }
+    return report();
+  }
+
+  /**
+   * What every destination tag holds now. With --platform the digest to compare with is the
+   * rewritten index's, so the top manifests are read first; without, nothing is read from the
+   * source unless a tag needs work.
+   */
+  private void readDestinationTags() {
     Map<TagSlot, Future<Optional<ManifestHead>>> heads = new LinkedHashMap<>();
     for (RepositoryTag tag : tags) {
       for (TagSlot slot : tag.slots()) {
@@ -84,6 +102,13 @@ final class RepositoryRun {
         throw new IllegalStateException("interrupted", e);
       }
     });
+  }
+
+  /**
+   * Settles each destination tag that is in sync, refused (--existing-tags keep) or only reported
+   * (a dry run), and hands the others to their repository; returns the tags with work, in pin order.
+   */
+  private List<RepositoryTag> decide() {
     List<RepositoryTag> working = new ArrayList<>();
     for (RepositoryTag tag : tags) {
       for (TagSlot slot : tag.slots()) {
@@ -109,24 +134,7 @@ final class RepositoryRun {
         }
       }
     }
-    if (!working.isEmpty()) {
-      DigestWarmup.start(working.getFirst().pin().digest());
-      copy(working, repos);
-    }
-    List<MirrorReport> reports = new ArrayList<>();
-    for (RepositoryTag tag : tags) {
-      List<DestinationResult> results = new ArrayList<>();
-      String mediaType = tag.top() != null ? tag.top().mediaType() : "";
-      for (TagSlot slot : tag.slots()) {
-        results.add(slot.result() != null ? slot.result() : failed(slot));
-        if (mediaType.isEmpty() && slot.inSync()) {
-          mediaType = slot.holdsType(); // in sync there: the same bytes, so the same type
-        }
-      }
-      reports.add(new MirrorReport(tag.source(), tag.finalDigest(), mediaType, tag.rewritten(), results,
-          tag.sourceBytes().get()));
-    }
-    return new RepositoryReport(request.source(), reports, fanout.sourceBytesRead());
+    return working;
   }
 
   /** Under --existing-tags keep, why the slot's tag (holding another digest) must not be written. */
@@ -134,17 +142,7 @@ final class RepositoryRun {
     return slot.holds().flatMap(held -> request.existingTags().refusal(slot.ref(), held, slot.tag().finalDigest()));
   }
 
-  /** The top manifest of the tag pinned to {@code pinned}, once read (rewritten with --platform), for its referrers. */
-  Optional<Manifest> loadedTop(Digest pinned) {
-    return tags.stream().filter(t -> t.pin().digest().equals(pinned) && t.top() != null).map(RepositoryTag::top)
-        .findFirst();
-  }
-
-  private static DestinationResult failed(TagSlot slot) {
-    return new DestinationResult(slot.ref(), Status.FAILED, Optional.empty(), 0, 0, 0, 0, slot.elapsed(),
-        Optional.of(slot.error() == null ? Failure.transientFailure("not copied") : slot.error()));
-  }
-
+  /** Copies the tags with work: their source trees, each repository's plan, the blobs, the manifests, the results. */
   private void copy(List<RepositoryTag> working, List<RepositoryDestination> repos) {
     trees.load(working);
     List<RepositoryDestination> active = plan.plan(repos);
@@ -187,5 +185,34 @@ final class RepositoryRun {
           : new DestinationResult(slot.ref(), Status.COPIED, Optional.of(slot.tag().finalDigest()), uploaded, mounted,
               present, bytes, slot.elapsed(), Optional.empty()));
     }
+  }
+
+  /** Each tag's report, its destinations in request order. */
+  private RepositoryReport report() {
+    List<MirrorReport> reports = new ArrayList<>();
+    for (RepositoryTag tag : tags) {
+      List<DestinationResult> results = new ArrayList<>();
+      String mediaType = tag.top() != null ? tag.top().mediaType() : "";
+      for (TagSlot slot : tag.slots()) {
+        results.add(slot.result() != null ? slot.result() : failed(slot));
+        if (mediaType.isEmpty() && slot.inSync()) {
+          mediaType = slot.holdsType(); // in sync there: the same bytes, so the same type
+        }
+      }
+      reports.add(new MirrorReport(tag.source(), tag.finalDigest(), mediaType, tag.rewritten(), results,
+          tag.sourceBytes().get()));
+    }
+    return new RepositoryReport(request.source(), reports, fanout.sourceBytesRead());
+  }
+
+  private static DestinationResult failed(TagSlot slot) {
+    return new DestinationResult(slot.ref(), Status.FAILED, Optional.empty(), 0, 0, 0, 0, slot.elapsed(),
+        Optional.of(slot.error() == null ? Failure.transientFailure("not copied") : slot.error()));
+  }
+
+  /** The top manifest of the tag pinned to {@code pinned}, once read (rewritten with --platform), for its referrers. */
+  Optional<Manifest> loadedTop(Digest pinned) {
+    return tags.stream().filter(t -> t.pin().digest().equals(pinned) && t.top() != null).map(RepositoryTag::top)
+        .findFirst();
   }
 }

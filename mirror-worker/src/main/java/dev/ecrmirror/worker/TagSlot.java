@@ -7,7 +7,10 @@ import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import java.time.Duration;
 import java.util.Optional;
 
-/** One tag of a {@link RepositoryRun} at one destination repository: what the tag holds there, and how its copy ended. */
+/**
+ * One tag of a {@link RepositoryRun} at one destination repository: what the tag holds there, and
+ * how its copy there ended.
+ */
 final class TagSlot {
   private final RepositoryTag tag;
   private final RepositoryDestination destination;
