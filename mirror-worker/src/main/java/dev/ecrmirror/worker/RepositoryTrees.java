@@ -71,20 +71,10 @@ final class RepositoryTrees {
     }
     tops.forEach((tag, f) -> {
       try {
-        Manifest top = f.get();
-        manifests.put(top.digest(), top);
-        boolean rewritten = false;
-        if (!platforms.isEmpty()) {
-          if (!top.isIndex()) {
-            LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
-                tag.source(), top.mediaType());
-          } else {
-            Manifest filtered = SourceTree.filterPlatforms(top, tag.source(), platforms);
-            rewritten = !filtered.digest().equals(top.digest());
-            top = filtered;
-          }
-        }
-        tag.read(top, rewritten);
+        Manifest read = f.get();
+        manifests.put(read.digest(), read);
+        Manifest top = SourceTree.selectPlatforms(read, tag.source(), platforms, LOG);
+        tag.read(top, !top.digest().equals(read.digest()));
       } catch (ExecutionException e) {
         tag.fail(Failure.of(e.getCause()));
       } catch (IllegalArgumentException e) {
