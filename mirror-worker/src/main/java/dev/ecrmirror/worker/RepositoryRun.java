@@ -1,10 +1,6 @@
 package dev.ecrmirror.worker;
 
 import dev.ecrmirror.common.Failure;
-import dev.ecrmirror.common.FailureKind;
-import dev.ecrmirror.common.Failures;
-import dev.ecrmirror.common.LazyLogger;
-import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.ref.Digest;
 import dev.ecrmirror.common.ref.ImageReference;
@@ -14,20 +10,15 @@ import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import dev.ecrmirror.worker.DestinationResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -40,139 +31,70 @@ import java.util.function.Consumer;
  * for each distinct child manifest and blob the union of its tags needs, and each distinct blob
  * is read from the source once for all repositories that lack it. Last, each repository gets its
  * manifests, children before parents and each once: the image manifests under indexes all at once,
- * then tag after tag any nested index and each tag's top manifest. A failure is charged to the tags and destinations it concerns; a tag whose blobs
- * did not all arrive in a repository is not pushed there, so no tag points at an incomplete image.
+ * then tag after tag any nested index and each tag's top manifest. A failure is charged to the tags
+ * and destinations it concerns; a tag whose blobs did not all arrive in a repository is not pushed
+ * there, so no tag points at an incomplete image.
+ *
+ * <p>A run follows the data path, one class a step: {@link RepositoryTrees} (resolve the tags'
+ * source trees), {@link RepositoryPlan} (set up each destination repository, find what it holds),
+ * {@link RepositoryBlobs} (the blobs it lacks), {@link RepositoryPush} (child manifests, then each
+ * tag). The run itself decides which tags need work and settles each tag's result.
  */
 final class RepositoryRun {
-  private static final LazyLogger LOG = LazyLogger.of(RepositoryRun.class);
-
   private final RegistryClient client;
   private final RepositoryRequest request;
-  private final ExecutorService threads;
   private final PermitPool pool;
-  private final Consumer<ImageReference> destinationSetup;
   private final BlobFanout fanout;
-  private final BlobCopier copier;
-  private final Progress progress;
-
-  /** Every manifest and blob of the tags that need work, each once. */
-  private final Map<Digest, Manifest> manifests = new HashMap<>();
-  private final Map<Digest, Failure> manifestErrors = new HashMap<>();
-  private final Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
-  private final Map<Digest, List<Digest>> blobsByImage = new HashMap<>();
-  private final List<Tag> tags = new ArrayList<>();
-
-  /** One pinned tag and, once loaded, its tree. */
-  private static final class Tag {
-    final Pin pin;
-    final ImageReference source;
-    final List<Slot> slots = new ArrayList<>();
-    final AtomicLong sourceBytes = new AtomicLong();
-    Manifest top;
-    boolean rewritten;
-    List<Manifest> children = List.of();
-    Set<Digest> blobs = Set.of();
-    /** Why the tag cannot be read from the source; charged to each of its destinations. */
-    Failure error;
-
-    Tag(Pin pin, ImageReference source) {
-      this.pin = pin;
-      this.source = source;
-    }
-
-    Digest finalDigest() {
-      return top == null ? pin.digest() : top.digest();
-    }
-  }
-
-  /** One destination repository: what it holds, and what could not be brought there. */
-  private static final class Repo {
-    final ImageReference ref;
-    final Set<Digest> presentManifests = ConcurrentHashMap.newKeySet();
-    final Set<Digest> presentBlobs = ConcurrentHashMap.newKeySet();
-    final Map<Digest, Failure> blobErrors = new ConcurrentHashMap<>();
-    final Map<Digest, BlobCopier.Kind> brought = new ConcurrentHashMap<>();
-    final List<Slot> work = new ArrayList<>();
-    volatile Failure error;
-
-    Repo(ImageReference ref) {
-      this.ref = ref;
-    }
-
-    void fail(Failure message) {
-      if (error == null) {
-        error = message;
-      }
-    }
-  }
-
-  /** One tag at one destination repository. */
-  private static final class Slot {
-    final Tag tag;
-    final Repo repo;
-    final ImageReference ref;
-    final long started = System.nanoTime();
-    Optional<Digest> holds = Optional.empty();
-    String holdsType = "";
-    Failure error;
-    DestinationResult result;
-
-    Slot(Tag tag, Repo repo) {
-      this.tag = tag;
-      this.repo = repo;
-      this.ref = repo.ref.withTag(tag.pin.tag());
-    }
-
-    Duration elapsed() {
-      return Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    void fail(Failure message) {
-      if (error == null) {
-        error = message;
-      }
-    }
-  }
+  private final RepositoryTrees trees;
+  private final RepositoryPlan plan;
+  private final RepositoryBlobs blobs;
+  private final RepositoryPush manifests;
+  private final List<RepositoryTag> tags = new ArrayList<>();
 
   RepositoryRun(RegistryClient client, RepositoryRequest request, ExecutorService threads, int jobs, int retries,
       Consumer<ImageReference> destinationSetup, Duration readTimeout, RangedReads ranged, Progress progress) {
     this.client = client;
     this.request = request;
-    this.threads = threads;
     this.pool = new PermitPool(threads, jobs, "copy " + request.source().name());
-    this.destinationSetup = destinationSetup;
-    this.progress = progress;
     this.fanout = new BlobFanout(client, threads, Math.max(retries, 1), progress, readTimeout, ranged);
-    this.copier = new BlobCopier(client, fanout, retries);
+    this.trees = new RepositoryTrees(client, pool, request.source(), request.platforms());
+    this.plan = new RepositoryPlan(client, pool, destinationSetup, progress, trees);
+    this.blobs = new RepositoryBlobs(pool, new BlobCopier(client, fanout, retries), request.source(), trees);
+    this.manifests = new RepositoryPush(client, threads, pool, request.existingTags());
   }
 
   RepositoryReport execute() {
-    List<Repo> repos = request.destinations().stream().map(Repo::new).toList();
+    List<RepositoryDestination> repos = request.destinations().stream().map(RepositoryDestination::new).toList();
     for (Pin pin : request.pins()) {
-      Tag tag = new Tag(pin, request.source().withTag(pin.tag()).withDigest(pin.digest()));
-      for (Repo repo : repos) {
-        tag.slots.add(new Slot(tag, repo));
-      }
-      tags.add(tag);
+      tags.add(new RepositoryTag(pin, request.source(), repos));
     }
-    // What every destination tag holds now. With --platform the digest to compare with is the
-    // rewritten index's, so the top manifests are read first; without, nothing is read from the
-    // source unless a tag needs work.
-    Map<Slot, Future<Optional<ManifestHead>>> heads = new LinkedHashMap<>();
-    for (Tag tag : tags) {
-      for (Slot slot : tag.slots) {
-        heads.put(slot, pool.submit(() -> client.headManifest(slot.ref)));
+    readDestinationTags();
+    List<RepositoryTag> working = decide();
+    if (!working.isEmpty()) {
+      DigestWarmup.start(working.getFirst().pin().digest());
+      copy(working, repos);
+    }
+    return report();
+  }
+
+  /**
+   * What every destination tag holds now. With --platform the digest to compare with is the
+   * rewritten index's, so the top manifests are read first; without, nothing is read from the
+   * source unless a tag needs work.
+   */
+  private void readDestinationTags() {
+    Map<TagSlot, Future<Optional<ManifestHead>>> heads = new LinkedHashMap<>();
+    for (RepositoryTag tag : tags) {
+      for (TagSlot slot : tag.slots()) {
+        heads.put(slot, pool.submit(() -> client.headManifest(slot.ref())));
       }
     }
     if (!request.platforms().isEmpty()) {
-      loadTops(tags);
+      trees.loadTops(tags);
     }
     heads.forEach((slot, head) -> {
       try {
-        head.get().ifPresent(h -> {
-          slot.holds = Optional.of(h.digest());
-          slot.holdsType = h.mediaType();
-        });
+        head.get().ifPresent(slot::held);
       } catch (ExecutionException e) {
         slot.fail(Failure.of(e.getCause()));
       } catch (InterruptedException e) {
@@ -180,425 +102,54 @@ final class RepositoryRun {
         throw new IllegalStateException("interrupted", e);
       }
     });
-    List<Tag> working = new ArrayList<>();
-    for (Tag tag : tags) {
-      for (Slot slot : tag.slots) {
-        if (slot.error != null) {
+  }
+
+  /**
+   * Settles each destination tag that is in sync, refused (--existing-tags keep) or only reported
+   * (a dry run), and hands the others to their repository; returns the tags with work, in pin order.
+   */
+  private List<RepositoryTag> decide() {
+    List<RepositoryTag> working = new ArrayList<>();
+    for (RepositoryTag tag : tags) {
+      for (TagSlot slot : tag.slots()) {
+        if (slot.error() != null) {
           continue;
-        } else if (tag.error != null) {
-          slot.fail(tag.error);
-        } else if (slot.holds.isPresent() && slot.holds.get().equals(tag.finalDigest())) {
-          slot.result = new DestinationResult(slot.ref, Status.IN_SYNC, slot.holds, 0, 0, 0, 0, slot.elapsed(),
-              Optional.empty());
+        } else if (tag.error() != null) {
+          slot.fail(tag.error());
+        } else if (slot.inSync()) {
+          slot.settle(new DestinationResult(slot.ref(), Status.IN_SYNC, slot.holds(), 0, 0, 0, 0, slot.elapsed(),
+              Optional.empty()));
         } else if (refusal(slot).isPresent()) {
           // --existing-tags keep: the tag is left as it is (a dry run says so the same way).
           slot.fail(refusal(slot).get());
         } else if (request.dryRun()) {
           // What it holds now (empty: it lacks the tag); the report's digest is what it would get.
-          slot.result = new DestinationResult(slot.ref, Status.WOULD_COPY, slot.holds, 0, 0, 0, 0, slot.elapsed(),
-              Optional.empty());
+          slot.settle(new DestinationResult(slot.ref(), Status.WOULD_COPY, slot.holds(), 0, 0, 0, 0, slot.elapsed(),
+              Optional.empty()));
         } else {
-          slot.repo.work.add(slot);
+          slot.destination().add(slot);
           if (working.isEmpty() || working.getLast() != tag) {
             working.add(tag);
           }
         }
       }
     }
-    if (!working.isEmpty()) {
-      DigestWarmup.start(working.getFirst().pin.digest());
-      copy(working, repos);
-    }
-    List<MirrorReport> reports = new ArrayList<>();
-    for (Tag tag : tags) {
-      List<DestinationResult> results = new ArrayList<>();
-      String mediaType = tag.top != null ? tag.top.mediaType() : "";
-      for (Slot slot : tag.slots) {
-        results.add(slot.result != null ? slot.result : failed(slot));
-        if (mediaType.isEmpty() && slot.holds.isPresent() && slot.holds.get().equals(tag.finalDigest())) {
-          mediaType = slot.holdsType; // in sync there: the same bytes, so the same type
-        }
-      }
-      reports.add(new MirrorReport(tag.source, tag.finalDigest(), mediaType, tag.rewritten, results,
-          tag.sourceBytes.get()));
-    }
-    return new RepositoryReport(request.source(), reports, fanout.sourceBytesRead());
+    return working;
   }
 
   /** Under --existing-tags keep, why the slot's tag (holding another digest) must not be written. */
-  private Optional<Failure> refusal(Slot slot) {
-    return slot.holds.flatMap(held -> request.existingTags().refusal(slot.ref, held, slot.tag.finalDigest()));
+  private Optional<Failure> refusal(TagSlot slot) {
+    return slot.holds().flatMap(held -> request.existingTags().refusal(slot.ref(), held, slot.tag().finalDigest()));
   }
 
-  /** The top manifest of the tag pinned to {@code pinned}, once read (rewritten with --platform), for its referrers. */
-  Optional<Manifest> loadedTop(Digest pinned) {
-    return tags.stream().filter(t -> t.pin.digest().equals(pinned) && t.top != null).map(t -> t.top).findFirst();
-  }
-
-  private static DestinationResult failed(Slot slot) {
-    return new DestinationResult(slot.ref, Status.FAILED, Optional.empty(), 0, 0, 0, 0, slot.elapsed(),
-        Optional.of(slot.error == null ? Failure.transientFailure("not copied") : slot.error));
-  }
-
-  private void copy(List<Tag> working, List<Repo> repos) {
-    loadTops(working.stream().filter(t -> t.top == null && t.error == null).toList());
-    loadTrees(working);
-    List<Repo> active = new ArrayList<>();
-    for (Repo repo : repos) {
-      repo.work.removeIf(slot -> {
-        if (slot.tag.error != null) {
-          slot.fail(slot.tag.error);
-          return true;
-        }
-        return false;
-      });
-      if (!repo.work.isEmpty()) {
-        active.add(repo);
-      }
-    }
-    setUp(active);
-    checkDestinations(active);
-    transferBlobs(working, active);
-    pushManifests(active);
-    for (Repo repo : active) {
+  /** Copies the tags with work: their source trees, each repository's plan, the blobs, the manifests, the results. */
+  private void copy(List<RepositoryTag> working, List<RepositoryDestination> repos) {
+    trees.load(working);
+    List<RepositoryDestination> active = plan.plan(repos);
+    blobs.transfer(working, active);
+    manifests.push(active);
+    for (RepositoryDestination repo : active) {
       settle(repo);
-    }
-  }
-
-  /** Reads each tag's top manifest by its pinned digest, rewriting it when platforms are selected. */
-  private void loadTops(List<Tag> tags) {
-    Map<Tag, Future<Manifest>> tops = new LinkedHashMap<>();
-    for (Tag tag : tags) {
-      tops.put(tag, pool.submit(() -> client.getManifest(request.source(), tag.pin.digest().toString())));
-    }
-    tops.forEach((tag, f) -> {
-      try {
-        Manifest top = f.get();
-        manifests.put(top.digest(), top);
-        if (!request.platforms().isEmpty()) {
-          if (!top.isIndex()) {
-            LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
-                tag.source, top.mediaType());
-          } else {
-            Manifest filtered = SourceTree.filterPlatforms(top, tag.source, request.platforms());
-            tag.rewritten = !filtered.digest().equals(top.digest());
-            top = filtered;
-          }
-        }
-        tag.top = top;
-      } catch (ExecutionException e) {
-        tag.error = Failure.of(e.getCause());
-      } catch (IllegalArgumentException e) {
-        // No platform of the image matches --platform: the request cannot be met until the image changes.
-        tag.error = new Failure(FailureKind.PERMANENT, Failures.describe(e));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    });
-  }
-
-  /**
-   * Fetches every child manifest of the tags' indexes by digest, each distinct one once, level by
-   * level from this thread (a task never waits for another, so the permits cannot deadlock), then
-   * lays out each tag's tree from what was fetched.
-   */
-  private void loadTrees(List<Tag> tags) {
-    Set<Digest> frontier = new LinkedHashSet<>();
-    for (Tag tag : tags) {
-      if (tag.error == null && tag.top.isIndex()) {
-        tag.top.references().forEach(d -> frontier.add(d.digest()));
-      }
-    }
-    while (!frontier.isEmpty()) {
-      Map<Digest, Future<Manifest>> fetches = new LinkedHashMap<>();
-      for (Digest d : frontier) {
-        if (!manifests.containsKey(d) && !manifestErrors.containsKey(d)) {
-          fetches.put(d, pool.submit(() -> client.getManifest(request.source(), d.toString())));
-        }
-      }
-      frontier.clear();
-      for (Map.Entry<Digest, Future<Manifest>> e : fetches.entrySet()) {
-        try {
-          Manifest m = e.getValue().get();
-          manifests.put(m.digest(), m);
-          if (m.isIndex()) {
-            m.references().forEach(d -> frontier.add(d.digest()));
-          }
-        } catch (ExecutionException ex) {
-          manifestErrors.put(e.getKey(), Failure.of(ex.getCause()));
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted", ex);
-        }
-      }
-    }
-    for (Tag tag : tags) {
-      if (tag.error != null) {
-        continue;
-      }
-      List<Manifest> children = new ArrayList<>();
-      Set<Digest> own = new LinkedHashSet<>();
-      try {
-        collect(tag.top, children, own, new HashSet<>());
-        children.remove(tag.top);
-        tag.children = children;
-        tag.blobs = own;
-      } catch (UnreadManifest e) {
-        tag.error = e.failure;
-      }
-    }
-  }
-
-  private void collect(Manifest manifest, List<Manifest> children, Set<Digest> own, Set<Digest> seen) {
-    if (!seen.add(manifest.digest())) {
-      return;
-    }
-    if (manifest.isIndex()) {
-      for (Descriptor entry : manifest.references()) {
-        Manifest child = manifests.get(entry.digest());
-        if (child == null) {
-          throw new UnreadManifest(manifestErrors.getOrDefault(entry.digest(),
-              Failure.transientFailure("manifest " + entry.digest() + " was not read")));
-        }
-        collect(child, children, own, seen);
-      }
-    } else {
-      List<Digest> image = new ArrayList<>();
-      for (Descriptor blob : manifest.references()) {
-        blobs.putIfAbsent(blob.digest(), blob);
-        own.add(blob.digest());
-        image.add(blob.digest());
-      }
-      blobsByImage.put(manifest.digest(), image);
-    }
-    // Children before parents: a registry checks that what a manifest references exists.
-    children.add(manifest);
-  }
-
-  /** Runs the destination setup (creating a missing ECR repository, say) once per repository. */
-  private void setUp(List<Repo> repos) {
-    List<Future<?>> setups = new ArrayList<>();
-    for (Repo repo : repos) {
-      setups.add(pool.submit(() -> {
-        try {
-          destinationSetup.accept(repo.ref);
-        } catch (RuntimeException e) {
-          repo.fail(Failure.of(e));
-        }
-        return null;
-      }));
-    }
-    awaitAll(setups);
-  }
-
-  /**
-   * Asks each repository once for each child manifest its tags need (a child present means its
-   * blobs are: a registry accepts a manifest only once what it references exists), then once for
-   * each blob still unaccounted for.
-   */
-  private void checkDestinations(List<Repo> repos) {
-    List<Future<?>> checks = new ArrayList<>();
-    for (Repo repo : repos) {
-      if (repo.error != null) {
-        continue;
-      }
-      Set<Digest> children = new LinkedHashSet<>();
-      repo.work.forEach(slot -> slot.tag.children.forEach(c -> children.add(c.digest())));
-      for (Digest child : children) {
-        checks.add(pool.submit(() -> {
-          try {
-            if (client.headManifest(repo.ref.withDigest(child)).isPresent()) {
-              repo.presentManifests.add(child);
-            }
-          } catch (RuntimeException e) {
-            LOG.get().debug("check of manifest {} in {} failed; checking its blobs instead: {}", child.shortHex(),
-                repo.ref.name(), e.getMessage());
-          }
-          return null;
-        }));
-      }
-    }
-    awaitAll(checks);
-    checks.clear();
-    for (Repo repo : repos) {
-      if (repo.error != null) {
-        continue;
-      }
-      for (Digest image : repo.presentManifests) {
-        repo.presentBlobs.addAll(blobsByImage.getOrDefault(image, List.of()));
-      }
-      for (Digest blob : needed(repo)) {
-        if (!repo.presentBlobs.contains(blob)) {
-          checks.add(pool.submit(() -> {
-            try {
-              if (client.blobExists(repo.ref, blob)) {
-                repo.presentBlobs.add(blob);
-              }
-            } catch (RuntimeException e) {
-              repo.blobErrors.put(blob, Failure.of(e));
-            }
-            return null;
-          }));
-        }
-      }
-    }
-    awaitAll(checks);
-    for (Repo repo : repos) {
-      if (repo.error == null) {
-        progress.plan(repo.ref, missing(repo).stream().mapToLong(d -> Math.max(blobs.get(d).size(), 0)).sum());
-      }
-    }
-  }
-
-  /** The distinct blobs of the repository's tags to copy, in tag order. */
-  private static Set<Digest> needed(Repo repo) {
-    Set<Digest> out = new LinkedHashSet<>();
-    repo.work.forEach(slot -> out.addAll(slot.tag.blobs));
-    return out;
-  }
-
-  private static Set<Digest> missing(Repo repo) {
-    Set<Digest> out = needed(repo);
-    out.removeAll(repo.presentBlobs);
-    out.removeAll(repo.blobErrors.keySet());
-    return out;
-  }
-
-  /** Each distinct blob, largest first, read once from the source for all repositories lacking it. */
-  private void transferBlobs(List<Tag> working, List<Repo> repos) {
-    Map<Digest, List<Repo>> needing = new LinkedHashMap<>();
-    for (Repo repo : repos) {
-      if (repo.error == null) {
-        for (Digest blob : missing(repo)) {
-          needing.computeIfAbsent(blob, b -> new ArrayList<>()).add(repo);
-        }
-      }
-    }
-    // The tag a blob's source read is counted for: the first, in pin order, that needs it.
-    Map<Digest, Tag> reader = new HashMap<>();
-    for (Tag tag : working) {
-      tag.blobs.forEach(b -> reader.putIfAbsent(b, tag));
-    }
-    List<Digest> bySize = new ArrayList<>(needing.keySet());
-    bySize.sort(Comparator.comparingLong((Digest d) -> blobs.get(d).size()).reversed());
-    List<Future<?>> transfers = new ArrayList<>();
-    for (Digest digest : bySize) {
-      Descriptor blob = blobs.get(digest);
-      Map<ImageReference, Repo> byRef = new LinkedHashMap<>();
-      needing.get(digest).forEach(r -> byRef.put(r.ref, r));
-      transfers.add(pool.submit(() -> {
-        try {
-          Map<ImageReference, BlobCopier.Outcome> outcomes = copier.copy(request.source(), blob,
-              List.copyOf(byRef.keySet()), reader.get(digest).sourceBytes, ref -> byRef.get(ref).error == null);
-          outcomes.forEach((ref, outcome) -> {
-            Repo repo = byRef.get(ref);
-            if (outcome.kind() == BlobCopier.Kind.FAILED) {
-              repo.blobErrors.put(digest, outcome.error());
-            } else {
-              repo.brought.put(digest, outcome.kind());
-            }
-          });
-        } catch (RuntimeException e) {
-          byRef.values().forEach(r -> r.blobErrors.put(digest, Failure.of(e)));
-        }
-        return null;
-      }));
-    }
-    awaitAll(transfers);
-  }
-
-  /**
-   * Pushes each repository's manifests. First every image manifest under an index that a tag there
-   * still needs, each distinct one once and all at once: they are the bulk, and each depends only on
-   * blobs that are all in place. Then, repositories side by side but the tags of one repository one
-   * after another, any nested index and each tag's top manifest: an index is checked against its
-   * children, and a registry checking them while another request writes the same child's link can
-   * read it half-written and reject the index (docker-registry answers DIGEST_INVALID).
-   */
-  private void pushManifests(List<Repo> repos) {
-    Map<Repo, Map<Digest, Failure>> childErrors = new LinkedHashMap<>();
-    List<Future<?>> children = new ArrayList<>();
-    for (Repo repo : repos) {
-      Map<Digest, Failure> errors = new ConcurrentHashMap<>();
-      childErrors.put(repo, errors);
-      if (repo.error != null) {
-        continue;
-      }
-      Map<Digest, Manifest> images = new LinkedHashMap<>();
-      for (Slot slot : repo.work) {
-        if (blobError(repo, slot) == null) {
-          slot.tag.children.stream().filter(c -> !c.isIndex() && !repo.presentManifests.contains(c.digest()))
-              .forEach(c -> images.putIfAbsent(c.digest(), c));
-        }
-      }
-      for (Manifest child : images.values()) {
-        children.add(pool.submit(() -> {
-          try {
-            client.putManifest(repo.ref, child.digest().toString(), child);
-            repo.presentManifests.add(child.digest());
-          } catch (RuntimeException e) {
-            errors.put(child.digest(), Failure.of(e));
-          }
-          return null;
-        }));
-      }
-    }
-    awaitAll(children);
-    List<Future<?>> pushes = new ArrayList<>();
-    for (Repo repo : repos) {
-      pushes.add(threads.submit(() -> {
-        for (Slot slot : repo.work) {
-          push(repo, slot, childErrors.get(repo));
-        }
-        return null;
-      }));
-    }
-    for (Future<?> f : pushes) {
-      await(f);
-    }
-  }
-
-  /** Why one of the tag's blobs is not in the repository, or null when all are. */
-  private static Failure blobError(Repo repo, Slot slot) {
-    for (Digest blob : slot.tag.blobs) {
-      Failure error = repo.blobErrors.get(blob);
-      if (error != null) {
-        return error;
-      }
-    }
-    return null;
-  }
-
-  private void push(Repo repo, Slot slot, Map<Digest, Failure> childErrors) {
-    if (repo.error != null) {
-      slot.fail(repo.error);
-      return;
-    }
-    Failure missing = blobError(repo, slot);
-    if (missing != null) {
-      slot.fail(missing);
-      return;
-    }
-    try {
-      for (Manifest child : slot.tag.children) {
-        Failure error = childErrors.get(child.digest());
-        if (error != null) {
-          slot.fail(error);
-          return;
-        }
-        if (!repo.presentManifests.contains(child.digest())) {
-          pool.run(() -> client.putManifest(repo.ref, child.digest().toString(), child));
-          repo.presentManifests.add(child.digest());
-        }
-      }
-      if (slot.holds.isPresent() && request.existingTags().backsUp()) {
-        // Right before the tag moves, once all it will point at is in place: a failed backup leaves the tag alone.
-        pool.run(() -> request.existingTags().backUp(client, slot.ref, slot.holds.get()));
-      }
-      pool.run(() -> client.putManifest(slot.ref, slot.tag.pin.tag(), slot.tag.top));
-    } catch (RuntimeException e) {
-      slot.fail(Failure.of(e));
     }
   }
 
@@ -607,61 +158,61 @@ final class RepositoryRun {
    * the first of its tags in pin order, so the figures of a repository's tags add up to what the
    * run did there.
    */
-  private void settle(Repo repo) {
+  private void settle(RepositoryDestination repo) {
     Set<Digest> counted = new HashSet<>();
-    for (Slot slot : repo.work) {
+    for (TagSlot slot : repo.work()) {
       int uploaded = 0;
       int mounted = 0;
       int present = 0;
       long bytes = 0;
-      for (Digest blob : slot.tag.blobs) {
+      for (Digest blob : slot.tag().blobs()) {
         if (!counted.add(blob)) {
           continue;
         }
-        BlobCopier.Kind kind = repo.brought.get(blob);
+        BlobCopier.Kind kind = repo.broughtAs(blob);
         if (kind == BlobCopier.Kind.UPLOADED) {
           uploaded++;
-          bytes += blobs.get(blob).size();
+          bytes += trees.blob(blob).size();
         } else if (kind == BlobCopier.Kind.MOUNTED) {
           mounted++;
-        } else if (repo.presentBlobs.contains(blob) || kind == BlobCopier.Kind.ALREADY_THERE) {
+        } else if (repo.holdsBlob(blob) || kind == BlobCopier.Kind.ALREADY_THERE) {
           present++;
         }
       }
-      slot.result = slot.error != null
-          ? new DestinationResult(slot.ref, Status.FAILED, Optional.empty(), uploaded, mounted, present, bytes,
-              slot.elapsed(), Optional.of(slot.error))
-          : new DestinationResult(slot.ref, Status.COPIED, Optional.of(slot.tag.finalDigest()), uploaded, mounted,
-              present, bytes, slot.elapsed(), Optional.empty());
+      slot.settle(slot.error() != null
+          ? new DestinationResult(slot.ref(), Status.FAILED, Optional.empty(), uploaded, mounted, present, bytes,
+              slot.elapsed(), Optional.of(slot.error()))
+          : new DestinationResult(slot.ref(), Status.COPIED, Optional.of(slot.tag().finalDigest()), uploaded, mounted,
+              present, bytes, slot.elapsed(), Optional.empty()));
     }
   }
 
-  /** A child manifest of a tag that could not be read from the source, and why. */
-  private static final class UnreadManifest extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    final transient Failure failure;
-
-    UnreadManifest(Failure failure) {
-      super(failure.message(), null, false, false);
-      this.failure = failure;
+  /** Each tag's report, its destinations in request order. */
+  private RepositoryReport report() {
+    List<MirrorReport> reports = new ArrayList<>();
+    for (RepositoryTag tag : tags) {
+      List<DestinationResult> results = new ArrayList<>();
+      String mediaType = tag.top() != null ? tag.top().mediaType() : "";
+      for (TagSlot slot : tag.slots()) {
+        results.add(slot.result() != null ? slot.result() : failed(slot));
+        if (mediaType.isEmpty() && slot.inSync()) {
+          mediaType = slot.holdsType(); // in sync there: the same bytes, so the same type
+        }
+      }
+      reports.add(new MirrorReport(tag.source(), tag.finalDigest(), mediaType, tag.rewritten(), results,
+          tag.sourceBytes().get()));
     }
+    return new RepositoryReport(request.source(), reports, fanout.sourceBytesRead());
   }
 
-  /** Waits for tasks that charge their own failures; anything they let escape is a bug, so it is thrown. */
-  private static void awaitAll(List<Future<?>> futures) {
-    for (Future<?> f : futures) {
-      await(f);
-    }
+  private static DestinationResult failed(TagSlot slot) {
+    return new DestinationResult(slot.ref(), Status.FAILED, Optional.empty(), 0, 0, 0, 0, slot.elapsed(),
+        Optional.of(slot.error() == null ? Failure.transientFailure("not copied") : slot.error()));
   }
 
-  private static void await(Future<?> f) {
-    try {
-      f.get();
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+  /** The top manifest of the tag pinned to {@code pinned}, once read (rewritten with --platform), for its referrers. */
+  Optional<Manifest> loadedTop(Digest pinned) {
+    return tags.stream().filter(t -> t.pin().digest().equals(pinned) && t.top() != null).map(RepositoryTag::top)
+        .findFirst();
   }
 }

@@ -32,18 +32,9 @@ record SourceTree(Manifest top, List<Manifest> children, Map<Digest, Descriptor>
 
   /** Reads the tree under {@code pinned}, child manifests in parallel; only {@code platforms} when any are named. */
   static SourceTree load(RegistryClient client, PermitPool pool, ImageReference pinned, List<Platform> platforms) {
-    Manifest top = client.getManifest(pinned);
-    boolean rewritten = false;
-    if (!platforms.isEmpty()) {
-      if (!top.isIndex()) {
-        LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
-            pinned, top.mediaType());
-      } else {
-        Manifest filtered = filterPlatforms(top, pinned, platforms);
-        rewritten = !filtered.digest().equals(top.digest());
-        top = filtered;
-      }
-    }
+    Manifest read = client.getManifest(pinned);
+    Manifest top = selectPlatforms(read, pinned, platforms, LOG);
+    boolean rewritten = !top.digest().equals(read.digest());
     List<Manifest> children = new ArrayList<>();
     Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
     Map<Digest, List<Digest>> byImage = new LinkedHashMap<>();
@@ -75,6 +66,23 @@ record SourceTree(Manifest top, List<Manifest> children, Map<Digest, Descriptor>
     }
     // Children before parents: a registry checks that what a manifest references exists.
     children.add(manifest);
+  }
+
+  /**
+   * The top manifest to copy for {@code platforms}: the index filtered by {@link #filterPlatforms};
+   * {@code top} itself when no platform is named, or when it is a single-platform image (which
+   * {@code log} warns of). Throws {@link IllegalArgumentException} when no platform of the index matches.
+   */
+  static Manifest selectPlatforms(Manifest top, ImageReference pinned, List<Platform> platforms, LazyLogger log) {
+    if (platforms.isEmpty()) {
+      return top;
+    }
+    if (!top.isIndex()) {
+      log.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
+          pinned, top.mediaType());
+      return top;
+    }
+    return filterPlatforms(top, pinned, platforms);
   }
 
   /**

@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-/** Waiting for a step's tasks: each charges its own failures to its destination; anything else fails them all. */
+/**
+ * Waiting for a step's tasks: each charges its own failures to its destination; anything else fails
+ * them all ({@link #awaitAll}), or, where the step's tasks catch everything they expect, is thrown
+ * ({@link #awaitOrThrow}).
+ */
 final class Tasks {
   private Tasks() {}
 
@@ -16,6 +20,20 @@ final class Tasks {
         f.get();
       } catch (ExecutionException e) {
         work.forEach(t -> t.fail(e.getCause()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+  }
+
+  /** Waits for tasks that charge their own failures; anything they let escape is a bug, so it is thrown. */
+  static void awaitOrThrow(List<Future<?>> futures) {
+    for (Future<?> f : futures) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted", e);
