@@ -18,8 +18,7 @@ import java.util.function.Consumer;
  * manifest and blob asked for once, so that only the missing blobs travel.
  */
 final class RepositoryPlan {
-  // Logged as the repository run, as before the run was split.
-  private static final LazyLogger LOG = LazyLogger.of(RepositoryRun.class);
+  private static final LazyLogger LOG = LazyLogger.of(RepositoryPlan.class);
 
   private final RegistryClient client;
   private final PermitPool pool;

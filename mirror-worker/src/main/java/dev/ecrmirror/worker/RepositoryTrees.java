@@ -3,7 +3,6 @@ package dev.ecrmirror.worker;
 import dev.ecrmirror.common.Failure;
 import dev.ecrmirror.common.FailureKind;
 import dev.ecrmirror.common.Failures;
-import dev.ecrmirror.common.LazyLogger;
 import dev.ecrmirror.common.manifest.Descriptor;
 import dev.ecrmirror.common.manifest.Manifest;
 import dev.ecrmirror.common.manifest.Platform;
@@ -27,9 +26,6 @@ import java.util.concurrent.Future;
  * Holds every manifest and blob of the tags that need work, each once, for the steps after it.
  */
 final class RepositoryTrees {
-  // Logged as the repository run, as before the run was split.
-  private static final LazyLogger LOG = LazyLogger.of(RepositoryRun.class);
-
   private final RegistryClient client;
   private final PermitPool pool;
   private final ImageReference source;
@@ -73,7 +69,7 @@ final class RepositoryTrees {
       try {
         Manifest read = f.get();
         manifests.put(read.digest(), read);
-        Manifest top = SourceTree.selectPlatforms(read, tag.source(), platforms, LOG);
+        Manifest top = SourceTree.selectPlatforms(read, tag.source(), platforms);
         tag.read(top, !top.digest().equals(read.digest()));
       } catch (ExecutionException e) {
         tag.fail(Failure.of(e.getCause()));

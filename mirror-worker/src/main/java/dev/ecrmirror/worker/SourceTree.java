@@ -25,15 +25,14 @@ import java.util.stream.Collectors;
  */
 record SourceTree(Manifest top, List<Manifest> children, Map<Digest, Descriptor> blobs,
     Map<Digest, List<Digest>> blobsByImage, boolean rewritten) {
-  // Logged as the engine, as before the engine was split.
-  private static final LazyLogger LOG = LazyLogger.of(MirrorEngine.class);
+  private static final LazyLogger LOG = LazyLogger.of(SourceTree.class);
   /** The annotation an attestation manifest of an index names the image it is about with. */
   static final String REFERENCE_DIGEST = "vnd.docker.reference.digest";
 
   /** Reads the tree under {@code pinned}, child manifests in parallel; only {@code platforms} when any are named. */
   static SourceTree load(RegistryClient client, PermitPool pool, ImageReference pinned, List<Platform> platforms) {
     Manifest read = client.getManifest(pinned);
-    Manifest top = selectPlatforms(read, pinned, platforms, LOG);
+    Manifest top = selectPlatforms(read, pinned, platforms);
     boolean rewritten = !top.digest().equals(read.digest());
     List<Manifest> children = new ArrayList<>();
     Map<Digest, Descriptor> blobs = new LinkedHashMap<>();
@@ -70,15 +69,15 @@ record SourceTree(Manifest top, List<Manifest> children, Map<Digest, Descriptor>
 
   /**
    * The top manifest to copy for {@code platforms}: the index filtered by {@link #filterPlatforms};
-   * {@code top} itself when no platform is named, or when it is a single-platform image (which
-   * {@code log} warns of). Throws {@link IllegalArgumentException} when no platform of the index matches.
+   * {@code top} itself when no platform is named, or when it is a single-platform image (with a
+   * warning). Throws {@link IllegalArgumentException} when no platform of the index matches.
    */
-  static Manifest selectPlatforms(Manifest top, ImageReference pinned, List<Platform> platforms, LazyLogger log) {
+  static Manifest selectPlatforms(Manifest top, ImageReference pinned, List<Platform> platforms) {
     if (platforms.isEmpty()) {
       return top;
     }
     if (!top.isIndex()) {
-      log.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
+      LOG.get().warn("{} is a single-platform image ({}); --platform does not apply, copying it as is",
           pinned, top.mediaType());
       return top;
     }
