@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,8 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
@@ -62,26 +58,24 @@ final class FaultProxy implements AutoCloseable {
 
   private final List<Answer> answers = new CopyOnWriteArrayList<>();
 
-  private final ServerSocket server;
+  private final LoopbackAcceptor acceptor;
   private final URI upstream;
-  private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Rule> rules = new CopyOnWriteArrayList<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private volatile String redirectBase;
   private volatile String basicAuth;
 
-  private FaultProxy(ServerSocket server, URI upstream) {
-    this.server = server;
+  private FaultProxy(URI upstream) throws IOException {
     this.upstream = upstream;
-    threads.submit(this::acceptLoop);
+    this.acceptor = LoopbackAcceptor.start(this::serve);
   }
 
   static FaultProxy start(URI upstream) throws IOException {
-    return new FaultProxy(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), upstream);
+    return new FaultProxy(upstream);
   }
 
   String host() {
-    return "127.0.0.1:" + server.getLocalPort();
+    return "127.0.0.1:" + acceptor.port();
   }
 
   /** Applies {@code fault} to the next {@code times} requests {@code selects} picks. */
@@ -134,17 +128,6 @@ final class FaultProxy implements AutoCloseable {
   /** A manifest PUT by tag, not by digest: the push that moves a tag. */
   static Predicate<Seen> tagPut() {
     return s -> manifestPut().test(s) && !s.path().contains("/manifests/sha256:");
-  }
-
-  private void acceptLoop() {
-    while (!server.isClosed()) {
-      try {
-        Socket client = server.accept();
-        threads.submit(() -> serve(client));
-      } catch (IOException e) {
-        return;
-      }
-    }
   }
 
   private void serve(Socket client) {
@@ -360,12 +343,7 @@ final class FaultProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      server.close();
-    } catch (IOException e) {
-      // Already closed.
-    }
-    threads.shutdownNow();
+    acceptor.close();
   }
 
   /** A copy of the recorded requests a predicate picks. */

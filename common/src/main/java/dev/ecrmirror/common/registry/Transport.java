@@ -321,7 +321,11 @@ final class Transport {
     }
   }
 
-  /** The host's TLS sockets: its certs.d context if it has one, else the JVM's. */
+  /**
+   * The host's TLS sockets: its certs.d context if it has one, else the JVM's. Made once per host
+   * and kept: the JDK takes a kept-alive connection again only for the same socket factory, and
+   * resumes a TLS session only from the same context's cache.
+   */
   private SSLSocketFactory socketFactory(String authority) throws IOException {
     SSLSocketFactory known = socketFactories.get(authority);
     if (known != null) {
