@@ -50,6 +50,7 @@ public final class MirrorWorkerCli implements Callable<Integer>, ExitCodes.Docum
   private final CommandSpec spec = options.commandSpec(this);
 
   public static void main(String[] args) {
+    NetworkWarmup.start();
     System.exit(commandLine().execute(args));
   }
 
