@@ -6,6 +6,8 @@ import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.ref.InvalidReferenceException;
 import java.io.IOException;
 import java.util.Optional;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.RegionMetadata;
 
 /**
  * An ECR "ECR Image Action" event as EventBridge delivers it, reduced to the image it names.
@@ -44,9 +46,13 @@ public record PushEvent(String account, String region, String repository, Option
         tag.isEmpty() ? Optional.empty() : Optional.of(tag), detail.path("image-digest").asText("")));
   }
 
-  /** {@code ACCOUNT.dkr.ecr.REGION.amazonaws.com}. */
+  /**
+   * {@code ACCOUNT.dkr.ecr.REGION.DOMAIN}: the domain of the region's partition ({@code amazonaws.com},
+   * {@code amazonaws.com.cn} in China), {@code amazonaws.com} for a region the SDK does not know yet.
+   */
   public String registry() {
-    return account + ".dkr.ecr." + region + ".amazonaws.com";
+    RegionMetadata metadata = RegionMetadata.of(Region.of(region));
+    return account + ".dkr.ecr." + region + "." + (metadata == null ? "amazonaws.com" : metadata.domain());
   }
 
   /** True when a row's source is the image this event pushed (same registry, repository and tag). */

@@ -24,6 +24,13 @@ class PushEventTest {
   }
 
   @Test
+  void aPushInChinaTouchesRowsOnTheChinaRegistryHost() {
+    PushEvent event = PushEvent.parse(PUSH.replace("\"eu-west-1\"", "\"cn-north-1\"")).orElseThrow();
+    assertThat(event.registry()).isEqualTo("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn");
+    assertThat(event.touches(ImageReference.parse("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/app:1.2"))).isTrue();
+  }
+
+  @Test
   void aTaggedPushTouchesRepositoryRowsOfThatRepository() {
     PushEvent event = PushEvent.parse(PUSH).orElseThrow();
     assertThat(event.touchesRepository(ImageReference.parse("123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app"))).isTrue();
