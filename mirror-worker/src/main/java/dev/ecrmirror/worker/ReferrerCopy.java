@@ -26,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Brings an image's referrers (signatures, SBOMs, attestations) to the destinations that just
@@ -38,6 +42,8 @@ import java.util.Set;
  */
 final class ReferrerCopy {
   private static final LazyLogger LOG = LazyLogger.of(ReferrerCopy.class);
+  /** Referrers copied at once; each copy runs within the engine's own --jobs. */
+  private static final int AT_ONCE = 4;
   private static final String HOW_TO_SKIP = " (--no-referrers, or Referrers=false on the row, skips referrers)";
 
   /** One image whose referrers are wanted: its report, and its top manifest when the copy read it. */
@@ -186,9 +192,7 @@ final class ReferrerCopy {
         });
       }
     }
-    for (Item item : items) {
-      copyItem(item, subjectsByRepo, outcomes);
-    }
+    copyItems(items, subjectsByRepo, outcomes);
     Map<ImageReference, Boolean> servesApi = new HashMap<>();
     toIndex.forEach((subject, entries) -> subjectsByRepo.forEach((repo, subjects) -> {
       Outcome outcome = outcomes.get(repo);
@@ -252,30 +256,61 @@ final class ReferrerCopy {
     }
   }
 
-  /** Copies one referrer, through the engine, to every repository that wants its subject. */
-  private void copyItem(Item item, Map<ImageReference, Set<Digest>> subjectsByRepo, Map<ImageReference, Outcome> outcomes) {
-    List<ImageReference> repos = subjectsByRepo.entrySet().stream()
-        .filter(e -> e.getValue().contains(item.subject()) && !outcomes.get(e.getKey()).failures.containsKey(item.subject()))
-        .map(Map.Entry::getKey).toList();
-    if (repos.isEmpty()) {
-      return;
+  /**
+   * Copies the referrers, each through the engine to every repository that wants its subject,
+   * {@value #AT_ONCE} at a time: each is a small image whose copy is a few round trips, one after
+   * another, so across a slow link they would otherwise add up to most of a signed repository's run.
+   * Their results are taken in item order, so a run reports them the same way every time.
+   */
+  private void copyItems(List<Item> items, Map<ImageReference, Set<Digest>> subjectsByRepo,
+      Map<ImageReference, Outcome> outcomes) {
+    ExecutorService threads = Executors.newFixedThreadPool(AT_ONCE,
+        Thread.ofPlatform().daemon().name("referrers-", 0).factory());
+    try {
+      Map<Item, List<ImageReference>> wanting = new LinkedHashMap<>();
+      Map<Item, Future<MirrorReport>> copies = new LinkedHashMap<>();
+      for (Item item : items) {
+        List<ImageReference> repos = subjectsByRepo.entrySet().stream()
+            .filter(e -> e.getValue().contains(item.subject()) && !outcomes.get(e.getKey()).failures.containsKey(item.subject()))
+            .map(Map.Entry::getKey).toList();
+        if (!repos.isEmpty()) {
+          List<ImageReference> dests = repos.stream()
+              .map(r -> item.tag() != null ? r.withTag(item.tag()) : r.withDigest(item.digest())).toList();
+          wanting.put(item, repos);
+          copies.put(item, threads.submit(() -> engine.mirror(new MirrorRequest(source(item), dests, List.of(), false,
+              ReferrerPolicy.NONE))));
+        }
+      }
+      copies.forEach((item, copy) -> settle(item, wanting.get(item), copy, outcomes));
+    } finally {
+      threads.shutdownNow();
     }
-    ImageReference source = item.tag() != null ? sourceRepo.withTag(item.tag()) : sourceRepo.withDigest(item.digest());
-    List<ImageReference> dests = repos.stream()
-        .map(r -> item.tag() != null ? r.withTag(item.tag()) : r.withDigest(item.digest())).toList();
+  }
+
+  private ImageReference source(Item item) {
+    return item.tag() != null ? sourceRepo.withTag(item.tag()) : sourceRepo.withDigest(item.digest());
+  }
+
+  /** Records one referrer's copy in the outcome of each repository it went to. */
+  private void settle(Item item, List<ImageReference> repos, Future<MirrorReport> copy,
+      Map<ImageReference, Outcome> outcomes) {
     MirrorReport report;
     try {
-      report = engine.mirror(new MirrorRequest(source, dests, List.of(), false, ReferrerPolicy.NONE));
-    } catch (RuntimeException e) {
-      Failure why = new Failure(Failures.kind(e), "copy referrer " + source + ": " + Failures.describe(e));
+      report = copy.get();
+    } catch (ExecutionException e) {
+      Failure why = new Failure(Failures.kind(e.getCause()), "copy referrer " + source(item) + ": "
+          + Failures.describe(e.getCause()));
       repos.forEach(r -> outcomes.get(r).fail(item.subject(), why));
       return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
     }
     for (int i = 0; i < repos.size() && i < report.destinations().size(); i++) {
       DestinationResult r = report.destinations().get(i);
       Outcome outcome = outcomes.get(repos.get(i));
       if (r.failure().isPresent()) {
-        outcome.fail(item.subject(), new Failure(r.failure().get().kind(), "copy referrer " + source + " to "
+        outcome.fail(item.subject(), new Failure(r.failure().get().kind(), "copy referrer " + source(item) + " to "
             + r.destination() + ": " + r.failure().get().message()));
       } else {
         outcome.referrers.add(new MirrorReport.Referrer(r.destination(), item.subject(), report.digest(),
