@@ -84,6 +84,11 @@ public final class MirrorEngine {
     return new MirrorEngine(client, jobs, retries, setup, readTimeout, ranged);
   }
 
+  /** The registry operations it runs at once ({@code --jobs}). */
+  int jobs() {
+    return jobs;
+  }
+
   /** The same engine, reading large blobs in ranges as {@code reads} says. */
   MirrorEngine withRangedReads(RangedReads reads) {
     return new MirrorEngine(client, jobs, retries, destinationSetup, readTimeout, reads);

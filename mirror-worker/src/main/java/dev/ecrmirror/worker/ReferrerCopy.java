@@ -42,7 +42,7 @@ import java.util.concurrent.Future;
  */
 final class ReferrerCopy {
   private static final LazyLogger LOG = LazyLogger.of(ReferrerCopy.class);
-  /** Referrers copied at once; each copy runs within the engine's own --jobs. */
+  /** Referrers copied at once, at most; never more than the engine's --jobs, so --jobs 1 copies them one by one. */
   private static final int AT_ONCE = 4;
   private static final String HOW_TO_SKIP = " (--no-referrers, or Referrers=false on the row, skips referrers)";
 
@@ -258,13 +258,13 @@ final class ReferrerCopy {
 
   /**
    * Copies the referrers, each through the engine to every repository that wants its subject,
-   * {@value #AT_ONCE} at a time: each is a small image whose copy is a few round trips, one after
+   * up to {@value #AT_ONCE} at a time: each is a small image whose copy is a few round trips, one after
    * another, so across a slow link they would otherwise add up to most of a signed repository's run.
    * Their results are taken in item order, so a run reports them the same way every time.
    */
   private void copyItems(List<Item> items, Map<ImageReference, Set<Digest>> subjectsByRepo,
       Map<ImageReference, Outcome> outcomes) {
-    ExecutorService threads = Executors.newFixedThreadPool(AT_ONCE,
+    ExecutorService threads = Executors.newFixedThreadPool(Math.min(AT_ONCE, engine.jobs()),
         Thread.ofPlatform().daemon().name("referrers-", 0).factory());
     try {
       Map<Item, List<ImageReference>> wanting = new LinkedHashMap<>();
