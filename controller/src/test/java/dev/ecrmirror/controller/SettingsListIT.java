@@ -147,6 +147,20 @@ class SettingsListIT {
   }
 
   @Test
+  void aPutKeepsTheRowsSettingsUnlessItNamesThemAndNoneRemovesThem() throws Exception {
+    put("{\"scanOnPush\":true}", "127.0.0.1:9/team/a:1", REGISTRY + "/mirror/plain:a");
+    Cli.Run again = cli("table", "put", "127.0.0.1:9/team/a:1", REGISTRY + "/mirror/other:a");
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    JsonNode kept = byRow(cli("table", "list", "--json").out()).get("127.0.0.1:9/team/a:1");
+    assertThat(kept.path("Destination").get(0).asText()).isEqualTo(REGISTRY + "/mirror/other:a");
+    assertThat(kept.path("RepositorySettings").path("scanOnPush").asBoolean()).isTrue();
+
+    put("none", "127.0.0.1:9/team/a:1", REGISTRY + "/mirror/other:a");
+    JsonNode removed = byRow(cli("table", "list", "--json").out()).get("127.0.0.1:9/team/a:1");
+    assertThat(removed.has("RepositorySettings")).as(removed.toString()).isFalse();
+  }
+
+  @Test
   void withoutCheckSettingsNoEcrCallIsMade() throws Exception {
     put("{\"scanOnPush\":true}", "127.0.0.1:9/team/a:1", REGISTRY + "/mirror/plain:a");
     moto.record();

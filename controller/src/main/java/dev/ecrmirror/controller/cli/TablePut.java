@@ -164,10 +164,8 @@ final class TablePut implements Callable<Integer>, ExitCodes.Documented {
     try (TableOptions.Session session = where.open(ControllerCli.env())) {
       Map<String, AttributeValue> written = new LinkedHashMap<>(ruleAttributes);
       written.putAll(policy);
-      session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty(), written);
-      if (settingsJson != null) {
-        session.table().putRepositorySettings(key, settingsJson);
-      }
+      session.table().putDefinition(key, dests, selected, disabled ? Optional.of(false) : Optional.empty(), written,
+          Optional.ofNullable(settingsJson));
       PrintWriter out = spec.commandLine().getOut();
       out.println("put " + key + " -> " + String.join(", ", dests)
           + (ruleAttributes.isEmpty() ? "" : " (rules " + describe(ruleAttributes) + ")")

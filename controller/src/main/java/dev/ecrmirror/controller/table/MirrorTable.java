@@ -169,6 +169,17 @@ public final class MirrorTable {
    */
   public void putDefinition(String source, List<String> destinations, List<String> platforms, Optional<Boolean> enabled,
       Map<String, AttributeValue> rules) {
+    putDefinition(source, destinations, platforms, enabled, rules, Optional.empty());
+  }
+
+  /**
+   * As {@link #putDefinition(String, List, List, Optional, Map)}, in the same {@code UpdateItem}
+   * setting the row's {@code RepositorySettings} (compact JSON) or, given an empty string, removing
+   * them; left as they are when {@code repositorySettings} is empty. One write, so no run ever reads
+   * the row's new definition with its old settings.
+   */
+  public void putDefinition(String source, List<String> destinations, List<String> platforms, Optional<Boolean> enabled,
+      Map<String, AttributeValue> rules, Optional<String> repositorySettings) {
     Map<String, String> names = new HashMap<>(Map.of("#d", DESTINATION, "#p", PLATFORMS));
     Map<String, AttributeValue> values = new HashMap<>(Map.of(":d", AttributeValue.fromS(String.join(",", destinations))));
     List<String> sets = new ArrayList<>(List.of("#d = :d"));
@@ -187,31 +198,21 @@ public final class MirrorTable {
       sets.add("#e = :e");
       values.put(":e", AttributeValue.fromBool(enabled.get()));
     }
+    repositorySettings.ifPresent(json -> {
+      names.put("#s", REPOSITORY_SETTINGS);
+      if (json.isEmpty()) {
+        removes.add("#s");
+      } else {
+        sets.add("#s = :s");
+        values.put(":s", AttributeValue.fromS(json));
+      }
+    });
     try {
       dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(source)))
           .updateExpression(updateExpression(sets, removes)).expressionAttributeNames(names)
           .expressionAttributeValues(values));
     } catch (SdkException e) {
       throw fail("write row " + source + " to", e);
-    }
-  }
-
-  /**
-   * Sets the row's {@code RepositorySettings} (compact JSON), or removes them when {@code json} is
-   * empty; nothing else on the row changes.
-   */
-  public void putRepositorySettings(String source, String json) {
-    try {
-      if (json.isEmpty()) {
-        dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(source)))
-            .updateExpression("REMOVE #s").expressionAttributeNames(Map.of("#s", REPOSITORY_SETTINGS)));
-      } else {
-        dynamo.updateItem(b -> b.tableName(name).key(Map.of(SOURCE, AttributeValue.fromS(source)))
-            .updateExpression("SET #s = :s").expressionAttributeNames(Map.of("#s", REPOSITORY_SETTINGS))
-            .expressionAttributeValues(Map.of(":s", AttributeValue.fromS(json))));
-      }
-    } catch (SdkException e) {
-      throw fail("write the repository settings of row " + source + " to", e);
     }
   }
 
