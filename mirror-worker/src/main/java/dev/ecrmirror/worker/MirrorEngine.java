@@ -131,8 +131,9 @@ public final class MirrorEngine {
           request.destinations(), request.pins(), request.platforms(), true, request.existingTags(), request.referrers()) : request;
       RepositoryRun run = new RepositoryRun(client, images, threads, jobs, retries, destinationSetup, readTimeout, ranged, progress);
       RepositoryReport report = run.execute();
+      Map<Digest, Manifest> tops = run.loadedTops();
       List<ReferrerCopy.Image> tags = report.tags().stream()
-          .map(t -> new ReferrerCopy.Image(t, run.loadedTop(t.source().digest().orElseThrow()))).toList();
+          .map(t -> new ReferrerCopy.Image(t, Optional.ofNullable(tops.get(t.source().digest().orElseThrow())))).toList();
       return new RepositoryReport(report.source(), ReferrerCopy.after(this, client, request.source(), request.referrers(),
           request.dryRun(), tags), report.sourceBytesRead());
     } finally {

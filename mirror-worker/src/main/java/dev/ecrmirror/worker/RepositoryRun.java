@@ -10,6 +10,7 @@ import dev.ecrmirror.common.registry.RegistryClient.ManifestHead;
 import dev.ecrmirror.worker.DestinationResult.Status;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -210,9 +211,14 @@ final class RepositoryRun {
         Optional.of(slot.error() == null ? Failure.transientFailure("not copied") : slot.error()));
   }
 
-  /** The top manifest of the tag pinned to {@code pinned}, once read (rewritten with --platform), for its referrers. */
-  Optional<Manifest> loadedTop(Digest pinned) {
-    return tags.stream().filter(t -> t.pin().digest().equals(pinned) && t.top() != null).map(RepositoryTag::top)
-        .findFirst();
+  /** The top manifests read (rewritten with --platform), by the digest each tag was pinned to: the subjects of their referrers. */
+  Map<Digest, Manifest> loadedTops() {
+    Map<Digest, Manifest> tops = new HashMap<>();
+    for (RepositoryTag tag : tags) {
+      if (tag.top() != null) {
+        tops.putIfAbsent(tag.pin().digest(), tag.top());
+      }
+    }
+    return tops;
   }
 }
