@@ -1,5 +1,6 @@
 package dev.ecrmirror.cdk;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,7 @@ public final class ControllerJob extends Construct {
    * @param slackWebhook a secret holding a Slack incoming webhook URL (or, with {@code slackChannel}, a
    *     bot token), if the controller posts to Slack
    * @param slackChannel the channel a bot posts to; empty for a webhook
+   * @param runReports where the scheduled run writes its run report, if anywhere
    */
   public record Props(
       JobPlatform platform,
@@ -87,7 +89,8 @@ public final class ControllerJob extends Construct {
       WorkerJob worker,
       boolean fromEcrTags,
       Optional<ISecret> slackWebhook,
-      Optional<String> slackChannel) {}
+      Optional<String> slackChannel,
+      Optional<RunReports> runReports) {}
 
   public ControllerJob(Construct scope, String id, Props props) {
     super(scope, id);
@@ -114,10 +117,19 @@ public final class ControllerJob extends Construct {
 
     var logging =
         LogDriver.awsLogs(AwsLogDriverProps.builder().logGroup(logGroup).streamPrefix("controller").build());
+    // Only the scheduled run reports: an events run covers the rows one push touched.
+    List<String> sync = new ArrayList<>(List.of("sync"));
+    if (props.fromEcrTags()) {
+      sync.add("--from-ecr-tags");
+    }
+    props.runReports().ifPresent(reports -> {
+      sync.addAll(List.of("--report", reports.url()));
+      reports.grantWrite(jobRole);
+    });
     this.syncJobDefinition =
         jobDefinition(
             "Sync",
-            props.fromEcrTags() ? List.of("sync", "--from-ecr-tags") : List.of("sync"),
+            sync,
             props,
             environment,
             executionRole,

@@ -69,6 +69,8 @@ public final class EcrMirrorStack extends Stack {
                 config.workerVcpus(),
                 config.workerMemoryMib(),
                 Duration.minutes(config.workerTimeoutMinutes())));
+    Optional<RunReports> runReports =
+        config.runReportDays().map(days -> new RunReports(this, "RunReports", days));
     var controller =
         new ControllerJob(
             this,
@@ -93,7 +95,8 @@ public final class EcrMirrorStack extends Stack {
                     .map(
                         arn ->
                             Secret.fromSecretCompleteArn(this, "SlackWebhookSecret", arn)),
-                config.alerts().slackChannel()));
+                config.alerts().slackChannel(),
+                runReports));
     new Triggers(
         this,
         "Triggers",
@@ -124,6 +127,8 @@ public final class EcrMirrorStack extends Stack {
     notifications.ifPresent(
         n -> output("NotifyTopicArn", "SNS topic of alarms and of rows that fail or recover", n.topic().getTopicArn()));
 
+    runReports.ifPresent(
+        r -> output("RunReportUrl", "The scheduled run's report; earlier runs are its previous versions", r.url()));
     output("MirrorTableName", "The mirror table: one row per source image", table.table().getTableName());
     output(
         "TagTableName",

@@ -34,6 +34,8 @@ import software.constructs.Node;
  * @param eventsExcludePrefix repository name prefix whose pushes the ECR push rule ignores (the
  *     mirror destinations, e.g. {@code mirror/}); empty means every push starts an events run
  * @param alerts where the controller reports (Slack, an SNS topic) and when the alarms fire
+ * @param runReportDays with context {@code runReports}, how many days the bucket keeps the reports
+ *     of earlier scheduled runs; empty means no report bucket
  */
 public record StackConfig(
     String imagePrefix,
@@ -53,7 +55,8 @@ public record StackConfig(
     boolean fromEcrTags,
     boolean createImageRepositories,
     Optional<String> eventsExcludePrefix,
-    Alerts alerts) {
+    Alerts alerts,
+    Optional<Integer> runReportDays) {
 
   /**
    * How the deployed mirror tells someone that something failed.
@@ -111,7 +114,8 @@ public record StackConfig(
         ctx.bool("fromEcrTags").orElse(false),
         ctx.bool("createImageRepositories").orElse(true),
         ctx.string("eventsExcludePrefix").map(StackConfig::repositoryPrefix),
-        alerts(ctx));
+        alerts(ctx),
+        runReportDays(ctx));
   }
 
   /**
@@ -215,6 +219,17 @@ public record StackConfig(
         email,
         ctx.integer("alarmFailedRuns", 1, 24).orElse(2),
         slackChannel(ctx, secret));
+  }
+
+  private static Optional<Integer> runReportDays(Context ctx) {
+    Optional<Integer> days = ctx.integer("runReportDays", 1, 3650);
+    if (!ctx.bool("runReports").orElse(false)) {
+      if (days.isPresent()) {
+        throw new IllegalArgumentException("context runReportDays needs runReports=true");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(days.orElse(90));
   }
 
   private static Optional<String> slackChannel(Context ctx, Optional<String> secret) {

@@ -21,7 +21,7 @@ class CdkNagTest {
         Map.of(),
         Map.of("vpcId", "vpc-0123456789abcdef0", "subnetIds", "subnet-0aaaaaaaaaaaaaaaa"),
         Map.of("ecrRepositoryPrefix", "mirror/", "spot", "false", "schedule", "none"),
-        Map.of("fromEcrTags", "true"),
+        Map.of("fromEcrTags", "true", "runReports", "true"),
         Map.of(
             "notifyEmail", "ops@example.com",
             "slackWebhookSecretArn",
