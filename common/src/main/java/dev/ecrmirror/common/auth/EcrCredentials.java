@@ -40,8 +40,8 @@ public final class EcrCredentials implements CredentialProvider {
   private final Clock clock;
   private final Map<Registry, CompletableFuture<CachedToken>> tokens = new ConcurrentHashMap<>();
 
-  /** One ECR registry: an account's registry in a region. */
-  private record Registry(String account, Region region) {}
+  /** One ECR registry: an account's registry in a region, as its host names it. */
+  public record Registry(String account, Region region) {}
 
   /** A login and when to stop handing it out; a token already expired when fetched is never handed out again. */
   private record CachedToken(Credential credential, Instant refreshAt) {}
@@ -78,7 +78,8 @@ public final class EcrCredentials implements CredentialProvider {
     return ECR_HOST.matcher(registry.toLowerCase(java.util.Locale.ROOT));
   }
 
-  private static Optional<Registry> registryOf(String host) {
+  /** The account and region of an ECR registry host; empty for any other host. */
+  public static Optional<Registry> registryOf(String host) {
     Matcher m = ecrHost(host);
     return m.matches() ? Optional.of(new Registry(m.group(1), Region.of(m.group(2)))) : Optional.empty();
   }

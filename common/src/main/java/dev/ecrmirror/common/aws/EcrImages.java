@@ -62,10 +62,10 @@ public final class EcrImages {
    * status 404 when the repository does not exist, 403 when access is denied.
    */
   public Tags list(ImageReference repository) {
-    String registry = repository.registry();
-    Region region = EcrCredentials.regionOf(registry)
+    EcrCredentials.Registry host = EcrCredentials.registryOf(repository.registry())
         .orElseThrow(() -> new IllegalArgumentException(repository.name() + " is not an ECR repository"));
-    String account = registry.substring(0, registry.indexOf('.'));
+    Region region = host.region();
+    String account = host.account();
     String action = "list tags of " + repository.name();
     String where = "ECR repository " + repository.repository() + " in account " + account + " (" + region + ")";
     DescribeImagesRequest request = DescribeImagesRequest.builder().registryId(account)

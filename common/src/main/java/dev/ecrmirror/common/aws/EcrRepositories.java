@@ -85,15 +85,15 @@ public final class EcrRepositories {
    * destination); nothing is created.
    */
   public Outcome ensure(ImageReference destination) {
-    String registry = destination.registry();
-    Region region = EcrCredentials.regionOf(registry).orElse(null);
-    if (region == null) {
+    Optional<EcrCredentials.Registry> host = EcrCredentials.registryOf(destination.registry());
+    if (host.isEmpty()) {
       return Outcome.NOT_ECR;
     }
+    Region region = host.get().region();
     if (!ensured.add(destination.name())) {
       return Outcome.EXISTS;
     }
-    String account = registry.substring(0, registry.indexOf('.'));
+    String account = host.get().account();
     String repository = destination.repository();
     String where = "ECR repository " + repository + " in account " + account + " (" + region + ")";
     try {
@@ -211,12 +211,12 @@ public final class EcrRepositories {
    * repository is one line saying what a run would do.
    */
   public List<String> differences(ImageReference destination) {
-    String registry = destination.registry();
-    Region region = EcrCredentials.regionOf(registry).orElse(null);
-    if (region == null) {
+    Optional<EcrCredentials.Registry> host = EcrCredentials.registryOf(destination.registry());
+    if (host.isEmpty()) {
       return List.of();
     }
-    String account = registry.substring(0, registry.indexOf('.'));
+    String account = host.get().account();
+    Region region = host.get().region();
     String repository = destination.repository();
     List<String> out = new ArrayList<>();
     try {

@@ -70,8 +70,9 @@ public final class EcrDigests {
 
   /** Looks up one batch; every reference of it gets an answer. */
   public Map<ImageReference, Lookup> lookup(Batch batch) {
-    Region region = EcrCredentials.regionOf(batch.registry()).orElseThrow();
-    String registryId = batch.registry().substring(0, batch.registry().indexOf('.'));
+    EcrCredentials.Registry host = EcrCredentials.registryOf(batch.registry()).orElseThrow();
+    Region region = host.region();
+    String registryId = host.account();
     List<ImageIdentifier> ids = new ArrayList<>();
     for (ImageReference ref : batch.refs()) {
       ids.add(ref.digest().isPresent()

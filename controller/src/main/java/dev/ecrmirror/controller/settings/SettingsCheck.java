@@ -84,7 +84,6 @@ public final class SettingsCheck {
 
   /** The {@link #registries} key of an ECR registry host ({@code ACCOUNT.dkr.ecr.REGION.amazonaws.com}). */
   private static String key(String registry) {
-    return registry.substring(0, registry.indexOf('.')) + "/"
-        + EcrCredentials.regionOf(registry).map(Region::id).orElse("");
+    return EcrCredentials.registryOf(registry).map(r -> r.account() + "/" + r.region().id()).orElse(registry);
   }
 }
