@@ -89,6 +89,11 @@ public final class MirrorEngine {
     return jobs;
   }
 
+  /** The same engine, running at most {@code n} registry operations at once. */
+  MirrorEngine withJobs(int n) {
+    return new MirrorEngine(client, n, retries, destinationSetup, readTimeout, ranged);
+  }
+
   /** The same engine, reading large blobs in ranges as {@code reads} says. */
   MirrorEngine withRangedReads(RangedReads reads) {
     return new MirrorEngine(client, jobs, retries, destinationSetup, readTimeout, reads);

@@ -42,7 +42,7 @@ import java.util.concurrent.Future;
  */
 final class ReferrerCopy {
   private static final LazyLogger LOG = LazyLogger.of(ReferrerCopy.class);
-  /** Referrers copied at once, at most; never more than the engine's --jobs, so --jobs 1 copies them one by one. */
+  /** Referrers copied at once, at most; never more than the engine's --jobs, which they share. */
   private static final int AT_ONCE = 4;
   private static final String HOW_TO_SKIP = " (--no-referrers, or Referrers=false on the row, skips referrers)";
 
@@ -264,8 +264,10 @@ final class ReferrerCopy {
    */
   private void copyItems(List<Item> items, Map<ImageReference, Set<Digest>> subjectsByRepo,
       Map<ImageReference, Outcome> outcomes) {
-    ExecutorService threads = Executors.newFixedThreadPool(Math.min(AT_ONCE, engine.jobs()),
-        Thread.ofPlatform().daemon().name("referrers-", 0).factory());
+    int atOnce = Math.min(AT_ONCE, engine.jobs());
+    // The copies share the run's --jobs: together they run no more registry operations at once than one copy would.
+    MirrorEngine share = engine.withJobs(Math.max(1, engine.jobs() / atOnce));
+    ExecutorService threads = Executors.newFixedThreadPool(atOnce, Thread.ofPlatform().daemon().name("referrers-", 0).factory());
     try {
       Map<Item, List<ImageReference>> wanting = new LinkedHashMap<>();
       Map<Item, Future<MirrorReport>> copies = new LinkedHashMap<>();
@@ -277,7 +279,7 @@ final class ReferrerCopy {
           List<ImageReference> dests = repos.stream()
               .map(r -> item.tag() != null ? r.withTag(item.tag()) : r.withDigest(item.digest())).toList();
           wanting.put(item, repos);
-          copies.put(item, threads.submit(() -> engine.mirror(new MirrorRequest(source(item), dests, List.of(), false,
+          copies.put(item, threads.submit(() -> share.mirror(new MirrorRequest(source(item), dests, List.of(), false,
               ReferrerPolicy.NONE))));
         }
       }
