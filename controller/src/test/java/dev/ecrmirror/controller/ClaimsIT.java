@@ -2,12 +2,12 @@ package dev.ecrmirror.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ecrmirror.common.testing.SimulatedTime;
 import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.table.MirrorTable.Takeover;
 import dev.ecrmirror.controller.table.RowStatus;
 import dev.ecrmirror.controller.table.StatusUpdate;
 import dev.ecrmirror.controller.testing.LocalDynamo;
-import dev.ecrmirror.controller.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,7 +28,7 @@ class ClaimsIT {
 
   DynamoDbClient ddb;
   MirrorTable table;
-  MutableClock clock;
+  SimulatedTime clock;
 
   @BeforeEach
   void freshTable() {
@@ -36,7 +36,7 @@ class ClaimsIT {
     table = dynamo.newTable(ddb);
     LocalDynamo.putItem(ddb, table, Map.of("Source", AttributeValue.fromS(ROW),
         "Destination", AttributeValue.fromS("dst.example/app:1")));
-    clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    clock = new SimulatedTime(Instant.parse("2026-12-01T00:00:00Z"));
   }
 
   Claims claims() {

@@ -6,6 +6,7 @@ import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.testing.LocalRegistries;
+import dev.ecrmirror.common.testing.SimulatedTime;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.aws.AwsClients;
 import dev.ecrmirror.controller.drift.DigestResolver;
@@ -20,7 +21,6 @@ import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.testing.BatchStub;
 import dev.ecrmirror.controller.testing.EcrStub;
 import dev.ecrmirror.controller.testing.LocalDynamo;
-import dev.ecrmirror.controller.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,9 +40,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -109,7 +109,7 @@ class ControllerIT {
   @Test
   void anImmutableTagConflictIsTerminalAfterOneAttemptAndNotResubmittedUntilARetry() {
     put(src + "/app:2", AttributeValue.fromS(dst + "/immutable:2"), Map.of());
-    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    SimulatedTime clock = new SimulatedTime(Instant.parse("2026-12-01T00:00:00Z"));
     controller(clock).sync(Controller.ALL, false);
     assertThat(batch.submitted()).hasSize(1);
     // The worker exits 4 when a destination refused the tag as immutable (its --help lists the codes).
@@ -136,7 +136,7 @@ class ControllerIT {
   @Test
   void aTransientJobFailureIsRetriedOnlyOnceItsBackoffPassed() {
     put(src + "/app:3", AttributeValue.fromS(dst + "/flaky:3"), Map.of());
-    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    SimulatedTime clock = new SimulatedTime(Instant.parse("2026-12-01T00:00:00Z"));
     controller(clock).sync(Controller.ALL, false);
     batch.setFailed(batch.submitted().get(0).jobId(), 1);
 
@@ -157,7 +157,7 @@ class ControllerIT {
   @Test
   void aJobThatSucceedsWithoutMovingTheDestinationIsAFailedAttemptNotASilentResubmit() {
     put(src + "/app:4", AttributeValue.fromS(dst + "/unmoved:4"), Map.of());
-    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    SimulatedTime clock = new SimulatedTime(Instant.parse("2026-12-01T00:00:00Z"));
     controller(clock).sync(Controller.ALL, false);
     batch.setState(batch.submitted().get(0).jobId(), "SUCCEEDED", null);
 
@@ -174,7 +174,7 @@ class ControllerIT {
   @Test
   void aClaimWhoseHolderDiedAfterSubmittingIsResolvedByItsJobNameNotASecondJob() {
     put(src + "/app:5", AttributeValue.fromS(dst + "/orphan:5"), Map.of());
-    MutableClock clock = new MutableClock(Instant.parse("2026-12-01T00:00:00Z"));
+    SimulatedTime clock = new SimulatedTime(Instant.parse("2026-12-01T00:00:00Z"));
     controller(clock).sync(Controller.ALL, false);
     String jobId = batch.submitted().get(0).jobId();
     // As if the controller died between SubmitJob and writing JobId: the row holds a claim and no job.

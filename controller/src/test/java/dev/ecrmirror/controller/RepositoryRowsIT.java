@@ -7,6 +7,7 @@ import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.retry.RetryPolicy;
 import dev.ecrmirror.common.testing.LocalRegistries;
+import dev.ecrmirror.common.testing.SimulatedTime;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.aws.AwsClients;
 import dev.ecrmirror.controller.drift.DigestResolver;
@@ -18,7 +19,6 @@ import dev.ecrmirror.controller.table.TagStateTable;
 import dev.ecrmirror.controller.testing.BatchStub;
 import dev.ecrmirror.controller.testing.EcrStub;
 import dev.ecrmirror.controller.testing.LocalDynamo;
-import dev.ecrmirror.controller.testing.MutableClock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -118,7 +118,7 @@ class RepositoryRowsIT {
   }
 
   /** The controllers' clock: a failed tag's next attempt comes when the test moves it. */
-  final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-12-01T00:00:00Z"));
+  final SimulatedTime clock = new SimulatedTime(java.time.Instant.parse("2026-12-01T00:00:00Z"));
 
   Map<String, RowOutcome> sync() {
     return controller().sync(Controller.ALL, false).stream().collect(Collectors.toMap(RowOutcome::key, o -> o));

@@ -3,13 +3,12 @@ package dev.ecrmirror.common.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ecrmirror.common.testing.SimulatedTime;
 import dev.ecrmirror.common.testing.StubHttpServer;
 import dev.ecrmirror.common.testing.StubHttpServer.Response;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -32,37 +31,9 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 class EcrCredentialsTest {
   private static final String HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
   private final AtomicInteger issued = new AtomicInteger();
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+  private final SimulatedTime clock = new SimulatedTime(Instant.parse("2026-06-01T00:00:00Z"));
   private StubHttpServer ecr;
   private EcrCredentials credentials;
-
-  /** A clock the test moves forward. */
-  static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
 
   @BeforeEach
   void start() throws Exception {

@@ -3,13 +3,13 @@ package dev.ecrmirror.common.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ecrmirror.common.auth.EcrCredentialsTest.MutableClock;
 import dev.ecrmirror.common.ref.ImageReference;
 import dev.ecrmirror.common.registry.RegistryClient;
 import dev.ecrmirror.common.registry.RegistryException;
 import dev.ecrmirror.common.registry.RegistryOptions;
 import dev.ecrmirror.common.testing.Htpasswd;
 import dev.ecrmirror.common.testing.LocalRegistry;
+import dev.ecrmirror.common.testing.SimulatedTime;
 import dev.ecrmirror.common.testing.StubHttpServer;
 import dev.ecrmirror.common.testing.StubHttpServer.Response;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ class EcrTokenRefreshIT {
   @TempDir
   Path dir;
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
+  private final SimulatedTime clock = new SimulatedTime(Instant.parse("2026-06-01T00:00:00Z"));
   private final List<Instant> issuedAt = new ArrayList<>();
   private StubHttpServer ecr;
   private LocalRegistry registry;
