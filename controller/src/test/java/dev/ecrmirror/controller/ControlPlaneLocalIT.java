@@ -20,9 +20,7 @@ import dev.ecrmirror.controller.testing.LocalDynamo;
 import dev.ecrmirror.worker.MirrorEngines;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -43,10 +41,7 @@ class ControlPlaneLocalIT {
   Path data;
 
   Cli.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   @Test

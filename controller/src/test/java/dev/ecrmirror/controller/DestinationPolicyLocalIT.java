@@ -12,7 +12,6 @@ import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.common.testing.TestImages.Pushed;
 import dev.ecrmirror.controller.testing.Cli;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,10 +29,7 @@ class DestinationPolicyLocalIT {
   Path data;
 
   private Cli.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   private static LocalRegistry src() {

@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -43,10 +42,7 @@ class LocalStoreIT {
   Path work;
 
   Cli.Run run(Path data, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   @Test

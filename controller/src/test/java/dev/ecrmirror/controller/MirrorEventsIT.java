@@ -9,7 +9,6 @@ import dev.ecrmirror.common.testing.MotoServer;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.testing.Cli;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -60,10 +59,7 @@ class MirrorEventsIT {
   }
 
   Cli.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   Cli.Run sync(String bus) {

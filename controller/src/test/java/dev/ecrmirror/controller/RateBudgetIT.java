@@ -12,7 +12,6 @@ import dev.ecrmirror.controller.table.MirrorTable;
 import dev.ecrmirror.controller.testing.Cli;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,10 +39,7 @@ class RateBudgetIT {
   Path data;
 
   Cli.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   @Test

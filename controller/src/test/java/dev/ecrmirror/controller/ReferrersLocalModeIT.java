@@ -7,7 +7,6 @@ import dev.ecrmirror.common.testing.RegistryContents;
 import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.testing.Cli;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,10 +24,7 @@ class ReferrersLocalModeIT {
   Path data;
 
   Cli.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   @Test

@@ -46,10 +46,7 @@ class RepositoryLocalModeIT {
   static final ObjectMapper JSON = new ObjectMapper();
 
   Cli.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   @Test

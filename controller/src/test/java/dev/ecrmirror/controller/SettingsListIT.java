@@ -8,9 +8,7 @@ import dev.ecrmirror.common.testing.MotoServer;
 import dev.ecrmirror.controller.testing.Cli;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,10 +69,7 @@ class SettingsListIT {
   }
 
   private Cli.Run cli(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add(2, "--local");
-    all.add(3, "--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   private void put(String settings, String source, String destination) {

@@ -8,7 +8,6 @@ import dev.ecrmirror.common.testing.TestImages;
 import dev.ecrmirror.controller.testing.Cli;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,10 +38,7 @@ class LocalModeEngineIT {
   }
 
   private Cli.Run local(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   @Test

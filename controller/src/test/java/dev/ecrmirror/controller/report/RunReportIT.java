@@ -67,10 +67,7 @@ class RunReportIT {
   }
 
   Cli.Run run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--local");
-    all.add("--data-dir=" + data);
-    return Cli.run(all.toArray(String[]::new));
+    return Cli.local(data, args);
   }
 
   Cli.Run sync(String... args) {

@@ -3,6 +3,9 @@ package dev.ecrmirror.controller.testing;
 import dev.ecrmirror.controller.cli.ControllerCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine;
 
 /** Runs the controller CLI in process, capturing its output and exit code. */
@@ -20,5 +23,13 @@ public final class Cli {
     cli.setErr(new PrintWriter(err));
     int code = cli.execute(args);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  /** Runs the command in local mode ({@code --local}) on the data directory {@code data}. */
+  public static Run local(Path data, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--local");
+    all.add("--data-dir=" + data);
+    return run(all.toArray(String[]::new));
   }
 }
