@@ -9,11 +9,7 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.ecr.EcrClient;
 
 /**
@@ -38,12 +34,7 @@ class EcrCredentialsIT {
 
   @Test
   void logsInWithTheTokenEcrIssues() {
-    try (EcrClient ecr = EcrClient.builder().region(Region.EU_WEST_1)
-        .endpointOverride(moto.endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .overrideConfiguration(c -> c.retryStrategy(DefaultRetryStrategy.doNotRetry()))
-        .build()) {
+    try (EcrClient ecr = moto.ecr(Region.EU_WEST_1)) {
       EcrCredentials credentials = new EcrCredentials(region -> ecr,
           Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC));
 

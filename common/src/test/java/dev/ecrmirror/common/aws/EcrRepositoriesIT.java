@@ -9,11 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.Repository;
 
@@ -45,11 +41,7 @@ class EcrRepositoriesIT {
   }
 
   private static EcrClient client(Region region) {
-    return EcrClient.builder().region(region).endpointOverride(moto.endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder())
-        .overrideConfiguration(c -> c.retryStrategy(DefaultRetryStrategy.doNotRetry()))
-        .build();
+    return moto.ecr(region);
   }
 
   private static ImageReference ecrRef(String region, String repository) {

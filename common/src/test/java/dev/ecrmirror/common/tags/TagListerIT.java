@@ -18,9 +18,6 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecr.EcrClient;
 
@@ -39,9 +36,7 @@ class TagListerIT {
   static void start() throws Exception {
     registry = LocalRegistry.start();
     moto = MotoServer.start();
-    ecr = EcrClient.builder().region(Region.US_EAST_1).endpointOverride(moto.endpoint())
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-        .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+    ecr = moto.ecr(Region.US_EAST_1);
   }
 
   @AfterAll

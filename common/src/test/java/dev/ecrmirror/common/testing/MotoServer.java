@@ -10,6 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
+import software.amazon.awssdk.services.ecr.EcrClient;
 
 /**
  * A real {@code moto_server} process (moto's AWS emulator) on a random loopback port, for the AWS
@@ -96,6 +102,15 @@ public final class MotoServer implements AutoCloseable {
   /** {@code http://127.0.0.1:PORT}: the endpoint override for every SDK client. */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** An ECR API client in {@code region} on this server: test credentials, no retries (a failure shows at once). */
+  public EcrClient ecr(Region region) {
+    return EcrClient.builder().region(region).endpointOverride(endpoint())
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "example-secret")))
+        .httpClientBuilder(UrlConnectionHttpClient.builder())
+        .overrideConfiguration(c -> c.retryStrategy(DefaultRetryStrategy.doNotRetry()))
+        .build();
   }
 
   /** Forgets every resource created so far ({@code POST /moto-api/reset}). */
