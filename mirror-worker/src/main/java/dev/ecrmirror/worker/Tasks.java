@@ -27,18 +27,9 @@ final class Tasks {
     }
   }
 
-  /** Waits for tasks that charge their own failures; anything they let escape is a bug, so it is thrown. */
+  /** Waits for tasks that charge their own failures; anything they let escape is a bug, so it is thrown ({@link #await}). */
   static void awaitOrThrow(List<Future<?>> futures) {
-    for (Future<?> f : futures) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
-      }
-    }
+    futures.forEach(Tasks::await);
   }
 
   /** The task's answer; what it threw, rethrown. */
