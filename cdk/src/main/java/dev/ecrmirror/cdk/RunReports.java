@@ -10,7 +10,6 @@ import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketEncryption;
-import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
 import software.constructs.Construct;
 
@@ -66,9 +65,5 @@ public final class RunReports extends Construct {
                 .actions(List.of("s3:PutObject"))
                 .resources(List.of(bucket.arnForObjects(KEY)))
                 .build());
-  }
-
-  public IBucket bucket() {
-    return bucket;
   }
 }

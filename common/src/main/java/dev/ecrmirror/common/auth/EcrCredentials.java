@@ -65,8 +65,7 @@ public final class EcrCredentials implements CredentialProvider {
 
   /** The region of an ECR registry host, e.g. {@code eu-west-1} for {@code 1234….dkr.ecr.eu-west-1.amazonaws.com}. */
   public static Optional<Region> regionOf(String registry) {
-    Matcher m = ecrHost(registry);
-    return m.matches() ? Optional.of(Region.of(m.group(2))) : Optional.empty();
+    return registryOf(registry).map(Registry::region);
   }
 
   /** True when the registry host is an ECR private registry (without touching the AWS SDK). */
